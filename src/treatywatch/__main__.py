@@ -1,0 +1,3 @@
+from treatywatch.cli import main
+
+main()

@@ -1,0 +1,21 @@
+"""Status of a stored process as of a date: the store's records through the domain rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from treatywatch.domain.status import ProcessStatus, status_as_of
+from treatywatch.reference import organization
+from treatywatch.store.db import Store
+
+
+def process_status(store: Store, query: str, as_of: date | None = None) -> ProcessStatus:
+    """Where a process stands on a day (today when no day is given)."""
+    process = store.find_process(query)
+    return status_as_of(
+        process,
+        organization(process.organization),
+        store.milestones(process.slug),
+        store.acts(process.slug),
+        as_of or date.today(),
+    )

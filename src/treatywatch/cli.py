@@ -1,0 +1,295 @@
+"""The command line: parses arguments, calls the package's functions, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from treatywatch.errors import TreatywatchError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from treatywatch.store.db import Store
+
+app = typer.Typer(
+    help="Follow how states join alliances and treaties: import sources, ask where a process stands.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state: dict[str, str | None] = {"db": None}
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="TREATYWATCH_DB",
+        help="Store: a SQLite file path or a postgresql:// URL (default: your data directory).",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ProcessArg = Annotated[
+    str, typer.Argument(help="Process slug (e.g. montenegro-nato) or the candidate's name.")
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Show the process as it stood on this day (YYYY-MM-DD)."),
+]
+
+
+@app.callback()
+def _main(db: DbOption = None) -> None:
+    _state["db"] = db
+
+
+def _store() -> Store:
+    from treatywatch.store.db import Store
+
+    return Store.open(_state["db"])
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    from treatywatch.domain.dates import DateParseError, parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except DateParseError as e:
+        raise typer.BadParameter(str(e), param_hint="--as-of") from None
+
+
+def example_path() -> Path:
+    """The bundled example article (Wikipedia, CC BY-SA 4.0; see examples/ATTRIBUTION.md)."""
+    return Path(str(resources.files("treatywatch") / "examples" / "montenegro-nato-relations.txt"))
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Article files to import.")] = None,
+    example: Annotated[bool, typer.Option("--example", help="Import the bundled example.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Abort (exit 1, store unchanged) on any unreadable row."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import accession articles into the store, all in one transaction.
+
+    Example: treatywatch import montenegro-nato-relations.txt
+    """
+    from treatywatch import serialize
+    from treatywatch.importing import import_paths
+
+    todo: list[str | Path] = list(paths or [])
+    if example:
+        todo.append(example_path())
+    if not todo:
+        raise typer.BadParameter("give at least one PATH, or --example")
+    with _store() as store:
+        outcomes = import_paths(store, todo, strict=strict)
+    if as_json:
+        _print_json([serialize.outcome(o) for o in outcomes])
+        return
+    console = _console()
+    for o in outcomes:
+        c = o.counts
+        verb = {"unchanged": "unchanged (already imported)", "replaced": "replaced earlier version"}
+        console.print(
+            f"[bold]{o.path}[/] → {o.process}: {verb.get(o.action, o.action)}; "
+            f"{c['milestones']} milestones, {c['ratifications']} ratifications, {c['polls']} polls, "
+            f"{c['relations']} member-state relations, {c['party_positions']} party positions"
+        )
+        for p in o.problems:
+            console.print(f"  [yellow]{o.path}:{p.line}[/]: {p.message}", markup=True)
+
+
+@app.command()
+def processes(as_json: JsonOption = False) -> None:
+    """List the processes in the store with their stage and ratification progress.
+
+    Example: treatywatch processes
+    """
+    from treatywatch import serialize
+    from treatywatch.analysis.status import process_status
+
+    with _store() as store:
+        statuses = [process_status(store, p.slug) for p in store.processes()]
+    if as_json:
+        _print_json([serialize.status(s) for s in statuses])
+        return
+    from rich.table import Table
+
+    table = Table("process", "organization", "candidate", "stage", "ratified")
+    for s in statuses:
+        table.add_row(
+            s.process.slug,
+            s.process.organization,
+            s.process.candidate_name,
+            s.stage_label,
+            f"{s.ratified_count} of {s.required_count}",
+        )
+    _console().print(table)
+
+
+@app.command()
+def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Where a process stands: stage, who has ratified, who is pending.
+
+    Example: treatywatch status montenegro-nato --as-of 2016-12-31
+    """
+    from treatywatch import serialize
+    from treatywatch.analysis.status import process_status
+
+    day = _as_of(as_of)
+    with _store() as store:
+        s = process_status(store, process, day)
+    if as_json:
+        _print_json(serialize.status(s))
+        return
+    console = _console()
+    console.print(f"[bold]{s.process.candidate_name} → {s.process.organization}[/] as of {s.as_of}")
+    console.print(f"stage: {s.stage_label}")
+    if s.protocol_signed:
+        since = (
+            f" ({s.days_since_signature} days ago)" if s.days_since_signature is not None else ""
+        )
+        console.print(f"protocol signed: {s.protocol_signed}{since}")
+    console.print(f"ratified: {s.ratified_count} of {s.required_count}")
+    if s.pending:
+        console.print("pending: " + ", ".join(m.name for m in s.pending))
+    if s.unattributed_acts:
+        console.print(f"[yellow]{s.unattributed_acts} ratification acts are not attributed[/]")
+    console.print(f"member since: {s.member_since or '—'}")
+
+
+@app.command()
+def timeline(process: ProcessArg, as_json: JsonOption = False) -> None:
+    """The process's milestones in date order, each with its precision and source line.
+
+    Example: treatywatch timeline montenegro-nato
+    """
+    from treatywatch import serialize
+
+    with _store() as store:
+        p = store.find_process(process)
+        items = sorted(store.milestones(p.slug), key=lambda m: m.date.lower())
+        paths = {d.sha256: d.path for d in store.documents(p.slug)}
+    if as_json:
+        _print_json([serialize.milestone(m) for m in items])
+        return
+    from rich.table import Table
+
+    table = Table("date", "precision", "milestone", "source")
+    for m in items:
+        src = f"{paths.get(m.provenance.document, '?')}:{m.provenance.line_start}"
+        table.add_row(m.date.edtf, m.date.precision.value, m.label, src)
+    _console().print(table)
+
+
+@app.command()
+def ratifications(
+    process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False
+) -> None:
+    """Each required member's ratification state on a day, from its dated acts.
+
+    Example: treatywatch ratifications montenegro-nato --as-of 2017-05-10
+    """
+    from treatywatch import serialize
+    from treatywatch.analysis.status import process_status
+
+    day = _as_of(as_of)
+    with _store() as store:
+        s = process_status(store, process, day)
+    if as_json:
+        _print_json([serialize.member_status(m) for m in s.members])
+        return
+    from rich.table import Table
+
+    table = Table("member", "state", "date", "act", "source", title=f"as of {s.as_of}")
+    for m in s.members:
+        last = m.acts[-1] if m.acts else None
+        note = " (inferred)" if last and last.provenance.inferred else ""
+        table.add_row(
+            m.name,
+            m.state.value,
+            str(m.ratified_on or ""),
+            last.kind.value if last else "",
+            f"line {last.provenance.line_start}{note}" if last else "",
+        )
+    console = _console()
+    console.print(table)
+    console.print(f"{s.ratified_count} of {s.required_count} ratified")
+
+
+@app.command()
+def polls(process: ProcessArg, as_json: JsonOption = False) -> None:
+    """The process's opinion polls as the sources give them.
+
+    Example: treatywatch polls montenegro-nato
+    """
+    from treatywatch import serialize
+
+    with _store() as store:
+        p = store.find_process(process)
+        rows = store.polls(p.slug)
+    if as_json:
+        _print_json([serialize.poll(q) for q in rows])
+        return
+    from rich.table import Table
+
+    table = Table("pollster", "for", "against", "undecided", "lead", "base", "line")
+    table.add_column("fieldwork", no_wrap=True)
+    for q in rows:
+        table.add_row(
+            q.pollster or "",
+            str(q.share_for),
+            str(q.share_against),
+            str(q.share_undecided or ""),
+            str(q.lead or ""),
+            q.base.value,
+            str(q.provenance.line_start),
+            q.fieldwork.edtf,
+        )
+    _console().print(table)
+
+
+@app.command()
+def demo() -> None:
+    """Import the bundled example and show where it stands (what `make demo` runs).
+
+    Example: treatywatch demo
+    """
+    console = _console()
+    console.print(f"[bold]treatywatch demo[/]: importing the bundled example {example_path()}")
+    import_(paths=None, example=True, strict=False, as_json=False)
+    for day in ("2016-12-31", None):
+        console.print()
+        status("montenegro-nato", as_of=day, as_json=False)
+
+
+def main() -> None:
+    """Console entry point: one-line errors with distinct exit codes."""
+    try:
+        app()
+    except TreatywatchError as e:
+        sys.stderr.write(f"treatywatch: error: {e}\n")
+        raise SystemExit(e.exit_code) from None

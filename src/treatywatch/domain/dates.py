@@ -1,0 +1,228 @@
+"""Partial dates and intervals that keep the precision they were given.
+
+Values are written as EDTF (Extended Date/Time Format, ISO 8601-2) strings:
+``2014-10`` is October 2014 at month precision, ``2016-05-28/2016-06-05`` an
+interval of days. A day is never invented: ``Oct 2014`` stays a month.
+
+Reading our own EDTF back is a small pure function (the query path must start
+fast); free text goes through :func:`parse_text`, and every string we build is
+checked against the ``edtf`` library's grammar in :func:`validate_edtf`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class DateParseError(ValueError):
+    """A text that does not read as a date."""
+
+
+MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.month_name):
+    if _i:
+        MONTHS[_name.lower()] = _i
+        MONTHS[_name[:3].lower()] = _i
+MONTHS["sept"] = 9
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to the day, the month or the year."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise DateParseError(f"year out of range: {self.year}")
+        if self.day is not None and self.month is None:
+            raise DateParseError("a day needs a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise DateParseError(f"month out of range: {self.month}")
+        if self.day is not None and self.month is not None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise DateParseError(f"day out of range: {self.year}-{self.month:02d}-{self.day}")
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return Precision.DAY
+        if self.month is not None:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    @property
+    def edtf(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def lower(self) -> date:
+        """The earliest day this date can be."""
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def upper(self) -> date:
+        """The latest day this date can be."""
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return date(self.year, month, day)
+
+    def __str__(self) -> str:
+        return self.edtf
+
+    @classmethod
+    def of(cls, d: date) -> PartialDate:
+        return cls(d.year, d.month, d.day)
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A single partial date, or an interval between two (a poll's fieldwork)."""
+
+    start: PartialDate
+    end: PartialDate
+
+    def __post_init__(self) -> None:
+        if self.end.upper() < self.start.lower():
+            raise DateParseError(f"interval ends before it starts: {self.start}/{self.end}")
+
+    @property
+    def is_interval(self) -> bool:
+        return self.start != self.end
+
+    @property
+    def edtf(self) -> str:
+        return f"{self.start.edtf}/{self.end.edtf}" if self.is_interval else self.start.edtf
+
+    def lower(self) -> date:
+        return self.start.lower()
+
+    def upper(self) -> date:
+        return self.end.upper()
+
+    def __str__(self) -> str:
+        return self.edtf
+
+    @classmethod
+    def single(cls, d: PartialDate) -> DateSpan:
+        return cls(d, d)
+
+
+_EDTF_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_edtf_date(text: str) -> PartialDate:
+    """Read one EDTF calendar date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``)."""
+    m = _EDTF_DATE.match(text.strip())
+    if not m:
+        raise DateParseError(f"not an EDTF date: {text!r}")
+    y, mo, d = m.groups()
+    return PartialDate(int(y), int(mo) if mo else None, int(d) if d else None)
+
+
+def parse_edtf_span(text: str) -> DateSpan:
+    """Read an EDTF date or ``start/end`` interval."""
+    if "/" in text:
+        a, b = text.split("/", 1)
+        return DateSpan(parse_edtf_date(a), parse_edtf_date(b))
+    return DateSpan.single(parse_edtf_date(text))
+
+
+def validate_edtf(text: str) -> bool:
+    """Check a string against the EDTF grammar (the ``edtf`` library)."""
+    from edtf import is_valid_edtf  # slow to import: only on the import path
+
+    return bool(is_valid_edtf(text))
+
+
+_DASH = r"\s*[-–—]\s*"
+_MONTH = r"([A-Za-z]{3,9})\.?"
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # 2016-05-28/2016-06-05 or 2014-10
+    (re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:/(\d{4}(?:-\d{2}(?:-\d{2})?)?))?$"), "iso"),
+    # 28 May-5 Jun 2016 / 28 May 2016 – 5 June 2016
+    (
+        re.compile(
+            rf"^(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?{_DASH}(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})$"
+        ),
+        "dmdmy",
+    ),
+    # 6–12 October 2017
+    (re.compile(rf"^(\d{{1,2}}){_DASH}(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})$"), "ddmy"),
+    # 26 June 2016
+    (re.compile(rf"^(\d{{1,2}})\s+{_MONTH},?\s+(\d{{4}})$"), "dmy"),
+    # June 26, 2016
+    (re.compile(rf"^{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})$"), "mdy"),
+    # May-June 2016
+    (re.compile(rf"^{_MONTH}{_DASH}{_MONTH}\s+(\d{{4}})$"), "mmy"),
+    # Oct 2014
+    (re.compile(rf"^{_MONTH}\s+(\d{{4}})$"), "my"),
+]
+
+
+def _month(name: str) -> int:
+    try:
+        return MONTHS[name.lower()]
+    except KeyError:
+        raise DateParseError(f"unknown month: {name!r}") from None
+
+
+def parse_text(text: str) -> DateSpan:
+    """Read a date as sources write it, keeping its precision.
+
+    >>> parse_text("28 May-5 Jun 2016").edtf
+    '2016-05-28/2016-06-05'
+    >>> parse_text("Oct 2014").edtf
+    '2014-10'
+    """
+    s = " ".join(text.replace("\u00a0", " ").split())
+    for pattern, kind in _PATTERNS:
+        m = pattern.match(s)
+        if not m:
+            continue
+        g = m.groups()
+        if kind == "iso":
+            return DateSpan(parse_edtf_date(g[0]), parse_edtf_date(g[1] or g[0]))
+        if kind == "dmdmy":
+            y_end = int(g[5])
+            y_start = int(g[2]) if g[2] else y_end
+            return DateSpan(
+                PartialDate(y_start, _month(g[1]), int(g[0])),
+                PartialDate(y_end, _month(g[4]), int(g[3])),
+            )
+        if kind == "ddmy":
+            y, mo = int(g[3]), _month(g[2])
+            return DateSpan(PartialDate(y, mo, int(g[0])), PartialDate(y, mo, int(g[1])))
+        if kind == "dmy":
+            return DateSpan.single(PartialDate(int(g[2]), _month(g[1]), int(g[0])))
+        if kind == "mdy":
+            return DateSpan.single(PartialDate(int(g[2]), _month(g[0]), int(g[1])))
+        if kind == "mmy":
+            y = int(g[2])
+            return DateSpan(PartialDate(y, _month(g[0])), PartialDate(y, _month(g[1])))
+        if kind == "my":
+            return DateSpan.single(PartialDate(int(g[1]), _month(g[0])))
+    raise DateParseError(f"not a date: {text!r}")
+
+
+def parse_as_of(text: str) -> date:
+    """Read an ``--as-of`` date: a full ISO day (``2016-12-31``)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DateParseError(f"not a date (expected YYYY-MM-DD): {text!r}") from None

@@ -1,0 +1,242 @@
+"""The records treatywatch keeps: pure data, no I/O.
+
+Facts are dated events (milestones, ratification acts, polls) with provenance;
+statuses are derived from them in :mod:`treatywatch.domain.status`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from treatywatch.domain.dates import DateSpan, PartialDate
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a fact came from: a document (by SHA-256 of its text) and a line span."""
+
+    document: str
+    line_start: int
+    line_end: int
+    inferred: bool = False
+    # Why the fact was inferred rather than read, when it was.
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class MilestoneKind:
+    kind: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A state's membership of an organization, from its joining date."""
+
+    code: str
+    name: str
+    joined: PartialDate
+    left: PartialDate | None = None
+    source_url: str = ""
+    source_quote: str = ""
+
+    def is_member_on(self, day: date) -> bool:
+        if self.joined.upper() > day:
+            return False
+        return self.left is None or self.left.lower() > day
+
+
+@dataclass(frozen=True)
+class Organization:
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    procedure: tuple[MilestoneKind, ...]
+    # "members_at_signature": who must ratify a protocol signed on a date.
+    required_ratifiers: str
+    # "all_required_ratified": when the protocol enters into force.
+    entry_into_force_rule: str
+    entry_into_force_text: str
+    memberships: tuple[Membership, ...] = ()
+
+    def members_on(self, day: date) -> list[Membership]:
+        """Members on a day, sorted by English name (how ratification tables are sorted)."""
+        return sorted((m for m in self.memberships if m.is_member_on(day)), key=lambda m: m.name)
+
+    def kind(self, kind: str) -> MilestoneKind | None:
+        return next((k for k in self.procedure if k.kind == kind), None)
+
+    def kind_for_label(self, text: str) -> MilestoneKind | None:
+        """The milestone kind a source's wording names (case-insensitive, exact alias)."""
+        needle = " ".join(text.lower().split()).rstrip(":")
+        for k in self.procedure:
+            for alias in (k.label, *k.aliases):
+                if needle == alias.lower().rstrip(":"):
+                    return k
+        return None
+
+    def order(self, kind: str) -> int:
+        for i, k in enumerate(self.procedure):
+            if k.kind == kind:
+                return i
+        return len(self.procedure)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document as read: its text's hash, a key naming the source, its title."""
+
+    sha256: str
+    source_key: str
+    path: str
+    title: str
+    text: str
+
+    @property
+    def line_count(self) -> int:
+        return self.text.count("\n") + (0 if self.text.endswith("\n") else 1)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    kind: str
+    label: str
+    date: PartialDate
+    provenance: Provenance
+    # The wording in the source, e.g. "Member of NATO".
+    source_label: str = ""
+
+
+class ActKind(StrEnum):
+    """Steps of a member's own ratification procedure."""
+
+    PARLIAMENT_APPROVAL = "parliament_approval"
+    HEAD_OF_STATE_SIGNATURE = "head_of_state_signature"
+    # The source says "ratified" without saying which act the date is.
+    RATIFIED = "ratified"
+    DEPOSIT = "deposit"
+
+
+# Acts that make a member count as having ratified; a parliament's vote does not.
+RATIFYING_ACTS = frozenset({ActKind.HEAD_OF_STATE_SIGNATURE, ActKind.RATIFIED, ActKind.DEPOSIT})
+
+
+@dataclass(frozen=True)
+class RatificationAct:
+    """One dated act of a member's ratification; member is None when unattributed."""
+
+    member_code: str | None
+    member_name: str | None
+    kind: ActKind
+    date: PartialDate
+    provenance: Provenance
+    instrument: str | None = None  # ratification, acceptance, approval
+
+
+class Base(StrEnum):
+    """What a poll's shares are percentages of."""
+
+    ALL = "all"  # all respondents: undecided included (stated or implied)
+    DECIDED = "decided"  # only those with an opinion: for + against = 100
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Share:
+    """A percentage as written: its value and the decimals it was given with."""
+
+    value: float
+    decimals: int
+
+    @classmethod
+    def parse(cls, text: str) -> Share:
+        s = text.strip().rstrip("%").strip().replace(",", ".")
+        value = float(s)
+        if not 0 <= value <= 100:
+            raise ValueError(f"share out of range: {text!r}")
+        decimals = len(s.split(".", 1)[1]) if "." in s else 0
+        return cls(value, decimals)
+
+    @property
+    def rounding(self) -> float:
+        """Half a unit of the last written digit: the figure's rounding error bound."""
+        return 0.5 * 10.0**-self.decimals
+
+    def __str__(self) -> str:
+        return f"{self.value:.{self.decimals}f}"
+
+
+@dataclass(frozen=True)
+class Poll:
+    fieldwork: DateSpan
+    pollster: str | None
+    share_for: Share
+    share_against: Share
+    provenance: Provenance
+    share_undecided: Share | None = None
+    lead: Share | None = None  # as stated by the source
+    sample_size: int | None = None
+    question: str | None = None
+    condition: str | None = None
+    base: Base = Base.UNKNOWN
+    base_inferred: bool = True
+
+
+class Position(StrEnum):
+    FOR = "for"
+    AGAINST = "against"
+    NEUTRAL = "neutral"
+    AMBIGUOUS = "ambiguous"
+
+
+@dataclass(frozen=True)
+class PartyPosition:
+    party: str
+    position: Position
+    provenance: Provenance
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A country the source lists under the candidate's relations with members."""
+
+    code: str | None
+    name: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in a source that could not be read; kept with the document."""
+
+    kind: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Process:
+    """An accession process: a candidate joining an organization."""
+
+    slug: str
+    candidate_code: str
+    candidate_name: str
+    organization: str
+
+
+@dataclass
+class ParsedDocument:
+    """What an importer read from one document: records with provenance, and problems."""
+
+    document: Document
+    process: Process
+    milestones: list[Milestone] = field(default_factory=list)
+    acts: list[RatificationAct] = field(default_factory=list)
+    polls: list[Poll] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    positions: list[PartyPosition] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)

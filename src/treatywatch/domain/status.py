@@ -1,0 +1,161 @@
+"""Where a process stands on a date, derived from its dated acts and milestones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from treatywatch.domain.dates import PartialDate
+from treatywatch.domain.model import (
+    RATIFYING_ACTS,
+    ActKind,
+    Membership,
+    Milestone,
+    Organization,
+    Process,
+    RatificationAct,
+)
+
+
+class MemberState(StrEnum):
+    PENDING = "pending"
+    PARLIAMENT_APPROVED = "parliament_approved"  # voted, not yet ratified
+    RATIFIED = "ratified"
+    DEPOSITED = "deposited"
+
+
+def happened_by(d: PartialDate, as_of: date) -> bool:
+    """True when a partial date is certainly on or before a day (its latest day is)."""
+    return d.upper() <= as_of
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    code: str
+    name: str
+    state: MemberState
+    acts: tuple[RatificationAct, ...]
+    # Date of the act that made the member count as ratified, if it has.
+    ratified_on: PartialDate | None = None
+
+    @property
+    def has_ratified(self) -> bool:
+        return self.state in (MemberState.RATIFIED, MemberState.DEPOSITED)
+
+
+def member_state(
+    acts: Iterable[RatificationAct], as_of: date
+) -> tuple[MemberState, PartialDate | None]:
+    """A member's state on a day from its acts: deposit > ratified > parliament's vote."""
+    done = [a for a in acts if happened_by(a.date, as_of)]
+    deposits = [a.date for a in done if a.kind == ActKind.DEPOSIT]
+    ratifying = sorted(a.date for a in done if a.kind in RATIFYING_ACTS)
+    if deposits:
+        return MemberState.DEPOSITED, ratifying[0]
+    if ratifying:
+        return MemberState.RATIFIED, ratifying[0]
+    if any(a.kind == ActKind.PARLIAMENT_APPROVAL for a in done):
+        return MemberState.PARLIAMENT_APPROVED, None
+    return MemberState.PENDING, None
+
+
+@dataclass(frozen=True)
+class ProcessStatus:
+    process: Process
+    as_of: date
+    stage: str | None
+    stage_label: str
+    protocol_signed: PartialDate | None
+    required: tuple[Membership, ...]
+    members: tuple[MemberStatus, ...]
+    unattributed_acts: int
+    all_ratified_on: PartialDate | None
+    member_since: PartialDate | None
+    reached: tuple[Milestone, ...] = field(default=())
+
+    @property
+    def ratified_count(self) -> int:
+        return sum(1 for m in self.members if m.has_ratified)
+
+    @property
+    def required_count(self) -> int:
+        return len(self.required)
+
+    @property
+    def pending(self) -> list[MemberStatus]:
+        return [m for m in self.members if not m.has_ratified]
+
+    @property
+    def days_since_signature(self) -> int | None:
+        if self.protocol_signed is None or not happened_by(self.protocol_signed, self.as_of):
+            return None
+        return (self.as_of - self.protocol_signed.lower()).days
+
+
+def status_as_of(
+    process: Process,
+    organization: Organization,
+    milestones: Iterable[Milestone],
+    acts: Iterable[RatificationAct],
+    as_of: date,
+) -> ProcessStatus:
+    """Derive the stage and each required member's ratification state on a day."""
+    milestones = list(milestones)
+    acts = list(acts)
+    reached = sorted(
+        (m for m in milestones if happened_by(m.date, as_of)),
+        key=lambda m: (organization.order(m.kind), m.date.lower()),
+    )
+    signed = min(
+        (m.date for m in milestones if m.kind in ("protocol_signed", "treaty_signed")),
+        default=None,
+    )
+    required: list[Membership] = []
+    if signed is not None:
+        required = [
+            m for m in organization.members_on(signed.upper()) if m.code != process.candidate_code
+        ]
+    by_member: dict[str, list[RatificationAct]] = {}
+    for a in acts:
+        if a.member_code is not None:
+            by_member.setdefault(a.member_code, []).append(a)
+    statuses = []
+    for m in required:
+        own = tuple(sorted(by_member.get(m.code, []), key=lambda a: a.date.lower()))
+        state, on = member_state(own, as_of)
+        statuses.append(MemberStatus(m.code, m.name, state, own, on))
+    all_ratified_on: PartialDate | None = None
+    if statuses and all(s.has_ratified for s in statuses):
+        all_ratified_on = max(
+            (s.ratified_on for s in statuses if s.ratified_on), key=lambda d: d.upper()
+        )
+    membership = [m for m in reached if m.kind == "membership"]
+    member_since = membership[0].date if membership else None
+
+    stage: str | None = reached[-1].kind if reached else None
+    known = organization.kind(stage) if stage else None
+    label = known.label if known else (reached[-1].label if reached else "Not started")
+    ratified = sum(1 for s in statuses if s.has_ratified)
+    if member_since is not None:
+        stage, label = "membership", "Member"
+    elif signed is not None and happened_by(signed, as_of):
+        if all_ratified_on is not None:
+            label = f"{label}; ratified by every member"
+        else:
+            label = f"{label}; ratification by members in progress ({ratified} of {len(statuses)})"
+    unattributed = sum(1 for a in acts if a.member_code is None and happened_by(a.date, as_of))
+    return ProcessStatus(
+        process=process,
+        as_of=as_of,
+        stage=stage,
+        stage_label=label,
+        protocol_signed=signed,
+        required=tuple(required),
+        members=tuple(statuses),
+        unattributed_acts=unattributed,
+        all_ratified_on=all_ratified_on,
+        member_since=member_since,
+        reached=tuple(reached),
+    )

@@ -1,0 +1,373 @@
+"""Importer for accession articles in plain-text wiki form (the bundled example's format).
+
+``parse(text, path)`` returns the records it read, each with provenance, and the
+problems it met; it never touches the store. Tables are recognized by their
+content (header words, columns of dates and numbers), not by their position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from treatywatch.domain.dates import DateParseError, PartialDate, parse_text
+from treatywatch.domain.model import (
+    ActKind,
+    Base,
+    Document,
+    Milestone,
+    Organization,
+    ParsedDocument,
+    PartyPosition,
+    Poll,
+    Position,
+    Problem,
+    Process,
+    Provenance,
+    RatificationAct,
+    Relation,
+    Share,
+)
+from treatywatch.errors import InputError
+from treatywatch.reference import (
+    country_name,
+    organizations,
+    resolve_country,
+    resolve_organization,
+)
+from treatywatch.sources.structure import Article, BulletList, Row, Table, parse_structure
+
+# A list counts as a list of countries when at least this share of its items are.
+_COUNTRY_LIST_SHARE = 0.8
+
+
+def slugify(*parts: str) -> str:
+    s = unicodedata.normalize("NFKD", " ".join(parts))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+def _find_process(article: Article, path: str) -> tuple[Process, Organization]:
+    title = article.title
+    if not title:
+        raise InputError(f"{path}:1: no title line ('= Title =') found; not an accession article")
+    parts = [p.strip() for p in re.split(r"\s*[–—-]\s*|\s+and\s+", title.replace(" relations", ""))]
+    org = next((o for p in parts if (o := resolve_organization(p))), None)
+    code = next((c for p in parts if (c := resolve_country(p))), None)
+    if org is None:
+        match = re.search(r"accession of (.+?) to (?:the )?(.+?)[,.]", title)
+        if match:
+            code, org = resolve_country(match.group(1)), resolve_organization(match.group(2))
+    if org is None or code is None:
+        known = ", ".join(sorted(organizations()))
+        raise InputError(
+            f"{path}:{article.title_line}: cannot tell the candidate and the organization from "
+            f"the title {title!r} (expected e.g. 'Montenegro–NATO relations'; organizations: {known})"
+        )
+    name = country_name(code)
+    return Process(slugify(name, org.code), code, name, org.code), org
+
+
+# Header words that name poll-table columns, tried in this order.
+_POLL_COLUMNS: list[tuple[str, re.Pattern[str]]] = [
+    ("pollster", re.compile(r"\b(firm|pollster|polling|source|conducted by|organi[sz]ation)\b")),
+    ("sample", re.compile(r"\b(sample|size|n)\b")),
+    ("lead", re.compile(r"\b(lead|margin)\b")),
+    ("undecided", re.compile(r"\b(undecided|don'?t know|unsure|neither|dk|other|no opinion)\b")),
+    ("against", re.compile(r"\b(against|no|oppose[sd]?|opposition|contra|remain out)\b")),
+    ("for", re.compile(r"\b(for|yes|support|in favou?r|pro|join)\b")),
+    ("date", re.compile(r"\b(date|dates|fieldwork|conducted|period)\b")),
+]
+_CONDITION = re.compile(r"\bif\s+([^()|]+)", re.I)
+
+
+def _poll_columns(header: Row) -> dict[str, int] | None:
+    cols: dict[str, int] = {}
+    for i, cell in enumerate(header.cells):
+        low = cell.lower()
+        for name, pattern in _POLL_COLUMNS:
+            if name not in cols and pattern.search(low):
+                cols[name] = i
+                break
+    if {"for", "against", "date"} <= cols.keys():
+        return cols
+    return None
+
+
+def _date_column(table: Table) -> int | None:
+    """The column in which most non-empty cells read as dates."""
+    best, best_count = None, 0
+    width = max(len(r.cells) for r in [table.header, *table.rows])
+    for i in range(width):
+        count = 0
+        for r in table.rows:
+            if i < len(r.cells) and r.cells[i]:
+                try:
+                    parse_text(r.cells[i])
+                    count += 1
+                except DateParseError:
+                    pass
+        if count > best_count:
+            best, best_count = i, count
+    return best if best_count >= max(2, len(table.rows) // 2) else None
+
+
+class _Reader:
+    def __init__(self, parsed: ParsedDocument, org: Organization, path: str) -> None:
+        self.doc = parsed
+        self.org = org
+        self.path = path
+
+    def prov(self, line: int, inferred: bool = False, reason: str | None = None) -> Provenance:
+        return Provenance(self.doc.document.sha256, line, line, inferred, reason)
+
+    def problem(self, kind: str, line: int, message: str) -> None:
+        self.doc.problems.append(Problem(kind, line, message))
+
+    def check_width(self, table: Table, row: Row) -> bool:
+        if len(row.cells) == len(table.header.cells):
+            return True
+        self.problem(
+            "row-cells",
+            row.line,
+            f"table row has {len(row.cells)} cells, its header has {len(table.header.cells)}; "
+            "row left out",
+        )
+        return False
+
+    # -- polls --------------------------------------------------------------
+    def read_polls(self, table: Table, cols: dict[str, int]) -> None:
+        heading = " ".join((table.section, *table.header.cells))
+        m = _CONDITION.search(heading)
+        condition = m.group(1).strip() if m else None
+        for row in table.rows:
+            if not self.check_width(table, row):
+                continue
+            poll = self.read_poll(row, cols, condition)
+            if poll is not None:
+                self.doc.polls.append(poll)
+
+    def read_poll(self, row: Row, cols: dict[str, int], condition: str | None) -> Poll | None:
+        cell = row.cells
+        try:
+            fieldwork = parse_text(cell[cols["date"]])
+        except DateParseError as e:
+            self.problem(
+                "bad-date", row.line, f"poll date {cell[cols['date']]!r}: {e}; row left out"
+            )
+            return None
+        shares: dict[str, Share | None] = {}
+        for name in ("for", "against", "undecided", "lead"):
+            text = cell[cols[name]] if name in cols else ""
+            if not text and name in ("undecided", "lead"):
+                shares[name] = None
+                continue
+            try:
+                shares[name] = Share.parse(text)
+            except ValueError:
+                self.problem(
+                    "bad-number", row.line, f"{name} share {text!r} is not a number; row left out"
+                )
+                return None
+        sample: int | None = None
+        if "sample" in cols and cell[cols["sample"]]:
+            digits = cell[cols["sample"]].replace(",", "").replace(" ", "")
+            if not digits.isdigit():
+                self.problem(
+                    "bad-number", row.line, f"sample size {digits!r} is not a whole number"
+                )
+                return None
+            sample = int(digits)
+        s_for, s_against = shares["for"], shares["against"]
+        assert s_for is not None and s_against is not None
+        und = shares["undecided"]
+        total = s_for.value + s_against.value + (und.value if und else 0)
+        slack = s_for.rounding + s_against.rounding + (und.rounding if und else 0)
+        if und is not None:
+            base = Base.ALL
+        elif abs(total - 100) <= slack + 1e-9:
+            base = Base.DECIDED
+        else:
+            base = Base.ALL  # the rest (100 - total) did not answer for or against
+        pollster = cell[cols["pollster"]] if "pollster" in cols else ""
+        return Poll(
+            fieldwork=fieldwork,
+            pollster=pollster or None,
+            share_for=s_for,
+            share_against=s_against,
+            share_undecided=und,
+            lead=shares["lead"],
+            sample_size=sample,
+            condition=condition,
+            base=base,
+            base_inferred=True,
+            provenance=self.prov(row.line),
+        )
+
+    # -- milestones and ratifications ---------------------------------------
+    def read_milestones(self, table: Table, date_col: int) -> None:
+        label_col = 0 if date_col != 0 else 1
+        in_ratification = False
+        blank: list[tuple[Row, PartialDate]] = []
+        named = 0
+        for row in table.rows:
+            if not self.check_width(table, row):
+                continue
+            label, date_text = row.cells[label_col], row.cells[date_col]
+            kind = self.org.kind_for_label(label) if label else None
+            if kind is not None and kind.kind == "ratification_by_members":
+                in_ratification = True
+                if not date_text:
+                    continue
+            if kind is not None and kind.kind != "ratification_by_members":
+                in_ratification = False
+            try:
+                d = parse_text(date_text)
+            except DateParseError as e:
+                self.problem("bad-date", row.line, f"date {date_text!r}: {e}; row left out")
+                continue
+            if d.is_interval:
+                self.problem("bad-date", row.line, f"{date_text!r} is a period, expected one date")
+                continue
+            if in_ratification and kind is None:
+                if not label:
+                    blank.append((row, d.start))
+                    continue
+                code = resolve_country(label)
+                if code is None:
+                    self.problem(
+                        "unknown-country", row.line, f"{label!r} is not a country; left out"
+                    )
+                    continue
+                named += 1
+                self.doc.acts.append(
+                    RatificationAct(
+                        code, country_name(code), ActKind.RATIFIED, d.start, self.prov(row.line)
+                    )
+                )
+                continue
+            if kind is None:
+                self.problem(
+                    "unknown-milestone",
+                    row.line,
+                    f"{label!r} is not a milestone of {self.org.code}'s procedure; kept untyped",
+                )
+                self.doc.milestones.append(
+                    Milestone("event", label, d.start, self.prov(row.line), label)
+                )
+                continue
+            self.doc.milestones.append(
+                Milestone(kind.kind, kind.label, d.start, self.prov(row.line), label)
+            )
+        if blank:
+            self.attribute_blank_rows(blank, named)
+
+    def attribute_blank_rows(self, blank: list[tuple[Row, PartialDate]], named: int) -> None:
+        signed = [m for m in self.doc.milestones if m.kind in ("protocol_signed", "treaty_signed")]
+        members = []
+        if signed:
+            candidate = self.doc.process.candidate_code
+            members = [
+                m for m in self.org.members_on(signed[0].date.upper()) if m.code != candidate
+            ]
+        if signed and named == 0 and len(blank) == len(members):
+            reason = (
+                f"the table's {len(blank)} ratification rows have no country names; they were "
+                f"attributed in alphabetical order of the {len(members)} members on the protocol's "
+                f"signature date ({signed[0].date}), the order such tables are sorted in"
+            )
+            for (row, d), member in zip(blank, members, strict=True):
+                self.doc.acts.append(
+                    RatificationAct(
+                        member.code,
+                        member.name,
+                        ActKind.RATIFIED,
+                        d,
+                        self.prov(row.line, inferred=True, reason=reason),
+                    )
+                )
+            return
+        why = (
+            "no protocol signature date in the table"
+            if not signed
+            else f"{len(blank)} unnamed rows for {len(members)} members on the signature date"
+            + (f" and {named} named rows" if named else "")
+        )
+        self.problem(
+            "unattributed",
+            blank[0][0].line,
+            f"{len(blank)} ratification rows have no country name and cannot be "
+            f"attributed ({why}); kept unattributed",
+        )
+        for row, d in blank:
+            self.doc.acts.append(
+                RatificationAct(None, None, ActKind.RATIFIED, d, self.prov(row.line))
+            )
+
+    # -- lists --------------------------------------------------------------
+    def read_relations(self, bullets: BulletList) -> None:
+        if "see also" in bullets.section.lower():
+            return
+        codes = [resolve_country(i.text) for i in bullets.items]
+        if len(codes) < 3 or sum(c is not None for c in codes) < _COUNTRY_LIST_SHARE * len(codes):
+            return
+        for item, code in zip(bullets.items, codes, strict=True):
+            if code is None:
+                self.problem("unknown-country", item.line, f"{item.text!r} is not a country")
+            self.doc.relations.append(Relation(code, item.text, self.prov(item.line)))
+
+
+_PARTY = re.compile(
+    r"((?:[A-Z][\w'’]+ )*(?:Party|Democracy|Movement|Front|Union|Alliance|Coalition|League)"
+    r"(?: (?:of|for)(?: [A-Z][\w'’]+)+)*)"
+)
+_STANCES: list[tuple[Position, re.Pattern[str]]] = [
+    (Position.AMBIGUOUS, re.compile(r"\bambiguous\b", re.I)),
+    (Position.NEUTRAL, re.compile(r"\bneutral\b", re.I)),
+    (Position.AGAINST, re.compile(r"\b(opponent|opposes|opposed to|against)\b", re.I)),
+    (Position.FOR, re.compile(r"\b(supports? (nato )?membership|desire for .* member|pro-)", re.I)),
+]
+
+
+def _read_positions(reader: _Reader, article: Article) -> None:
+    seen: set[str] = set()
+    for p in article.paragraphs:
+        if not re.search(r"politic|part(y|ies)|view", p.section, re.I):
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", p.text):
+            stance = next((pos for pos, rx in _STANCES if rx.search(sentence)), None)
+            if stance is None:
+                continue
+            for name in _PARTY.findall(sentence):
+                party = re.sub(r"^The ", "", name)
+                if party in seen or len(party.split()) < 2:
+                    continue
+                seen.add(party)
+                reader.doc.positions.append(
+                    PartyPosition(party, stance, reader.prov(p.line), sentence[:300])
+                )
+
+
+def parse(text: str, path: str | Path, source_key: str | None = None) -> ParsedDocument:
+    """Read an accession article; raise InputError when it is not one."""
+    path = str(path)
+    article = parse_structure(text)
+    process, org = _find_process(article, path)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    title = article.title or Path(path).name
+    doc = Document(sha, source_key or title, path, title, text)
+    parsed = ParsedDocument(document=doc, process=process)
+    reader = _Reader(parsed, org, path)
+    for table in article.tables:
+        if (cols := _poll_columns(table.header)) is not None:
+            reader.read_polls(table, cols)
+        elif (date_col := _date_column(table)) is not None:
+            reader.read_milestones(table, date_col)
+        else:
+            reader.problem("unknown-table", table.line, "table not recognized; not imported")
+    for bullets in article.lists:
+        reader.read_relations(bullets)
+    _read_positions(reader, article)
+    return parsed
