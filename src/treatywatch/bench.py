@@ -1,0 +1,92 @@
+"""Benchmarks (`make bench`): time the main paths and write the results as JSON.
+
+Speed is measured here, not asserted in tests. Each benchmark returns a dict of
+numbers; the runner records the machine and writes one JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+def _best(fn: Callable[[], object], repeat: int = 5) -> dict[str, float]:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return {"best_s": min(times), "median_s": statistics.median(times), "runs": repeat}
+
+
+def bench_import_and_status() -> dict[str, Any]:
+    """Parse the example, import it into an in-memory store, ask its status."""
+    from treatywatch.analysis.status import process_status
+    from treatywatch.cli import example_path
+    from treatywatch.sources.article import parse
+    from treatywatch.store.db import Store
+
+    text = example_path().read_text(encoding="utf-8")
+    store = Store.memory()
+
+    def run_import() -> None:
+        store.import_documents([parse(text, "example.txt")])
+
+    result = {"parse_and_import": _best(run_import)}
+    result["status_as_of"] = _best(lambda: process_status(store, "montenegro-nato", date(2016, 12, 31)))
+    return result
+
+
+def bench_cli_start() -> dict[str, Any]:
+    """Wall time of `treatywatch status … --json` as a user runs it (a new process each time)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "TREATYWATCH_DB": str(Path(tmp) / "b.db")}
+        cmd = [sys.executable, "-m", "treatywatch"]
+        subprocess.run([*cmd, "import", "--example"], env=env, check=True, capture_output=True)
+        return _best(
+            lambda: subprocess.run(
+                [*cmd, "status", "montenegro-nato", "--json"], env=env, check=True, capture_output=True
+            ),
+            repeat=7,
+        )
+
+
+BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
+    "import_and_status": bench_import_and_status,
+    "cli_start": bench_cli_start,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default="bench-results.json")
+    parser.add_argument("--only", nargs="*", help="run only these benchmarks")
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "results": {},
+    }
+    for name, fn in BENCHMARKS.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"bench {name} …", flush=True)
+        results["results"][name] = fn()
+        print(json.dumps(results["results"][name], indent=2), flush=True)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

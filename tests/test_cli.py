@@ -1,0 +1,128 @@
+"""The command line, run as users run it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+
+from conftest import EXAMPLE, Cli
+from treatywatch.cli import app
+
+
+def test_import_reports_counts(cli: Cli) -> None:
+    r = cli("import", EXAMPLE, "--json")
+    assert r.code == 0, r.err
+    (o,) = r.json()
+    assert (o["milestones"], o["ratifications"], o["polls"], o["relations"]) == (8, 28, 27, 31)
+    assert o["action"] == "imported"
+    text = cli("import", EXAMPLE)
+    assert "unchanged" in text.out and "8 milestones" in text.out
+
+
+def test_status_as_of(cli: Cli) -> None:
+    cli("import", "--example")
+    s = cli("status", "montenegro-nato", "--as-of", "2016-12-31", "--json").json()
+    assert (s["ratified_count"], s["required_count"]) == (11, 28)
+    assert len(s["pending"]) == 17 and {"code": "ES", "name": "Spain"} in s["pending"]
+    assert s["member_since"] is None
+    s = cli("status", "Montenegro", "--as-of", "2017-05-10", "--json").json()
+    assert (s["ratified_count"], [p["name"] for p in s["pending"]]) == (27, ["Spain"])
+    s = cli("status", "montenegro-nato", "--json").json()
+    assert s["member_since"] == "2017-06-05" and s["stage"] == "membership"
+
+
+def test_polls_json_keeps_precision(cli: Cli) -> None:
+    cli("import", "--example")
+    polls = cli("polls", "montenegro-nato", "--json").json()
+    assert len(polls) == 27
+    nspm = next(p for p in polls if p["pollster"] == "NSPM")
+    assert (nspm["fieldwork_start"], nspm["fieldwork_end"], nspm["start_precision"]) == (
+        "2016-05-28",
+        "2016-06-05",
+        "day",
+    )
+    oct14 = next(p for p in polls if p["fieldwork"] == "2014-10")
+    assert (oct14["fieldwork_start"], oct14["start_precision"], oct14["pollster"]) == (
+        "2014-10",
+        "month",
+        None,
+    )
+
+
+def test_timeline_and_ratifications(cli: Cli) -> None:
+    cli("import", "--example")
+    t = cli("timeline", "montenegro-nato", "--json").json()
+    assert [m["kind"] for m in t][:3] == [
+        "partnership_for_peace",
+        "intensified_dialogue",
+        "individual_partnership_action_plan",
+    ]
+    r = cli("ratifications", "montenegro-nato", "--as-of", "2016-12-31", "--json").json()
+    assert sum(m["state"] == "ratified" for m in r) == 11
+    assert cli("processes", "--json").json()[0]["process"] == "montenegro-nato"
+
+
+def _db_bytes(cli: Cli) -> bytes:
+    return cli.db.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty", "binary", "latin1", "huge", "directory"])
+def test_unreadable_input_exit_2_and_store_unchanged(cli: Cli, tmp_path: Path, kind: str) -> None:
+    cli("import", "--example")
+    before = _db_bytes(cli)
+    path = tmp_path / f"{kind}.txt"
+    if kind == "empty":
+        path.write_text("")
+    elif kind == "binary":
+        path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    elif kind == "latin1":
+        path.write_bytes("= Montenegro–NATO relations =\nCaf\xe9\n".encode("utf-8")[:-7] + b"Caf\xe9\n")
+    elif kind == "huge":
+        with path.open("wb") as f:
+            f.truncate(100 * 1024 * 1024)  # 100 MB, sparse
+    elif kind == "directory":
+        path.mkdir()
+    r = cli("import", path)
+    assert r.code == 2, (r.out, r.err)
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0]
+    assert _db_bytes(cli) == before
+
+
+def test_not_utf8_names_the_line(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes(b"= Montenegro\xe2\x80\x93NATO relations =\n\nline three \xe9\n")
+    r = cli("import", path)
+    assert r.code == 2 and f"{path}:3: not UTF-8" in r.err
+
+
+def test_strict_aborts_on_bad_rows(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("| Nov 2015 | CEDEM | 49.8 |", "| Nov 2015 | CEDEM | x |"),
+        encoding="utf-8",
+    )
+    r = cli("import", bad, "--strict")
+    assert r.code == 1 and f"{bad}:43:" in r.err
+    assert cli("processes", "--json").json() == []
+    lenient = cli("import", bad, "--json")
+    assert lenient.code == 0 and lenient.json()[0]["polls"] == 26
+    assert lenient.json()[0]["problem_list"][0]["line"] == 43
+
+
+def test_unknown_process_and_bad_date(cli: Cli) -> None:
+    cli("import", "--example")
+    r = cli("status", "atlantis")
+    assert r.code == 3 and "no process 'atlantis'" in r.err
+    r = cli("status", "montenegro-nato", "--as-of", "31/12/2016")
+    assert r.code == 2 and "--as-of" in r.err
+
+
+def test_every_command_has_help_ending_with_an_example() -> None:
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    for name, command in group.commands.items():
+        assert command.help, name
+        assert command.help.strip().splitlines()[-1].startswith("Example: treatywatch "), name

@@ -1,0 +1,71 @@
+"""The store: round trip, idempotent re-import, versions, transactions, migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from treatywatch.importing import import_paths
+from treatywatch.sources.article import parse
+from treatywatch.store.db import Store
+
+
+def test_round_trip(store: Store, example_text: str) -> None:
+    doc = parse(example_text, "example.txt")
+    store.import_documents([doc])
+    slug = doc.process.slug
+    assert store.milestones(slug) == doc.milestones
+    assert store.acts(slug) == doc.acts
+    assert store.polls(slug) == doc.polls
+    assert store.relations(slug) == doc.relations
+    assert store.positions(slug) == doc.positions
+    assert store.documents(slug)[0].text == example_text
+
+
+def test_reimport_changes_nothing_and_says_so(store: Store, example_text: str) -> None:
+    first = store.import_documents([parse(example_text, "a.txt")])[0]
+    before = store.table_counts()
+    again = store.import_documents([parse(example_text, "a.txt")])[0]
+    assert (first.action, again.action) == ("imported", "unchanged")
+    assert store.table_counts() == before
+
+
+def test_changed_version_replaces_and_keeps_the_old_on_record(store: Store, example_text: str) -> None:
+    old = parse(example_text, "a.txt")
+    store.import_documents([old])
+    changed = example_text.replace("| Oct 2014 | | 43.75 | 56.25 | 12.5 |\n", "")
+    out = store.import_documents([parse(changed, "a.txt")])[0]
+    assert out.action == "replaced" and out.replaced == old.document.sha256
+    assert len(store.polls("montenegro-nato")) == 26
+    history = store.document_history(old.document.source_key)
+    assert [h[0] for h in history][0] == old.document.sha256
+    assert history[0][2] is not None and history[1][2] is None
+    assert len(store.documents("montenegro-nato", include_superseded=True)) == 2
+
+
+def test_failed_import_leaves_nothing_behind(store: Store, example_text: str) -> None:
+    good = parse(example_text, "a.txt")
+    bad = parse(example_text.replace("Montenegro–NATO", "Albania–NATO"), "b.txt")
+    object.__setattr__(bad.polls[3], "fieldwork", None)  # breaks inside the transaction
+    with pytest.raises(AttributeError):
+        store.import_documents([good, bad])
+    assert all(n == 0 for n in store.table_counts().values())
+
+
+def test_migrations_are_recorded_once(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    with Store.open(str(db)) as s:
+        assert s.schema_versions() == [(1, "initial")]
+    with Store.open(str(db)) as s:
+        assert s.migrate() == []
+
+
+def test_import_paths_reads_everything_before_writing(store: Store, tmp_path: Path, example_text: str) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(example_text, encoding="utf-8")
+    from treatywatch.errors import InputError
+
+    with pytest.raises(InputError):
+        import_paths(store, [good, tmp_path / "missing.txt"])
+    assert store.table_counts()["documents"] == 0

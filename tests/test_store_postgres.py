@@ -1,0 +1,66 @@
+"""The same store behaviour on PostgreSQL (psycopg 3), in a throwaway database.
+
+Runs when TREATYWATCH_TEST_PG is a postgresql:// URL of a role that may create
+databases (.ci/run starts a local server and sets it); skipped otherwise, except
+that CI sets TREATYWATCH_REQUIRE_PG=1 to make a missing server a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from treatywatch.analysis.status import process_status
+from treatywatch.sources.article import parse
+from treatywatch.store.db import Store
+
+URL = os.environ.get("TREATYWATCH_TEST_PG", "")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    if not URL:
+        if os.environ.get("TREATYWATCH_REQUIRE_PG"):
+            pytest.fail("TREATYWATCH_TEST_PG is not set but TREATYWATCH_REQUIRE_PG is")
+        pytest.skip("set TREATYWATCH_TEST_PG=postgresql://… to run the PostgreSQL store tests")
+    import psycopg
+
+    name = f"treatywatch_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = URL.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_postgres_round_trip_and_status(pg_url: str, example_text: str) -> None:
+    with Store.open(pg_url) as store:
+        assert store.dialect == "postgresql"
+        assert store.schema_versions() == [(1, "initial")]
+        doc = parse(example_text, "example.txt")
+        assert store.import_documents([doc])[0].action == "imported"
+        assert store.import_documents([doc])[0].action == "unchanged"
+        assert store.polls(doc.process.slug) == doc.polls
+        assert store.acts(doc.process.slug) == doc.acts
+        from datetime import date
+
+        s = process_status(store, "montenegro-nato", date(2016, 12, 31))
+        assert (s.ratified_count, s.required_count) == (11, 28)
+
+
+def test_postgres_failed_import_rolls_back(pg_url: str, example_text: str) -> None:
+    with Store.open(pg_url) as store:
+        good = parse(example_text, "a.txt")
+        bad = parse(example_text.replace("Montenegro–NATO", "Albania–NATO"), "b.txt")
+        object.__setattr__(bad.polls[3], "fieldwork", None)
+        with pytest.raises(AttributeError):
+            store.import_documents([good, bad])
+        assert all(n == 0 for n in store.table_counts().values())
+    with Store.open(pg_url) as again:
+        assert again.migrate() == []
