@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 _TITLE = re.compile(r"^=\s*([^=].*?)\s*=$")
 _HEADING = re.compile(r"^(={2,6})\s*(.*?)\s*\1$")
-_TAG = re.compile(r"<[^>]{1,200}>")
+# Presentational wiki markup in cells (e.g. "<big>Event</big>"); any other text, tags
+# included, is kept as the source wrote it and escaped wherever it is shown.
+_TAG = re.compile(r"</?(?:big|small|b|i|u|s|sup|sub|span|center|br|nowiki)\b[^<>]{0,200}>", re.I)
 
 
 @dataclass(frozen=True)

@@ -419,6 +419,15 @@ class Store:
             sql += " AND superseded_by IS NULL"
         return [Document(*r) for r in self.rows(sql + " ORDER BY imported_at", (slug,))]
 
+    def document(self, sha: str) -> Document:
+        """A stored document (any version) by its SHA-256."""
+        rows = self.rows(
+            "SELECT sha256, source_key, path, title, text FROM documents WHERE sha256 = ?", (sha,)
+        )
+        if not rows:
+            raise NotFoundError(f"no document {sha!r} in the store")
+        return Document(*rows[0])
+
     def document_history(self, source_key: str) -> list[tuple[str, str, str | None]]:
         """(sha256, imported_at, superseded_by) of every version of a source, oldest first."""
         return [

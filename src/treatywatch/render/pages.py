@@ -1,0 +1,55 @@
+"""Jinja2 environment and page rendering shared by the web app and the one-file report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import PurePath
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+CSS = """
+:root { --fg:#1b1f24; --muted:#57606a; --line:#d0d7de; --accent:#0b5cad; }
+body { font: 16px/1.5 system-ui, sans-serif; color: var(--fg); margin: 0; }
+header, main, footer { max-width: 70rem; margin: 0 auto; padding: 0.5rem 1rem; }
+header a { font-weight: 700; color: var(--accent); text-decoration: none; }
+footer { color: var(--muted); font-size: 0.9rem; border-top: 1px solid var(--line); }
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1.5rem; font-size: 0.92rem; }
+caption { text-align: left; color: var(--muted); padding: 0.25rem 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; }
+.chart { width: 100%; min-height: 120px; }
+figure { margin: 1rem 0; } figcaption { color: var(--muted); font-size: 0.9rem; }
+.asof { margin: 0.5rem 0; }
+ol.source { font: 13px/1.4 ui-monospace, monospace; white-space: pre-wrap; padding-left: 3.5rem; }
+ol.source li:target { background: #fff3b0; }
+a.ln { color: var(--muted); text-decoration: none; margin-right: 0.5rem; }
+"""
+
+
+def _basename(path: str) -> str:
+    return PurePath(path).name or path
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("treatywatch", "web/templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["basename"] = _basename
+    env.globals["css"] = CSS
+    return env
+
+
+def render(template: str, source_url: Callable[[str, int], str], **context: Any) -> str:
+    """Render a page; ``source_url(sha, line)`` makes the link to a document's line."""
+    return (
+        environment()
+        .get_template(template)
+        .render(source_url=source_url, home_url=context.pop("home_url", "/"), **context)
+    )

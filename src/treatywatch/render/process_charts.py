@@ -1,0 +1,90 @@
+"""The charts of a process page, built from its overview (shared by the web page and the report)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from treatywatch.analysis.overview import Overview
+from treatywatch.render.charts import (
+    ChartSpec,
+    MapCandidate,
+    MapMember,
+    PollItem,
+    RatificationItem,
+    TimelineItem,
+    map_chart,
+    polls_chart,
+    ratification_curve_chart,
+    timeline_chart,
+)
+
+KINDS = ("timeline", "map", "ratifications", "polls")
+
+
+def process_charts(ov: Overview, topojson: str | Mapping[str, Any]) -> dict[str, ChartSpec]:
+    """Every chart of a process, as of the overview's date. ``topojson``: a URL or the data."""
+    return {kind: process_chart(ov, kind, topojson) for kind in KINDS}
+
+
+def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) -> ChartSpec:
+    s = ov.status
+    if kind == "timeline":
+        return timeline_chart(
+            [
+                TimelineItem(
+                    m.label,
+                    m.date.edtf,
+                    m.date.precision.value,
+                    f"{ov.path_of(m.provenance.document)}, line {m.provenance.line_start}",
+                )
+                for m in ov.milestones
+            ],
+            title=f"{s.process.candidate_name} → {s.process.organization}: milestones",
+        )
+    if kind == "map":
+        members = [
+            MapMember(m.code, m.name, m.state.value, m.ratified_on.edtf if m.ratified_on else None)
+            for m in s.members
+        ]
+        return map_chart(
+            members,
+            MapCandidate(s.process.candidate_code, s.process.candidate_name),
+            topojson,
+            title=f"Ratification by member, {s.as_of.isoformat()}",
+            as_of=s.as_of.isoformat(),
+        )
+    if kind == "ratifications":
+        return ratification_curve_chart(
+            [
+                RatificationItem(m.name, m.ratified_on.edtf, m.code)
+                for m in s.members
+                if m.ratified_on is not None
+            ],
+            s.required_count,
+            s.as_of,
+        )
+    if kind == "polls":
+        return polls_chart(
+            [
+                PollItem(
+                    p.pollster,
+                    p.fieldwork.edtf,
+                    p.share_for.value,
+                    p.share_against.value,
+                    p.share_undecided.value if p.share_undecided else None,
+                    _decided(p.share_for.value, p.share_against.value),
+                    p.sample_size,
+                )
+                for p in ov.polls
+            ],
+            y_field="share_for_decided",
+            y_title="For, % of those deciding",
+        )
+    raise ValueError(f"unknown chart {kind!r}; known: {', '.join(KINDS)}")
+
+
+def _decided(share_for: float, share_against: float) -> float | None:
+    """The share for among those who chose a side, in percent."""
+    total = share_for + share_against
+    return 100 * share_for / total if total else None

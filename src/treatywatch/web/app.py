@@ -1,0 +1,265 @@
+"""The web dashboard and JSON API: parse the request, call the package, render.
+
+Every page has a JSON twin under ``/api/v1/`` built from the same data function.
+One success shape (a JSON object) and one error shape: ``{"error": {"status", "message"}}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from datetime import date
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
+
+from treatywatch import serialize
+from treatywatch.analysis.overview import Overview, document, process_overview
+from treatywatch.analysis.status import process_status
+from treatywatch.errors import NotFoundError
+from treatywatch.render.pages import render
+from treatywatch.render.process_charts import KINDS, process_chart, process_charts
+from treatywatch.store.db import Store
+from treatywatch.web.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
+
+API = "/api/v1"
+AsOf = Annotated[date | None, Query(description="Show the process as it stood on this day.")]
+
+
+def _page_source_url(sha: str, line: int) -> str:
+    return f"/documents/{sha}#L{line}"
+
+
+def get_store(request: Request) -> Iterator[Store]:
+    """One store connection per request, to the app's store URL."""
+    s = Store.open(request.app.state.db)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+# -- pages ----------------------------------------------------------------
+def home(store: StoreDep) -> HTMLResponse:
+    statuses = [process_status(store, p.slug) for p in store.processes()]
+    html = render("home.html", _page_source_url, statuses=statuses, today=date.today())
+    return HTMLResponse(html)
+
+
+def process_page(slug: str, store: StoreDep, as_of: AsOf = None) -> HTMLResponse:
+    ov = process_overview(store, slug, as_of)
+    charts = process_charts(ov, STATIC_URL_PREFIX + WORLD_TOPOJSON)
+    html = render(
+        "process.html", _page_source_url, ov=ov, charts=charts, path_of=ov.path_of, inline=False
+    )
+    return HTMLResponse(html)
+
+
+def document_page(sha: str, store: StoreDep) -> HTMLResponse:
+    doc = store.document(sha)
+    html = render("document.html", _page_source_url, doc=doc, lines=doc.text.split("\n"))
+    return HTMLResponse(html)
+
+
+# -- API ------------------------------------------------------------------
+def api_processes(store: StoreDep) -> dict[str, Any]:
+    """Every process with its status today."""
+    return {
+        "processes": [serialize.status(process_status(store, p.slug)) for p in store.processes()]
+    }
+
+
+def api_process(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+    """Everything about a process as of a day: the process page as JSON."""
+    return process_overview(store, slug, as_of).to_dict()
+
+
+def api_status(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+    """Stage, ratified and pending members as of a day."""
+    return serialize.status(process_status(store, slug, as_of))
+
+
+def api_milestones(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+    """Milestones reached by a day, each with its date precision and source line."""
+    return {"milestones": process_overview(store, slug, as_of).to_dict()["milestones"]}
+
+
+def api_ratifications(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+    """Each required member's state on a day, with the dated acts behind it."""
+    s = process_status(store, slug, as_of)
+    return {
+        "as_of": s.as_of.isoformat(),
+        "ratified_count": s.ratified_count,
+        "required_count": s.required_count,
+        "members": [serialize.member_status(m) for m in s.members],
+    }
+
+
+def api_polls(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+    """Polls whose fieldwork ended by a day, as the sources give them."""
+    return {"polls": process_overview(store, slug, as_of).to_dict()["polls"]}
+
+
+def api_sources(slug: str, store: StoreDep) -> dict[str, Any]:
+    """The documents a process was read from, and rows that could not be read."""
+    ov = process_overview(store, slug)
+    data = ov.to_dict()
+    return {"sources": data["sources"], "problems": data["problems"]}
+
+
+def api_chart(slug: str, kind: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+    """A chart of the process as a Vega-Lite specification, with its text alternative."""
+    if kind not in KINDS:
+        raise NotFoundError(f"no chart {kind!r}; charts: {', '.join(KINDS)}")
+    ov = process_overview(store, slug, as_of)
+    chart = process_chart(ov, kind, STATIC_URL_PREFIX + WORLD_TOPOJSON)
+    return {"kind": kind, "caption": chart.caption, "spec": chart.spec}
+
+
+def api_document(sha: str, store: StoreDep) -> dict[str, Any]:
+    """A source document's text, line by line."""
+    doc = store.document(sha)
+    return {**document(doc), "text_lines": doc.text.split("\n")}
+
+
+def csv_table(slug: str, table: str, store: StoreDep, as_of: AsOf = None) -> Response:
+    """A table of the process as CSV: milestones, ratifications, polls or sources."""
+    ov = process_overview(store, slug, as_of)
+    makers: dict[str, Callable[[Overview], list[dict[str, Any]]]] = {
+        "milestones": _milestone_rows,
+        "ratifications": _ratification_rows,
+        "polls": _poll_rows,
+        "sources": lambda o: [document(d) for d in o.documents],
+    }
+    if table not in makers:
+        raise NotFoundError(f"no table {table!r}; tables: {', '.join(makers)}")
+    rows = makers[table](ov)
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{ov.slug}-{table}.csv"'},
+    )
+
+
+def _prov(p: Any) -> dict[str, Any]:
+    return {
+        "document": p.document,
+        "line": p.line_start,
+        "inferred": p.inferred,
+        "reason": p.reason or "",
+    }
+
+
+def _milestone_rows(ov: Overview) -> list[dict[str, Any]]:
+    return [
+        {"kind": m.kind, "label": m.label, "date": m.date.edtf, "precision": m.date.precision.value}
+        | _prov(m.provenance)
+        for m in ov.milestones
+    ]
+
+
+def _ratification_rows(ov: Overview) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": m.code,
+            "name": m.name,
+            "state": m.state.value,
+            "ratified_on": m.ratified_on.edtf if m.ratified_on else "",
+            "acts": "; ".join(f"{a.kind.value} {a.date}" for a in m.acts),
+            "line": m.acts[-1].provenance.line_start if m.acts else "",
+            "inferred": any(a.provenance.inferred for a in m.acts),
+        }
+        for m in ov.status.members
+    ]
+
+
+def _poll_rows(ov: Overview) -> list[dict[str, Any]]:
+    rows = []
+    for p in ov.polls:
+        d = serialize.poll(p)
+        d.pop("as_written")
+        d |= _prov(d.pop("provenance") and p.provenance)
+        rows.append(d)
+    return rows
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(API)
+
+
+def _error_response(request: Request, status: int, message: str) -> Response:
+    if _wants_html(request):
+        html = render("error.html", _page_source_url, status=status, message=message)
+        return HTMLResponse(html, status_code=status)
+    return _error(status, message)
+
+
+def create_app(db: str | None = None) -> FastAPI:
+    """The dashboard and API over the store at ``db`` (default: the user's store)."""
+    P = f"{API}/processes/{{slug}}"
+    routes: list[BaseRoute] = [
+        APIRoute("/", home, response_class=HTMLResponse, include_in_schema=False),
+        APIRoute(
+            "/processes/{slug}", process_page, response_class=HTMLResponse, include_in_schema=False
+        ),
+        APIRoute(
+            "/documents/{sha}", document_page, response_class=HTMLResponse, include_in_schema=False
+        ),
+        APIRoute(f"{API}/processes", api_processes),
+        APIRoute(P, api_process),
+        APIRoute(f"{P}/status", api_status),
+        APIRoute(f"{P}/milestones", api_milestones),
+        APIRoute(f"{P}/ratifications", api_ratifications),
+        APIRoute(f"{P}/polls", api_polls),
+        APIRoute(f"{P}/sources", api_sources),
+        APIRoute(f"{P}/charts/{{kind}}", api_chart),
+        APIRoute(f"{P}/{{table}}.csv", csv_table, response_class=Response),
+        APIRoute(f"{API}/documents/{{sha}}", api_document),
+    ]
+    app = FastAPI(
+        title="treatywatch",
+        version="1",
+        description="Accession processes, their ratifications and polls, each with its source line.",
+        routes=routes,
+        openapi_url=f"{API}/openapi.json",
+        docs_url=None,  # the Swagger UI loads from a CDN; treatywatch stays offline
+        redoc_url=None,
+    )
+    app.state.db = db
+    static = resources.files("treatywatch") / "web" / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return _error_response(request, 404, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        parts = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return _error_response(request, 422, "; ".join(parts))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_response(request, exc.status_code, str(exc.detail))
+
+    return app

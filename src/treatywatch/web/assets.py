@@ -1,0 +1,72 @@
+"""The vendored front-end files (Vega, Vega-Lite, vega-embed, world TopoJSON).
+
+Read through :mod:`importlib.resources`, so they are found in an installed
+package as well as in a source checkout. The list, versions and checksums are
+in ``web/static/vendor/VENDORED.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+# Files a page or the report may load; VENDORED.md records where each came from.
+VENDOR_FILES: tuple[str, ...] = (
+    "vega.min.js",
+    "vega-lite.min.js",
+    "vega-embed.min.js",
+    "countries-110m.json",
+)
+
+# Where the web app serves the vendor directory (its static mount + "vendor/").
+STATIC_URL_PREFIX = "/static/vendor/"
+WORLD_TOPOJSON = "countries-110m.json"
+
+
+def vendor_dir() -> Traversable:
+    """The vendor directory inside the installed package."""
+    return files("treatywatch").joinpath("web", "static", "vendor")
+
+
+def _resource(name: str) -> Traversable:
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ValueError(f"not a vendored file name: {name!r}")
+    res = vendor_dir().joinpath(name)
+    if not res.is_file():
+        raise FileNotFoundError(f"no vendored file {name!r}")
+    return res
+
+
+def vendor_path(name: str) -> Path:
+    """A filesystem path to a vendored file (the package must be installed unzipped)."""
+    res = _resource(name)
+    if isinstance(res, Path):
+        return res
+    raise FileNotFoundError(f"vendored file {name!r} is not on the filesystem: {res}")
+
+
+def vendor_bytes(name: str) -> bytes:
+    """The bytes of a vendored file."""
+    return _resource(name).read_bytes()
+
+
+def vendor_text(name: str) -> str:
+    """The text of a vendored file (UTF-8)."""
+    return _resource(name).read_text(encoding="utf-8")
+
+
+def vendor_url(name: str) -> str:
+    """The URL the web app serves a vendored file at."""
+    _resource(name)
+    return STATIC_URL_PREFIX + name
+
+
+@cache
+def world_topojson() -> dict[str, Any]:
+    """The Natural Earth 1:110m countries TopoJSON, parsed once; shared, do not modify it."""
+    data: dict[str, Any] = json.loads(vendor_text(WORLD_TOPOJSON))
+    return data

@@ -1,0 +1,123 @@
+"""The JSON API: every endpoint, one success shape, one error shape, a valid OpenAPI document."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openapi_spec_validator import validate
+
+from treatywatch.importing import import_paths
+from treatywatch.store.db import Store
+from treatywatch.web.app import create_app
+
+from conftest import EXAMPLE
+
+P = "/api/v1/processes/montenegro-nato"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    db = str(tmp_path / "api.db")
+    with Store.open(db) as store:
+        import_paths(store, [EXAMPLE])
+    with TestClient(create_app(db)) as c:
+        yield c
+
+
+def test_openapi_document_is_valid(client: TestClient) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    validate(doc)
+    assert f"{P.replace('montenegro-nato', '{slug}')}/status" in doc["paths"]
+
+
+def test_processes_and_status(client: TestClient) -> None:
+    data = client.get("/api/v1/processes").json()
+    assert [p["process"] for p in data["processes"]] == ["montenegro-nato"]
+    s = client.get(f"{P}/status", params={"as_of": "2016-12-31"}).json()
+    assert (s["ratified_count"], s["required_count"], len(s["pending"])) == (11, 28, 17)
+    assert client.get(f"{P}/status").json()["member_since"] == "2017-06-05"
+
+
+def test_process_overview_matches_the_date(client: TestClient) -> None:
+    early = client.get(P, params={"as_of": "2016-12-31"}).json()
+    assert len(early["ratifications"]) == 11
+    assert all(p["fieldwork_end"] <= "2016-12-31" for p in early["polls"])
+    assert {m["kind"] for m in early["milestones"]} >= {"invitation", "protocol_signed"}
+    assert "membership" not in {m["kind"] for m in early["milestones"]}
+    full = client.get(P).json()
+    assert len(full["polls"]) == 27 and len(full["party_positions"]) == 6
+
+
+def test_lists_and_sources(client: TestClient) -> None:
+    assert len(client.get(f"{P}/milestones").json()["milestones"]) == 8
+    r = client.get(f"{P}/ratifications", params={"as_of": "2017-05-10"}).json()
+    assert r["ratified_count"] == 27
+    spain = next(m for m in r["members"] if m["code"] == "ES")
+    assert spain["state"] == "pending" and spain["acts"][0]["provenance"]["inferred"] is True
+    assert len(client.get(f"{P}/polls").json()["polls"]) == 27
+    sources = client.get(f"{P}/sources").json()["sources"]
+    assert sources[0]["lines"] == 158
+    doc = client.get(f"/api/v1/documents/{sources[0]['sha256']}").json()
+    assert doc["text_lines"][110] == "| | 2017-05-18 |"
+
+
+def test_chart_specs(client: TestClient) -> None:
+    for kind in ("timeline", "map", "ratifications", "polls"):
+        c = client.get(f"{P}/charts/{kind}").json()
+        assert c["spec"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+        assert c["caption"]
+
+
+@pytest.mark.parametrize(
+    "table,rows", [("milestones", 8), ("ratifications", 28), ("polls", 27), ("sources", 1)]
+)
+def test_csv_downloads(client: TestClient, table: str, rows: int) -> None:
+    r = client.get(f"{P}/{table}.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert len(list(csv.DictReader(io.StringIO(r.text)))) == rows
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/processes/atlantis",
+        "/api/v1/processes/atlantis/status",
+        "/api/v1/processes/atlantis/polls",
+        f"{P}/charts/pie",
+        f"{P}/nothing.csv",
+        "/api/v1/documents/0000",
+    ],
+)
+def test_unknown_things_are_404_in_the_error_shape(client: TestClient, url: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 404
+    assert set(r.json()) == {"error"} and r.json()["error"]["status"] == 404
+
+
+@pytest.mark.parametrize("bad", ["2016-13-01", "yesterday", "31/12/2016"])
+def test_malformed_dates_are_422(client: TestClient, bad: str) -> None:
+    for url in (f"{P}/status", P, f"{P}/ratifications"):
+        r = client.get(url, params={"as_of": bad})
+        assert r.status_code == 422 and "as_of" in r.json()["error"]["message"]
+
+
+def test_every_api_route_answers_an_object(client: TestClient) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    for path in doc["paths"]:
+        url = (
+            path.replace("{slug}", "montenegro-nato")
+            .replace("{kind}", "map")
+            .replace("{table}", "polls")
+        )
+        if "{sha}" in url:
+            sha = client.get(f"{P}/sources").json()["sources"][0]["sha256"]
+            url = url.replace("{sha}", sha)
+        r = client.get(url)
+        assert r.status_code == 200, url
+        if not url.endswith(".csv"):
+            assert isinstance(r.json(), dict), url

@@ -1,0 +1,188 @@
+"""The dashboard and the report in a real browser (Debian's Chromium driven by Playwright).
+
+Skipped when /usr/bin/chromium is absent (install it with `apt-get install chromium`);
+CI sets TREATYWATCH_REQUIRE_BROWSER=1, which turns a missing browser into a failure.
+Screenshots are written to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLE, ROOT
+from treatywatch.analysis.overview import process_overview
+from treatywatch.importing import import_paths
+from treatywatch.render.report import report_html
+from treatywatch.render.charts import COLORS, STATUS_LABELS
+from treatywatch.store.db import Store
+
+STATUS_COLOURS = dict(zip(STATUS_LABELS, COLORS, strict=False))
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+EVIL = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+STATUS_COLOURS_JS = """
+(name) => {
+  const svg = document.querySelector('#chart-' + name + ' svg');
+  if (!svg) return null;
+  return Array.from(svg.querySelectorAll('.mark-shape.role-mark path')).map(p => p.getAttribute('fill'));
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        if os.environ.get("TREATYWATCH_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing but TREATYWATCH_REQUIRE_BROWSER is set")
+        pytest.skip("browser tests need Chromium: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(db: str) -> Iterator[str]:
+    import uvicorn
+
+    from treatywatch.web.app import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = str(tmp_path_factory.mktemp("browser") / "site.db")
+    with Store.open(db) as store:
+        import_paths(store, [EXAMPLE])
+    yield from _serve(db)
+
+
+def _wait_for_charts(page: Any, count: int = 4) -> None:
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-rendered=\"true\"]').length >= {count}", timeout=30_000
+    )
+
+
+def test_process_page_map_polls_and_as_of(browser: Any, site: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site}/processes/montenegro-nato")
+    _wait_for_charts(page)
+    fills = page.evaluate(STATUS_COLOURS_JS, "map")
+    assert sum(1 for f in fills if f == STATUS_COLOURS["ratified"]) == 28
+    points = page.evaluate(
+        "() => document.querySelectorAll('#chart-polls svg .mark-symbol.role-mark path').length"
+    )
+    assert points == 27
+    page.fill("#as_of", "2016-12-31")
+    page.click("form.asof button")
+    page.wait_for_url("**as_of=2016-12-31")
+    _wait_for_charts(page)
+    assert page.inner_text("#ratified-count") == "11 of 28"
+    assert page.inner_text("#pending-count") == "17"
+    fills = page.evaluate(STATUS_COLOURS_JS, "map")
+    assert sum(1 for f in fills if f == STATUS_COLOURS["ratified"]) == 11
+    assert sum(1 for f in fills if f == STATUS_COLOURS["pending"]) == 17
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "process-page-2016-12-31.png"), full_page=True)
+    assert errors == []
+    page.close()
+
+
+def test_untrusted_text_is_shown_literally_everywhere(browser: Any, tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("| CISR/IRI |", f"| {EVIL[0]} |").replace("| NSPM |", f"| {EVIL[1]} |")
+    path = tmp_path / "evil.txt"
+    path.write_text(text, encoding="utf-8")
+    db = str(tmp_path / "evil.db")
+    with Store.open(db) as store:
+        import_paths(store, [path])
+        report = tmp_path / "report.html"
+        report.write_text(report_html(process_overview(store, "montenegro-nato")), encoding="utf-8")
+        sha = store.documents("montenegro-nato")[0].sha256
+    dialogs: list[str] = []
+    for base in _serve(db):
+        page = browser.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for url in (
+            f"{base}/",
+            f"{base}/processes/montenegro-nato",
+            f"{base}/processes/montenegro-nato?as_of=2016-12-31",
+            f"{base}/documents/{sha}",
+            report.as_uri(),
+        ):
+            page.goto(url)
+            if "processes/" in url or url.startswith("file:"):
+                _wait_for_charts(page)
+            body = page.inner_text("body")
+            if "as_of=2016" not in url and not url.endswith("/"):
+                assert EVIL[0] in body and EVIL[1] in body, url
+        page.close()
+    assert dialogs == []
+
+
+def test_report_from_disk_draws_all_charts_without_network(browser: Any, tmp_path: Path) -> None:
+    with Store.memory() as store:
+        import_paths(store, [EXAMPLE])
+        html = report_html(process_overview(store, "montenegro-nato"))
+    report = tmp_path / "report.html"
+    report.write_text(html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(report.as_uri())
+    _wait_for_charts(page)
+    for name in ("timeline", "map", "ratifications", "polls"):
+        assert page.evaluate(f"() => !!document.querySelector('#chart-{name} svg')"), name
+    assert (
+        page.evaluate(
+            "() => document.querySelectorAll('#chart-polls svg .mark-symbol.role-mark path').length"
+        )
+        == 27
+    )
+    outside = [u for u in requests if not u.startswith(("file:", "data:", "blob:"))]
+    assert outside == [], outside
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    page.close()

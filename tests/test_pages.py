@@ -1,0 +1,93 @@
+"""Server-rendered pages: readable without JavaScript, accessible, escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from treatywatch.importing import import_paths
+from treatywatch.store.db import Store
+from treatywatch.web.app import create_app
+
+from conftest import EXAMPLE
+
+
+class Outline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.aria: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.aria += [v or "" for k, v in attrs if k == "aria-label"]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def outline(html: str) -> Outline:
+    o = Outline()
+    o.feed(html)
+    return o
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    db = str(tmp_path / "pages.db")
+    with Store.open(db) as store:
+        import_paths(store, [EXAMPLE])
+    with TestClient(create_app(db)) as c:
+        yield c
+
+
+def test_process_page_reads_without_javascript(client: TestClient) -> None:
+    html = client.get("/processes/montenegro-nato", params={"as_of": "2016-12-31"}).text
+    o = outline(html)
+    assert o.tags.count("h1") == 1
+    assert {"header", "main", "footer", "nav"} <= set(o.tags)
+    assert o.tags.count("th") > 10 and o.tags.count("caption") >= 3
+    assert "11 of 28" in html and ">17</span> pending" in html
+    assert sum(1 for a in o.aria if "ratified" in a.lower()) >= 1  # the map's text alternative
+    assert html.count('role="img"') == 4
+
+
+def test_home_page_lists_processes(client: TestClient) -> None:
+    html = client.get("/").text
+    assert 'href="/processes/montenegro-nato"' in html and "28 of 28" in html
+    assert outline(html).tags.count("h1") == 1
+
+
+def test_source_links_reach_the_line(client: TestClient) -> None:
+    html = client.get("/processes/montenegro-nato").text
+    sha = client.get("/api/v1/processes/montenegro-nato/sources").json()["sources"][0]["sha256"]
+    assert f'href="/documents/{sha}#L111"' in html  # Spain's row
+    doc = client.get(f"/documents/{sha}").text
+    assert 'id="L111"' in doc and "2017-05-18" in doc
+
+
+def test_pages_for_unknown_things_are_html_errors(client: TestClient) -> None:
+    r = client.get("/processes/atlantis")
+    assert r.status_code == 404 and "<h1>Not found</h1>" in r.text
+    r = client.get("/processes/montenegro-nato", params={"as_of": "2016-02-30"})
+    assert r.status_code == 422
+
+
+def test_source_text_is_escaped(tmp_path: Path) -> None:
+    evil = EXAMPLE.read_text(encoding="utf-8").replace(
+        "| CISR/IRI |", "| <script>alert(1)</script> |"
+    )
+    path = tmp_path / "evil.txt"
+    path.write_text(evil, encoding="utf-8")
+    db = str(tmp_path / "evil.db")
+    with Store.open(db) as store:
+        import_paths(store, [path])
+    with TestClient(create_app(db)) as c:
+        html = c.get("/processes/montenegro-nato").text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
