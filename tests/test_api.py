@@ -11,11 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
+from conftest import EXAMPLE
 from treatywatch.importing import import_paths
 from treatywatch.store.db import Store
 from treatywatch.web.app import create_app
-
-from conftest import EXAMPLE
 
 P = "/api/v1/processes/montenegro-nato"
 

@@ -21,8 +21,8 @@ import pytest
 from conftest import EXAMPLE, ROOT
 from treatywatch.analysis.overview import process_overview
 from treatywatch.importing import import_paths
-from treatywatch.render.report import report_html
 from treatywatch.render.charts import COLORS, STATUS_LABELS
+from treatywatch.render.report import report_html
 from treatywatch.store.db import Store
 
 STATUS_COLOURS = dict(zip(STATUS_LABELS, COLORS, strict=False))

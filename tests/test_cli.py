@@ -78,7 +78,9 @@ def test_unreadable_input_exit_2_and_store_unchanged(cli: Cli, tmp_path: Path, k
     elif kind == "binary":
         path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     elif kind == "latin1":
-        path.write_bytes("= Montenegro–NATO relations =\nCaf\xe9\n".encode("utf-8")[:-7] + b"Caf\xe9\n")
+        path.write_bytes(
+            "= Montenegro–NATO relations =\nCaf\xe9\n".encode()[:-7] + b"Caf\xe9\n"
+        )
     elif kind == "huge":
         with path.open("wb") as f:
             f.truncate(100 * 1024 * 1024)  # 100 MB, sparse
@@ -101,7 +103,9 @@ def test_not_utf8_names_the_line(cli: Cli, tmp_path: Path) -> None:
 def test_strict_aborts_on_bad_rows(cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text(
-        EXAMPLE.read_text(encoding="utf-8").replace("| Nov 2015 | CEDEM | 49.8 |", "| Nov 2015 | CEDEM | x |"),
+        EXAMPLE.read_text(encoding="utf-8").replace(
+            "| Nov 2015 | CEDEM | 49.8 |", "| Nov 2015 | CEDEM | x |"
+        ),
         encoding="utf-8",
     )
     r = cli("import", bad, "--strict")

@@ -64,7 +64,10 @@ def test_parse_text_raises_only_its_own_error(text: str) -> None:
     assert span.start.lower() <= span.end.upper()
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.sampled_from(list(Precision)))
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    st.sampled_from(list(Precision)),
+)
 def test_edtf_round_trip(d: date, precision: Precision) -> None:
     p = PartialDate(
         d.year,

@@ -16,7 +16,12 @@ RATIFICATION_HEADER = "| Ratification by: | |"
 def test_example_counts(example_text: str) -> None:
     doc = parse(example_text, "example.txt")
     assert doc.process.slug == "montenegro-nato"
-    assert (len(doc.milestones), len(doc.acts), len(doc.polls), len(doc.relations)) == (8, 28, 27, 31)
+    assert (len(doc.milestones), len(doc.acts), len(doc.polls), len(doc.relations)) == (
+        8,
+        28,
+        27,
+        31,
+    )
     assert doc.problems == []
     kinds = [m.kind for m in doc.milestones]
     assert kinds[0] == "partnership_for_peace" and kinds[-1] == "membership"
@@ -78,8 +83,12 @@ def test_tables_found_by_content_not_position(example_text: str) -> None:
 
 
 def test_bad_rows_are_reported_with_line_and_left_out(example_text: str) -> None:
-    text = example_text.replace("| June 2017 | CEDEM | 54.2 | 45.8 | 10.0 |", "| June 2017 | CEDEM | 54.2 | 45.8 |")
-    text = text.replace("| Dec 2016 | CEDEM | 49.88 | 50.12 | 0.2 |", "| Dec 2016 | CEDEM | n/a | 50.12 | 0.2 |")
+    text = example_text.replace(
+        "| June 2017 | CEDEM | 54.2 | 45.8 | 10.0 |", "| June 2017 | CEDEM | 54.2 | 45.8 |"
+    )
+    text = text.replace(
+        "| Dec 2016 | CEDEM | 49.88 | 50.12 | 0.2 |", "| Dec 2016 | CEDEM | n/a | 50.12 | 0.2 |"
+    )
     text = text.replace("| 26 June 2016 | DAMAR |", "| 26 June 2016 | DAMAR | extra |")
     doc = parse(text, "bad.txt")
     assert len(doc.polls) == 24

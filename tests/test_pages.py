@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import EXAMPLE
 from treatywatch.importing import import_paths
 from treatywatch.store.db import Store
 from treatywatch.web.app import create_app
-
-from conftest import EXAMPLE
 
 
 class Outline(HTMLParser):

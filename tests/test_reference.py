@@ -36,7 +36,9 @@ def test_unknown_names_do_not_resolve() -> None:
 def test_every_alias_code_is_iso_3166() -> None:
     for row in csv.DictReader(data_text("country-aliases.csv").splitlines()):
         code = row["code"]
-        known = pycountry.countries.get(alpha_2=code) or pycountry.historic_countries.get(alpha_2=code)
+        known = pycountry.countries.get(alpha_2=code) or pycountry.historic_countries.get(
+            alpha_2=code
+        )
         assert known is not None, row
 
 
@@ -66,6 +68,9 @@ def test_nato_membership_history(day: date, count: int) -> None:
 
 def test_procedure_is_ordered() -> None:
     kinds = [k.kind for k in organization("NATO").procedure]
-    assert kinds.index("membership_action_plan") < kinds.index("invitation") < kinds.index(
-        "protocol_signed"
-    ) < kinds.index("membership")
+    assert (
+        kinds.index("membership_action_plan")
+        < kinds.index("invitation")
+        < kinds.index("protocol_signed")
+        < kinds.index("membership")
+    )

@@ -41,7 +41,9 @@ def test_month_precision_counts_only_once_the_month_is_over() -> None:
 
 
 def test_required_members_are_those_at_signature_and_stage_follows_milestones() -> None:
-    signed = Milestone("protocol_signed", "Accession protocol signed", PartialDate(2016, 5, 19), PROV)
+    signed = Milestone(
+        "protocol_signed", "Accession protocol signed", PartialDate(2016, 5, 19), PROV
+    )
     joined = Milestone("membership", "Membership", PartialDate(2017, 6, 5), PROV)
     acts = [act("ES", ActKind.RATIFIED, "2017-05-18")]
     s = status_as_of(PROCESS, organization("NATO"), [signed, joined], acts, date(2017, 5, 20))

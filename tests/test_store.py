@@ -31,7 +31,9 @@ def test_reimport_changes_nothing_and_says_so(store: Store, example_text: str) -
     assert store.table_counts() == before
 
 
-def test_changed_version_replaces_and_keeps_the_old_on_record(store: Store, example_text: str) -> None:
+def test_changed_version_replaces_and_keeps_the_old_on_record(
+    store: Store, example_text: str
+) -> None:
     old = parse(example_text, "a.txt")
     store.import_documents([old])
     changed = example_text.replace("| Oct 2014 | | 43.75 | 56.25 | 12.5 |\n", "")
@@ -61,7 +63,9 @@ def test_migrations_are_recorded_once(tmp_path: Path) -> None:
         assert s.migrate() == []
 
 
-def test_import_paths_reads_everything_before_writing(store: Store, tmp_path: Path, example_text: str) -> None:
+def test_import_paths_reads_everything_before_writing(
+    store: Store, tmp_path: Path, example_text: str
+) -> None:
     good = tmp_path / "good.txt"
     good.write_text(example_text, encoding="utf-8")
     from treatywatch.errors import InputError

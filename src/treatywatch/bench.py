@@ -44,7 +44,9 @@ def bench_import_and_status() -> dict[str, Any]:
         store.import_documents([parse(text, "example.txt")])
 
     result = {"parse_and_import": _best(run_import)}
-    result["status_as_of"] = _best(lambda: process_status(store, "montenegro-nato", date(2016, 12, 31)))
+    result["status_as_of"] = _best(
+        lambda: process_status(store, "montenegro-nato", date(2016, 12, 31))
+    )
     return result
 
 
@@ -56,7 +58,10 @@ def bench_cli_start() -> dict[str, Any]:
         subprocess.run([*cmd, "import", "--example"], env=env, check=True, capture_output=True)
         return _best(
             lambda: subprocess.run(
-                [*cmd, "status", "montenegro-nato", "--json"], env=env, check=True, capture_output=True
+                [*cmd, "status", "montenegro-nato", "--json"],
+                env=env,
+                check=True,
+                capture_output=True,
             ),
             repeat=7,
         )
@@ -74,7 +79,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", help="run only these benchmarks")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "results": {},
     }

@@ -1,8 +1,9 @@
 """SVG and PNG export of Vega-Lite specs with vl-convert, offline.
 
-vl-convert is not allowed to fetch anything: specs must carry their data inline
-(for the map, pass the parsed TopoJSON to ``map_chart``). A ``"container"``
-width or height, which only means something in a web page, becomes a fixed size.
+vl-convert may not fetch anything: a spec must carry its data inline (for the
+map, pass the parsed TopoJSON to ``map_chart``). A ``"container"`` width or
+height, which only means something in a web page, becomes a fixed size. The
+SVG gets the spec's title and description as its accessible name.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import copy
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 DEFAULT_WIDTH = 720
 DEFAULT_HEIGHT = 360
@@ -20,21 +22,23 @@ class ExportError(ValueError):
     """A spec that cannot be exported offline."""
 
 
-def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Mapping[str, Any]]]:
-    if isinstance(node, Mapping):
+def _walk(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
         yield path, node
         for key, value in node.items():
-            yield from _walk(value, f"{path}/{key}")
+            if path or key != "datasets":  # inline rows may have any keys
+                yield from _walk(value, f"{path}/{key}")
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _walk(value, f"{path}/{i}")
 
 
-def _fix_sizes(spec: dict[str, Any], width: int, height: int) -> dict[str, Any]:
-    out = copy.deepcopy(spec)
-    for _path, node in _walk(out):
-        if not isinstance(node, dict):
-            continue
+def prepare(spec: Mapping[str, Any], width: int, height: int) -> dict[str, Any]:
+    """A copy of a spec ready for vl-convert: fixed sizes, checked to need no fetching."""
+    out = copy.deepcopy(dict(spec))
+    for path, node in _walk(out):
+        if path.endswith("/data") and "url" in node:
+            raise ExportError(f"data at {path} is a URL ({node['url']!r}); export needs values")
         if node.get("width") == "container":
             node["width"] = width
         if node.get("height") == "container":
@@ -42,28 +46,32 @@ def _fix_sizes(spec: dict[str, Any], width: int, height: int) -> dict[str, Any]:
     return out
 
 
-def _check_offline(spec: Mapping[str, Any]) -> None:
-    for path, node in _walk({k: v for k, v in spec.items() if k != "datasets"}):
-        if path.endswith("/data") or path.endswith("/from/data") or path == "/data":
-            if "url" in node:
-                raise ExportError(
-                    f"data at {path} is a URL ({node['url']!r}); export needs inline values"
-                )
-
-
 def _vl_version(spec: Mapping[str, Any]) -> str | None:
+    """The spec's Vega-Lite minor version, if vl-convert has it (else its default)."""
     import vl_convert
 
-    m = re.search(r"/v(\d+)\.(\d+)", str(spec.get("$schema", "")))
-    if m is None:
-        return None
-    version = f"{m.group(1)}.{m.group(2)}"
-    return version if version in vl_convert.get_vegalite_versions() else None
+    m = re.search(r"/v(\d+\.\d+)", str(spec.get("$schema", "")))
+    return m.group(1) if m and m.group(1) in vl_convert.get_vegalite_versions() else None
 
 
-def _prepare(spec: Mapping[str, Any], width: int, height: int) -> tuple[dict[str, Any], str | None]:
-    _check_offline(spec)
-    return _fix_sizes(dict(spec), width, height), _vl_version(spec)
+def _title_text(spec: Mapping[str, Any]) -> str:
+    title = spec.get("title")
+    text = title.get("text", "") if isinstance(title, Mapping) else title or ""
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
+def _label(svg: str, spec: Mapping[str, Any]) -> str:
+    """Give the SVG root role="img", an aria-label, a <title> and a <desc>."""
+    title, desc = _title_text(spec), str(spec.get("description") or "")
+    if not (title or desc):
+        return svg
+    start = svg.index("<svg")
+    end = svg.index(">", start)
+    attrs = f" role={quoteattr('img')} aria-label={quoteattr(desc or title)}"
+    inner = f"<title>{escape(title or desc)}</title>" + (
+        f"<desc>{escape(desc)}</desc>" if desc else ""
+    )
+    return svg[:end] + attrs + ">" + inner + svg[end + 1 :]
 
 
 def chart_to_svg(
@@ -72,9 +80,10 @@ def chart_to_svg(
     """The chart as an SVG document (``width``/``height`` replace ``"container"``)."""
     import vl_convert
 
-    prepared, version = _prepare(spec, width, height)
-    svg: str = vl_convert.vegalite_to_svg(prepared, vl_version=version, allowed_base_urls=[])
-    return svg
+    svg: str = vl_convert.vegalite_to_svg(
+        prepare(spec, width, height), vl_version=_vl_version(spec), allowed_base_urls=[]
+    )
+    return _label(svg, spec)
 
 
 def chart_to_png(
@@ -87,8 +96,10 @@ def chart_to_png(
     """The chart as PNG bytes, ``scale`` times the SVG's pixel size."""
     import vl_convert
 
-    prepared, version = _prepare(spec, width, height)
     png: bytes = vl_convert.vegalite_to_png(
-        prepared, vl_version=version, scale=scale, allowed_base_urls=[]
+        prepare(spec, width, height),
+        vl_version=_vl_version(spec),
+        scale=scale,
+        allowed_base_urls=[],
     )
     return png
