@@ -130,3 +130,28 @@ def test_every_command_has_help_ending_with_an_example() -> None:
     for name, command in group.commands.items():
         assert command.help, name
         assert command.help.strip().splitlines()[-1].startswith("Example: treatywatch "), name
+
+
+def test_report_and_chart_files(cli: Cli, tmp_path: Path) -> None:
+    cli("import", "--example")
+    out = tmp_path / "report.html"
+    r = cli("report", "montenegro-nato", "-o", out, "--as-of", "2016-12-31")
+    assert r.code == 0, r.err
+    html = out.read_text(encoding="utf-8")
+    assert "11 of 28" in html and "<script src=" not in html  # scripts are inline
+    assert 'id="doc-' in html  # the source text travels with the report
+    svg = tmp_path / "map.svg"
+    r = cli("chart", "montenegro-nato", "map", "-o", svg, "--as-of", "2016-12-31")
+    assert r.code == 0, r.err
+    assert svg.read_text(encoding="utf-8").lstrip().startswith("<svg")
+    png = tmp_path / "polls.png"
+    assert cli("chart", "montenegro-nato", "polls", "-o", png).code == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert cli("chart", "montenegro-nato", "pie", "-o", svg).code == 2
+    assert cli("chart", "montenegro-nato", "map", "-o", tmp_path / "map.gif").code == 2
+
+
+def test_demo_without_serving(cli: Cli) -> None:
+    r = cli("demo", "--no-serve")
+    assert r.code == 0, r.err
+    assert "11 of 28" in r.out and "member since: 2017-06-05" in r.out
