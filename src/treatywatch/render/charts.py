@@ -38,6 +38,7 @@ COLORS = ("#08519c", "#4292c6", "#9ecae1", "#fd8d3c", "#7b3294", "#e3e3e3")
 NO_ISO_NUMERIC = {"XK": "Kosovo"}
 # West, south, east, north (degrees): Europe, the Atlantic and eastern North America.
 NORTH_ATLANTIC = (-100.0, 24.0, 45.0, 72.0)
+TOPOJSON_DATASET = "countries-topojson"
 FEATURE_KEY = "isValid(datum.id) ? '' + datum.id : 'name:' + datum.properties.name"
 Y_TITLES = {"share_for": "For (% of all answers)", "share_for_decided": "For (% of decided)"}
 GREY = "#636363"
@@ -116,6 +117,7 @@ def _rows(items: Iterable[Any], required: Sequence[str]) -> list[dict[str, Any]]
             row = dict(item)
         else:
             raise TypeError(f"expected a dataclass or a mapping, got {type(item).__name__}")
+        row = {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
         if missing := [k for k in required if k not in row]:
             raise ValueError(f"missing {', '.join(missing)} in {row!r}")
         out.append(row)
@@ -152,6 +154,10 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}".rstrip("0").rstrip(".") + "%"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _tips(alt: Any, *pairs: tuple[str, str]) -> list[Any]:
     return [alt.Tooltip(field, title=title) for field, title in pairs]
 
@@ -186,10 +192,10 @@ def timeline_chart(
     caption = "Timeline: no milestones recorded."
     if rows:
         caption = (
-            f"Timeline of {len(rows)} milestones from {rows[0]['date']} to {rows[-1]['date']}: "
-            + "; ".join(f"{r['label']}, {r['date']}" for r in rows) + "."
-        )  # fmt: skip
-    x = _utc(alt, "start:T", format="%Y", labelOverlap=True)
+            f"Timeline of {_count(len(rows), 'milestone')} from {rows[0]['date']} to "
+            f"{rows[-1]['date']}: " + "; ".join(f"{r['label']}, {r['date']}" for r in rows) + "."
+        )
+    x = _utc(alt, "start:T", format="%Y", tickCount="year", labelOverlap=True)
     y = alt.Y("row:N", title=None, sort=[r["row"] for r in rows], axis=alt.Axis(labelLimit=260))
     tips = _tips(alt, ("label:N", "Milestone"), ("date:N", "Date"),
                  ("precision:N", "Precision"), ("source:N", "Source"))  # fmt: skip
@@ -238,7 +244,7 @@ def map_chart(
     topojson_url_or_values: str | Mapping[str, Any],
     *,
     title: str = "Ratification by member",
-    as_of: str | None = None,
+    as_of: str | date | None = None,
     extent: tuple[float, float, float, float] = NORTH_ATLANTIC,
     height: int = 400,
 ) -> ChartSpec:
@@ -263,7 +269,7 @@ def map_chart(
         rows.append(_map_row(cand["code"], cand["name"], "candidate", None))
 
     done = len(names["deposited"]) + len(names["ratified"])
-    when = f" as of {as_of}" if as_of else ""
+    when = f" as of {as_of.isoformat() if isinstance(as_of, date) else as_of}" if as_of else ""
     parts = [f"{done} of {sum(map(len, names.values()))} members have ratified{when}"]
     for status, label in STATUS_LABELS.items():
         if names[status]:
@@ -275,8 +281,10 @@ def map_chart(
     if isinstance(topojson_url_or_values, str):
         data: Any = alt.topo_feature(topojson_url_or_values, "countries")
     else:
+        # Added to the spec's datasets after Altair is done: walking 100 kB of arcs
+        # through Altair's schema classes would take most of a second.
         fmt = alt.TopoDataFormat(type="topojson", feature="countries")
-        data = alt.InlineData(values=dict(topojson_url_or_values), format=fmt)
+        data = alt.NamedData(name=TOPOJSON_DATASET, format=fmt)
         drawn = _feature_keys(topojson_url_or_values)
         if missing := [r["member_name"] for r in rows if r["key"] not in drawn]:
             parts.append(f"too small to draw at this scale: {', '.join(missing)}")
@@ -309,7 +317,10 @@ def map_chart(
         )
         .project(type="equalEarth", rotate=[-(extent[0] + extent[2]) / 2, 0], fit=_fit(extent))
     )  # fmt: skip
-    return _finish(chart, title, caption, height)
+    out = _finish(chart, title, caption, height)
+    if not isinstance(topojson_url_or_values, str):
+        out.spec.setdefault("datasets", {})[TOPOJSON_DATASET] = dict(topojson_url_or_values)
+    return out
 
 
 def ratification_curve_chart(
@@ -349,7 +360,7 @@ def ratification_curve_chart(
             caption += f"; the required number was reached with {name} ({when})"
         caption += "."
 
-    x = _utc(alt, "day:T")
+    x = _utc(alt, "day:T", format="%b %Y", labelOverlap=True)
     y = alt.Y("count:Q", title="Members ratified", axis=alt.Axis(tickMinStep=1, format="d"),
               scale=alt.Scale(domain=[0, max(required_count, len(done), 1)]))  # fmt: skip
     line = alt.Chart().mark_line(interpolate="step-after", color="#08519c").encode(x=x, y=y)
@@ -386,7 +397,7 @@ def polls_chart(
     rows = []
     for p in _rows(polls, ("pollster", "fieldwork", y_field)):
         lower, upper = edtf_bounds(p["fieldwork"])
-        n = p.get("sample_size")
+        n = p.get("sample_size") or None  # 0 or missing: unknown
         rows.append(dict(
             mid=(lower + timedelta(days=(upper - lower).days // 2)).isoformat(),
             value=p[y_field], fieldwork=p["fieldwork"],
@@ -402,15 +413,17 @@ def polls_chart(
     valued = [r for r in rows if isinstance(r["value"], int | float)]
     pollsters = sorted({r["pollster"] for r in rows})
     y_name = y_title or Y_TITLES.get(y_field, y_field)
-    caption = f"{len(rows)} polls, none with a value for {y_name}"
+    caption = f"{_count(len(rows), 'poll')}, none with a value for {y_name}"
     if valued:
         last, values = valued[-1], [r["value"] for r in valued]
         caption = (
-            f"{len(rows)} polls by {len(pollsters)} pollsters, fieldwork midpoints "
-            f"{valued[0]['mid']} to {last['mid']}; {y_name}: from {_pct(min(values))} to "
+            f"{_count(len(rows), 'poll')} by {_count(len(pollsters), 'pollster')}, fieldwork "
+            f"midpoints {valued[0]['mid']} to {last['mid']}; {y_name}: from {_pct(min(values))} to "
             f"{_pct(max(values))}; latest {last['pollster']} ({last['fieldwork']}): "
             f"{_pct(last['value'])}"
         )
+    if unknown := sum(1 for r in valued if not r["sample_size"]):
+        caption += f"; {_count(unknown, 'poll')} without a sample size (open circles)"
     if means:
         m = means[-1]
         caption += (f"; average on {m['date']}: {_pct(m['mean'])} "
@@ -423,27 +436,27 @@ def polls_chart(
     tips = _tips(alt, ("pollster:N", "Pollster"), ("fieldwork:N", "Fieldwork"), ("for:N", "For"),
                  ("against:N", "Against"), ("undecided:N", "Undecided"),
                  ("for_decided:N", "For, of decided"), ("sample:N", "Sample"))  # fmt: skip
-    points = (
-        alt.Chart(alt.InlineData(values=rows))
-        # "show" keeps a poll without a sample size (at the fixed size) instead of dropping
-        # it; the filter leaves out polls without a value.
-        .mark_circle(invalid="show")
-        .transform_filter("isValid(datum.value) && isFinite(datum.value)")
-        .encode(
-            x=_utc(alt, "mid:T", "Fieldwork (midpoint)"),
-            y=alt.Y("value:Q", title=y_name, scale=y_scale),
-            color=alt.Color("pollster:N", title="Pollster", sort=pollsters),
-            size=alt.condition("isValid(datum.sample_size)", size, alt.value(60)),
-            opacity=alt.condition(pick, alt.value(0.8), alt.value(0.15)),
-            tooltip=tips,
-        )
-        .add_params(pick)
-        .properties(name="polls")
+    # Both layers name the same data: Altair stores it once, as one dataset of every poll.
+    base = alt.Chart(alt.InlineData(values=rows)).encode(
+        x=_utc(alt, "mid:T", "Fieldwork (midpoint)", format="%b %Y", labelOverlap=True),
+        y=alt.Y("value:Q", title=y_name, scale=y_scale),
+        color=alt.Color("pollster:N", title="Pollster", sort=pollsters),
+        opacity=alt.condition(pick, alt.value(0.8), alt.value(0.15)),
+        tooltip=tips,
     )
+    valid = "isValid(datum.value) && isFinite(datum.value) && "
+    sized = (
+        base.mark_circle().encode(size=size).add_params(pick).properties(name="polls")
+        .transform_filter(valid + "isValid(datum.sample_size)")
+    )  # fmt: skip
+    unsized = (
+        base.mark_point(size=60, strokeWidth=1.5).properties(name="polls_no_sample")
+        .transform_filter(valid + "!isValid(datum.sample_size)")
+    )  # fmt: skip
     half = alt.InlineData(values=[{"half": 50}])
     layers = [alt.Chart(half).mark_rule(strokeDash=[4, 4], color=GREY).encode(y="half:Q")]
     if means:
         avg = alt.Chart(alt.InlineData(values=means)).encode(x=_utc(alt, "date:T"))
         layers.append(avg.mark_area(opacity=0.2, color=GREY).encode(y="lower:Q", y2="upper:Q"))
         layers.append(avg.mark_line(color="#252525").encode(y=alt.Y("mean:Q", scale=y_scale)))
-    return _finish(alt.layer(*layers, points), title, caption, 300)
+    return _finish(alt.layer(*layers, sized, unsized), title, caption, 300)
