@@ -78,9 +78,7 @@ def test_unreadable_input_exit_2_and_store_unchanged(cli: Cli, tmp_path: Path, k
     elif kind == "binary":
         path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     elif kind == "latin1":
-        path.write_bytes(
-            "= Montenegro–NATO relations =\nCaf\xe9\n".encode()[:-7] + b"Caf\xe9\n"
-        )
+        path.write_bytes("= Montenegro–NATO relations =\nCaf\xe9\n".encode()[:-7] + b"Caf\xe9\n")
     elif kind == "huge":
         with path.open("wb") as f:
             f.truncate(100 * 1024 * 1024)  # 100 MB, sparse
