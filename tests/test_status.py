@@ -59,3 +59,13 @@ def test_required_members_are_those_at_signature_and_stage_follows_milestones() 
 def test_no_protocol_means_no_required_members() -> None:
     s = status_as_of(PROCESS, organization("NATO"), [], [], date(2010, 1, 1))
     assert (s.required_count, s.stage, s.stage_label) == (0, None, "Not started")
+
+
+def test_dates_of_different_precision_sort_by_their_bounds() -> None:
+    acts = [act("US", ActKind.RATIFIED, "2017-03"), act("US", ActKind.DEPOSIT, "2017-03-05")]
+    state, on = member_state(acts, date(2017, 4, 1))
+    assert state == MemberState.DEPOSITED and on == PartialDate(2017, 3)  # earliest first
+    year = Milestone("protocol_signed", "signed", PartialDate(2016), PROV)
+    day = Milestone("protocol_signed", "signed", PartialDate(2016, 5, 19), PROV)
+    s = status_as_of(PROCESS, organization("NATO"), [year, day], [], date(2017, 1, 1))
+    assert s.protocol_signed == PartialDate(2016)

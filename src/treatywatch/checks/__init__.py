@@ -1,1 +1,75 @@
-"""treatywatch.checks."""
+"""Checks: rules that find where a source contradicts itself, the procedure or its tables.
+
+``run_checks(parsed, organization)`` runs every registered rule (see ``RULES``) on one
+imported document and returns its findings, sorted by line. It is pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from treatywatch.checks import dates, inference, polls, procedure, prose_vs_table, tables
+from treatywatch.checks.findings import Finding, Severity, sort_key
+from treatywatch.checks.registry import RULES, Context, Rule
+from treatywatch.domain.model import Organization, ParsedDocument
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "Rule",
+    "Severity",
+    "check_text",
+    "rules_table",
+    "run_checks",
+    "summary",
+]
+_MODULES = (dates, inference, polls, procedure, prose_vs_table, tables)  # they register rules
+
+
+def run_checks(
+    parsed: ParsedDocument,
+    organization: Organization,
+    *,
+    rules: Iterable[str] | None = None,
+    document_date: date | None = None,
+) -> list[Finding]:
+    """Findings on one document, sorted by line then severity; ``rules`` limits the rule ids."""
+    chosen = list(RULES) if rules is None else list(rules)
+    unknown = [r for r in chosen if r not in RULES]
+    if unknown:
+        raise ValueError(f"unknown rule id(s): {', '.join(unknown)}; known: {', '.join(RULES)}")
+    ctx = Context(parsed, organization, document_date)
+    found = [f for r in chosen for f in RULES[r].func(ctx)]
+    unique = {f.id: f for f in found}
+    return sorted(unique.values(), key=sort_key)
+
+
+def check_text(text: str, path: str | Path) -> tuple[ParsedDocument, list[Finding]]:
+    """Parse an article's text and check it (the organization comes from its title)."""
+    from treatywatch.reference import organization
+    from treatywatch.sources.article import parse
+
+    parsed = parse(text, path)
+    return parsed, run_checks(parsed, organization(parsed.process.organization))
+
+
+def summary(findings: Iterable[Finding]) -> dict[str, Any]:
+    """Counts by severity and by rule."""
+    found = list(findings)
+    return {
+        "total": len(found),
+        "by_severity": {s.value: sum(f.severity is s for f in found) for s in Severity},
+        "by_rule": dict(sorted(Counter(f.rule for f in found).items())),
+    }
+
+
+def rules_table() -> list[dict[str, str]]:
+    """Every rule: id, usual severity, group and short description."""
+    return [
+        {"id": r.id, "severity": r.severity.value, "group": r.group, "summary": r.summary}
+        for r in sorted(RULES.values(), key=lambda r: (r.group, r.id))
+    ]

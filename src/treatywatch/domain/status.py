@@ -51,7 +51,9 @@ def member_state(
     """A member's state on a day from its acts: deposit > ratified > parliament's vote."""
     done = [a for a in acts if happened_by(a.date, as_of)]
     deposits = [a.date for a in done if a.kind == ActKind.DEPOSIT]
-    ratifying = sorted(a.date for a in done if a.kind in RATIFYING_ACTS)
+    ratifying = sorted(
+        (a.date for a in done if a.kind in RATIFYING_ACTS), key=lambda d: (d.lower(), d.upper())
+    )
     if deposits:
         return MemberState.DEPOSITED, ratifying[0]
     if ratifying:
@@ -110,6 +112,7 @@ def status_as_of(
     )
     signed = min(
         (m.date for m in milestones if m.kind in ("protocol_signed", "treaty_signed")),
+        key=lambda d: (d.lower(), d.upper()),
         default=None,
     )
     required: list[Membership] = []

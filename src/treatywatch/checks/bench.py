@@ -1,0 +1,39 @@
+"""Benchmark of the checks on the bundled example (the lead adds it to ``make bench``)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+
+def bench_checks(repeat: int = 20) -> dict[str, Any]:
+    """Time reading the prose and running every rule on the example (parse timed apart)."""
+    from importlib import resources
+
+    from treatywatch.checks import run_checks
+    from treatywatch.reference import organization
+    from treatywatch.sources.article import parse
+    from treatywatch.sources.prose import read_prose
+
+    example = resources.files("treatywatch") / "examples" / "montenegro-nato-relations.txt"
+    text = example.read_text(encoding="utf-8")
+    t = time.perf_counter()
+    parsed = parse(text, "example.txt")
+    parse_s = time.perf_counter() - t
+    org = organization(parsed.process.organization)
+
+    def timed(fn: Any) -> dict[str, float]:
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return {"best_s": min(times), "median_s": statistics.median(times), "runs": repeat}
+
+    return {
+        "first_parse_s": parse_s,
+        "read_prose": timed(lambda: read_prose(parsed, org)),
+        "run_checks": timed(lambda: run_checks(parsed, org)),
+        "findings": len(run_checks(parsed, org)),
+    }

@@ -1,0 +1,182 @@
+"""Rules on dates: the prose against the table, the prose against itself, the document's date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from treatywatch.checks.findings import Finding, Severity
+from treatywatch.checks.registry import Context, rule
+from treatywatch.checks.timeline import compatible
+from treatywatch.domain.dates import PartialDate
+from treatywatch.domain.model import RATIFYING_ACTS, ActKind, RatificationAct
+from treatywatch.sources.prose import ProseEvent
+
+_ASIDE = ("event", "ratification_by_members")
+
+
+def quote(sentence: str, limit: int = 220) -> str:
+    s = sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+    return f"“{s}”"
+
+
+def written(e: ProseEvent) -> str:
+    """A prose date as written, with its inferred year when there is one."""
+    if e.inferred and e.date.year and str(e.date.year) not in e.date_text:
+        return f"{e.date_text} {e.date.year}"
+    return e.date_text or str(e.date)
+
+
+def typed_events(ctx: Context) -> list[ProseEvent]:
+    """Prose events of a procedure kind (not untyped, not members' steps)."""
+    return [
+        e
+        for e in ctx.prose.events
+        if e.kind not in _ASIDE and not e.kind.startswith("member_") and ctx.org.kind(e.kind)
+    ]
+
+
+@rule("prose-milestone-date", Severity.ERROR)
+def prose_milestone_date(ctx: Context) -> Iterator[Finding]:
+    """The prose dates a procedure step differently from the table."""
+    for e in typed_events(ctx):
+        rows = [m for m in ctx.parsed.milestones if m.kind == e.kind]
+        if not rows or any(compatible(m.date, e.date) for m in rows):
+            continue
+        m = rows[0]
+        inferred = e.inferred or m.provenance.inferred
+        yield ctx.finding(
+            "prose-milestone-date",
+            Severity.WARNING if inferred else Severity.ERROR,
+            e.line,
+            f"{e.label}: {written(e)} in the prose, {m.date} in the table "
+            f"(line {m.provenance.line_start})",
+            f"line {e.line}: {quote(e.sentence)}; line {m.provenance.line_start}: table row "
+            f"'{m.source_label or m.label}' dated {m.date}"
+            + (f"; the prose's year is inferred: {e.reason}" if e.inferred else ""),
+            "check the step's date in a primary source and correct the prose or the table",
+            related=[m.provenance.line_start],
+        )
+
+
+ACT_NAMES = {
+    ActKind.PARLIAMENT_APPROVAL: "parliament's approval",
+    ActKind.HEAD_OF_STATE_SIGNATURE: "head of state's signature",
+    ActKind.RATIFIED: "ratification",
+    ActKind.DEPOSIT: "deposit of its instrument",
+}
+
+
+def act_text(a: RatificationAct) -> str:
+    """ "Spain's ratification", "an unnamed member's deposit of its instrument"."""
+    name = a.member_name or "an unnamed member"
+    suffix = "'" if name.endswith("s") else "'s"
+    return f"{name}{suffix} {ACT_NAMES[a.kind]}"
+
+
+def _written_act(ctx: Context, a: RatificationAct) -> str:
+    for e in ctx.prose.events:
+        if e.line == a.provenance.line_start and e.kind == f"member_{a.kind.value}":
+            if e.member_code == a.member_code and e.date == a.date:
+                return written(e)
+    return str(a.date)
+
+
+@rule("prose-act-date", Severity.ERROR)
+def prose_act_date(ctx: Context) -> Iterator[Finding]:
+    """The prose dates a member's ratification step differently from the table."""
+    latest = max((a.date for a in ctx.parsed.acts), key=lambda d: d.upper(), default=None)
+    for a in ctx.prose.acts:
+        rows = [t for t in ctx.parsed.acts if t.member_code == a.member_code and a.member_code]
+        same = [t for t in rows if t.kind == a.kind]
+        line = a.provenance.line_start
+        if same and not any(compatible(t.date, a.date) for t in same):
+            t = same[0]
+            tl = t.provenance.line_start
+            notes = [f"line {line} (prose) against line {tl} (table)"]
+            if a.provenance.inferred:
+                notes.append(f"prose: {a.provenance.reason}")
+            if t.provenance.inferred:
+                notes.append(f"table: the row has no country name; {t.provenance.reason}")
+            completes = any(
+                e.kind == "ratification_by_members" and e.line == line for e in ctx.prose.events
+            )
+            if completes and latest == t.date:
+                notes.append(
+                    f"the prose says this ratification completed ratification by every member; "
+                    f"{t.date} is also the table's latest ratification"
+                )
+            inferred = a.provenance.inferred or t.provenance.inferred
+            yield ctx.finding(
+                "prose-act-date",
+                Severity.WARNING if inferred else Severity.ERROR,
+                line,
+                f"{act_text(a)}: {_written_act(ctx, a)} in the prose, {t.date} in the table "
+                f"(line {tl})",
+                "; ".join(notes),
+                f"check {a.member_name}'s date with the depositary; correct the prose, or the "
+                "table row" + (" or its attribution" if t.provenance.inferred else ""),
+                related=[tl],
+            )
+            continue
+        if a.kind is ActKind.PARLIAMENT_APPROVAL:
+            for t in rows:
+                if t.kind in RATIFYING_ACTS and t.date.upper() < a.date.lower():
+                    yield ctx.finding(
+                        "prose-act-date",
+                        Severity.WARNING,
+                        line,
+                        f"{a.member_name} ratified on {t.date} by the table (line "
+                        f"{t.provenance.line_start}), before its parliament's approval on "
+                        f"{a.date} in the prose",
+                        f"line {line}: parliament's approval {a.date}; table: {t.date}",
+                        "check the order of the member's acts; a ratification follows the "
+                        "parliament's approval",
+                        related=[t.provenance.line_start],
+                    )
+
+
+@rule("prose-date-conflict", Severity.WARNING)
+def prose_date_conflict(ctx: Context) -> Iterator[Finding]:
+    """Two sentences of the prose date the same step differently."""
+    seen: dict[tuple[str, str | None], list[ProseEvent]] = {}
+    for e in ctx.prose.events:
+        if e.kind == "event":
+            continue
+        key = (e.kind, e.member_code)
+        for first in seen.get(key, []):
+            if not compatible(first.date, e.date) and first.line != e.line:
+                yield ctx.finding(
+                    "prose-date-conflict",
+                    Severity.WARNING,
+                    e.line,
+                    f"{e.label}: {written(e)} here, {written(first)} on line {first.line}",
+                    f"line {first.line}: {quote(first.sentence)}; line {e.line}: {quote(e.sentence)}",
+                    "make the two sentences agree",
+                    related=[first.line],
+                )
+                break
+        seen.setdefault(key, []).append(e)
+
+
+@rule("document-future-date", Severity.WARNING)
+def future_date(ctx: Context) -> Iterator[Finding]:
+    """A date later than the document's own date (its "Last updated" or given date)."""
+    if ctx.document_date is None:
+        return
+    day = ctx.document_date
+    dated: list[tuple[int, str, PartialDate]] = [
+        (m.provenance.line_start, m.label, m.date) for m in ctx.parsed.milestones
+    ]
+    dated += [(a.provenance.line_start, act_text(a), a.date) for a in ctx.parsed.acts]
+    dated += [(p.provenance.line_start, "poll", p.fieldwork.start) for p in ctx.parsed.polls]
+    dated += [(e.line, e.label[:60], e.date) for e in ctx.prose.events]
+    for line, what, d in sorted(dated, key=lambda x: x[0]):
+        if d.lower() > day:
+            yield ctx.finding(
+                "document-future-date",
+                Severity.WARNING,
+                line,
+                f"{what} dated {d}, after the document's own date {day.isoformat()}",
+                f"line {line}: {d}; document date {day.isoformat()}",
+                "check the date, or the document's date",
+            )

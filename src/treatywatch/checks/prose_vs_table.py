@@ -1,0 +1,127 @@
+"""Rules comparing the prose's polls with the poll table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from treatywatch.checks.dates import quote
+from treatywatch.checks.findings import Finding, Severity
+from treatywatch.checks.polls import decided_mid, decided_share, describe, fmt
+from treatywatch.checks.registry import Context, rule
+from treatywatch.domain.model import Poll
+from treatywatch.sources.prose import ProsePoll
+
+
+@dataclass(frozen=True)
+class PollMatch:
+    """A prose poll and the table poll it is (or None), with the polls of its period."""
+
+    prose: ProsePoll
+    table: Poll | None
+    same_period: tuple[Poll, ...]
+    decided: tuple[float, float]  # the prose's share for, on the decided base, with rounding
+
+
+def overlaps(p: ProsePoll, q: Poll) -> bool:
+    return p.date.lower() <= q.fieldwork.upper() and q.fieldwork.lower() <= p.date.upper()
+
+
+def match_polls(prose: list[ProsePoll], table: list[Poll]) -> list[PollMatch]:
+    """Match each prose poll to a table poll of the same period and the same decided shares."""
+    out = []
+    for p in prose:
+        lo, hi = decided_share(p.share_for, p.share_against)
+        period = tuple(q for q in table if overlaps(p, q))
+        match = None
+        for q in period:
+            qlo, qhi = decided_share(q.share_for, q.share_against)
+            if qlo <= hi + 1e-9 and lo <= qhi + 1e-9:
+                match = q
+                break
+        out.append(PollMatch(p, match, period, (lo, hi)))
+    return out
+
+
+def _figures(p: ProsePoll) -> str:
+    und = f", {p.share_undecided} undecided" if p.share_undecided else ""
+    return f"{p.share_for} for, {p.share_against} against{und}"
+
+
+@rule("prose-poll-missing", Severity.WARNING)
+def poll_missing(ctx: Context) -> Iterator[Finding]:
+    """A poll the prose reports is not in the poll table."""
+    if not ctx.parsed.polls:
+        return
+    for m in match_polls(ctx.prose.polls, ctx.parsed.polls):
+        if m.table is not None:
+            continue
+        p, (lo, hi) = m.prose, m.decided
+        mid = decided_mid(p.share_for, p.share_against) or 0.0
+        near = "; ".join(f"{describe(q)}: {q.share_for} / {q.share_against}" for q in m.same_period)
+        who = p.pollster or (f"a {p.commissioner} poll" if p.commissioner else "no pollster named")
+        yield ctx.finding(
+            "prose-poll-missing",
+            Severity.WARNING,
+            p.line,
+            f"poll of {p.date_text} ({who}: {_figures(p)}) is not in the poll table",
+            f"{quote(p.sentence)} On the decided base: {fmt(mid)} / {fmt(100 - mid)} "
+            f"({fmt(lo)}–{fmt(hi)} for, with rounding). "
+            + (
+                f"Table polls of the period differ: {near}"
+                if near
+                else "No table poll of the period."
+            ),
+            f"add a row for {p.date_text} ({fmt(mid)} / {fmt(100 - mid)} decided, or the raw "
+            "shares with their base), or say in the prose why it is left out",
+            related=[q.provenance.line_start for q in m.same_period],
+        )
+
+
+@rule("prose-poll-excluded", Severity.INFO)
+def poll_excluded(ctx: Context) -> Iterator[Finding]:
+    """Figures in the prose not counted as a membership poll (another question, a subgroup…)."""
+    for x in ctx.prose.excluded:
+        figures = ", ".join(f"{s}%" for s in x.figures)
+        yield ctx.finding(
+            "prose-poll-excluded",
+            Severity.INFO,
+            x.line,
+            f"{figures}: not counted as a membership poll ({x.detail})",
+            quote(x.sentence),
+            "none needed; shown so the count of polls can be checked",
+        )
+
+
+@rule("table-pollster-missing", Severity.WARNING)
+def pollster_missing(ctx: Context) -> Iterator[Finding]:
+    """The table leaves a poll's pollster empty while the prose names who ran or ordered it."""
+    named: dict[int, list[ProsePoll]] = {}
+    rows: dict[int, Poll] = {}
+    for m in match_polls(ctx.prose.polls, ctx.parsed.polls):
+        if (
+            m.table is not None
+            and not m.table.pollster
+            and (m.prose.pollster or m.prose.commissioner)
+        ):
+            named.setdefault(m.table.provenance.line_start, []).append(m.prose)
+            rows[m.table.provenance.line_start] = m.table
+    for line, prose in named.items():
+        q = rows[line]
+        says = "; ".join(
+            (f"names {p.pollster}" if p.pollster else f"calls it a {p.commissioner} poll")
+            + f" (line {p.line})"
+            for p in prose
+        )
+        pollster = next((p.pollster for p in prose if p.pollster), None)
+        yield ctx.finding(
+            "table-pollster-missing",
+            Severity.WARNING,
+            line,
+            f"poll of {q.fieldwork} has no pollster in the table; the prose {says}",
+            f"table {q.share_for} / {q.share_against}; prose "
+            + "; ".join(f"{_figures(p)} (line {p.line})" for p in prose)
+            + ": the same poll on the decided base",
+            f"fill in the pollster ({pollster})" if pollster else "fill in who ran the poll",
+            related=[p.line for p in prose],
+        )

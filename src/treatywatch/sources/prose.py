@@ -1,0 +1,576 @@
+"""Read an article's prose: dated events, members' ratification steps and reported polls.
+
+Each dated statement becomes a :class:`ProseEvent`, typed with the organization's
+procedure kinds when its wording reports the step as done (else kind ``"event"``); a
+member's own steps also become :class:`RatificationAct` records; poll figures become a
+:class:`ProsePoll`, or :class:`ExcludedFigures` when they are not a membership poll.
+A date written without a year takes the year of the nearest earlier date in its
+paragraph and is marked inferred, as is a step attributed to a member not named.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+
+from treatywatch.domain.dates import MONTHS, DateParseError, DateSpan, PartialDate, parse_text
+from treatywatch.domain.model import (
+    ActKind,
+    Organization,
+    ParsedDocument,
+    Provenance,
+    RatificationAct,
+    Share,
+)
+from treatywatch.reference import country_name, data_text
+from treatywatch.sources.structure import parse_structure
+
+
+@dataclass(frozen=True)
+class ProseEvent:
+    """A dated event stated in a sentence. ``kind`` is a procedure kind,
+    ``member_<act kind>`` for a member's own step, or ``"event"``."""
+
+    date: PartialDate
+    qualifier: str | None  # "early", "mid", "late", "end", as written
+    kind: str
+    label: str
+    sentence: str
+    line: int
+    inferred: bool = False
+    reason: str | None = None
+    member_code: str | None = None
+    date_text: str = ""
+    document: str = ""  # SHA-256 of the document's text
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(self.document, self.line, self.line, self.inferred, self.reason)
+
+
+@dataclass(frozen=True)
+class ProsePoll:
+    """Figures a sentence reports as answers on membership."""
+
+    date: DateSpan
+    date_text: str
+    pollster: str | None
+    commissioner: str | None  # "government" in "a government poll"
+    share_for: Share
+    share_against: Share
+    share_undecided: Share | None
+    sentence: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ExcludedFigures:
+    """Percentages that are not a membership poll, and why."""
+
+    figures: tuple[Share, ...]
+    reason: str  # other-question | subgroup | election | incomplete | undated
+    detail: str
+    sentence: str
+    line: int
+
+
+@dataclass
+class ProseReading:
+    events: list[ProseEvent] = field(default_factory=list)
+    acts: list[RatificationAct] = field(default_factory=list)
+    polls: list[ProsePoll] = field(default_factory=list)
+    excluded: list[ExcludedFigures] = field(default_factory=list)
+
+
+# -- sentences and dates --------------------------------------------------------
+
+_ABBREV = re.compile(r"\b(?:U\.S|U\.K|U\.N|e\.g|i\.e|Mr|Mrs|Dr|St|No|vs|Doc)\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """A paragraph's sentences (no split after "U.S." or "e.g.")."""
+    out: list[str] = []
+    start = 0
+    for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[A-Z\"“])", text):
+        if _ABBREV.search(text[start : m.start() + 1]):
+            continue
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+_M = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+_Y = r"(?<![\d.,/-])(?:1[89]|20)\d{2}(?![\d%-]|\s*(?:percent|per cent))"
+_Q = r"(?:(?P<q>(?i:early|mid|late|the end of|end of))[\s-]+)?"
+_FORMS: list[tuple[str, re.Pattern[str]]] = [
+    ("range", re.compile(rf"\b\d{{1,2}}\s*[–-]\s*\d{{1,2}}\s+{_M}\s+{_Y}")),
+    ("dmy", re.compile(rf"\b\d{{1,2}}\s+{_M},?\s+{_Y}")),
+    ("mdy", re.compile(rf"\b{_M}\s+\d{{1,2}},\s+{_Y}")),
+    ("my", re.compile(rf"{_Q}\b{_M}\s+{_Y}")),
+    ("y", re.compile(rf"{_Q}\b{_Y}")),
+    ("dm", re.compile(rf"\b\d{{1,2}}\s+{_M}(?!,?\s+\d)")),
+    ("m", re.compile(rf"(?<=\b[iI]n )\b{_M}(?!,?\s+\d)")),
+]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A date as written in a sentence; ``span`` is None when the text has no year."""
+
+    start: int
+    end: int
+    text: str
+    form: str
+    span: DateSpan | None
+    qualifier: str | None
+    adjectival: bool  # "the 2006 Riga summit": names a thing rather than dating a clause
+    leading: bool  # "In December 2009, Montenegro …": the date opens its clause
+
+
+def find_mentions(sentence: str) -> list[Mention]:
+    """Dates in a sentence, the longest reading where readings overlap."""
+    found = sorted(
+        (
+            (m.start(), m.start() - m.end(), form, m)
+            for form, rx in _FORMS
+            for m in rx.finditer(sentence)
+        ),
+        key=lambda f: (f[0], f[1]),
+    )
+    out: list[Mention] = []
+    taken = -1
+    for start, _neg, form, m in found:
+        if start < taken:
+            continue
+        taken = m.end()
+        q = m.groupdict().get("q")
+        core = sentence[m.end("q") : m.end()].lstrip(" -") if q else m.group(0)
+        span = None
+        if form not in ("dm", "m"):
+            try:
+                span = parse_text(core.replace(".", ""))
+            except DateParseError:
+                continue
+        before, after = sentence[:start], sentence[m.end() :]
+        adjectival = form in ("y", "my") and bool(
+            re.search(r"(?:\bthe|\ba|\ban|'s|’s)\s+$", before, re.I)
+            and re.match(r"\s+(?!and\b|or\b|to\b|when\b|with\b|that\b)[A-Za-z]", after)
+        )
+        clause = re.split(r"[,;:]|\band\b", before)[-1]
+        leading = bool(re.fullmatch(r"\s*(?i:in|on|by|at|during|from|since)?\s*", clause))
+        qual = q.lower().replace("the ", "").replace(" of", "") if q else None
+        text = m.group(0).rstrip(".") if form in ("dm", "m") else m.group(0)
+        out.append(Mention(start, m.end(), text, form, span, qual, adjectival, leading))
+    return out
+
+
+def _without_year(m: Mention, year: int) -> PartialDate:
+    words = m.text.replace(".", "").split()
+    month = MONTHS[next(w for w in words if not w.isdigit()).lower()]
+    return PartialDate(year, month, int(words[0]) if m.form == "dm" else None)
+
+
+# -- what a clause reports ------------------------------------------------------
+
+_MODAL = re.compile(
+    r"\b(?:would|will|should|could|might|desire|hopes?|hoped|expect\w*|aim|intend\w*|"
+    r"intention|plans? to|suggest\w*|argu\w*|urg\w*|called for|propos\w*|pending|"
+    r"(?:un)?likely|bid|importance of|warn\w*|threat\w*|reported that|said that|claim\w*)\b",
+    re.I,
+)
+_APPLIED = re.compile(r"\bappl(?:y|ies|ied|ying)\b|\bsubmitted (?:its|an|a) application", re.I)
+_DONE = r"\b(?:join|enter|sign|adopt|grant|receiv|launch|began|begin|start|accept|admitt|agree)"
+_VERBS: dict[str, str] = {
+    "invitation": r"\b(?:issu|extend|receiv|accept|sent|given|invited)",
+    "protocol_signed": r"\bsign",
+    "treaty_signed": r"\bsign",
+    "membership": r"\b(?:join|became|become|took place|admitt|member of)",
+    "domestic_ratification": r"\b(?:ratif|approv|vot|pass)",
+    "ratification_by_members": r"\b(?:complet|finish)",
+    "candidate_status": r"\b(?:grant|receiv|became|given|award)",
+    "negotiations_opened": r"\b(?:open|began|begin|start|launch)",
+    "negotiations_closed": r"\b(?:conclud|clos|complet|finish)",
+}
+# How prose words steps besides the table labels and aliases of the reference data.
+_PHRASES: dict[str, str] = {
+    "invitation": r"\b(?:was|were|formally|officially) invited\b|\binvitation (?:was|were) "
+    r"(?:issued|extended|sent|given)|\b(?:issued|extended|received|accepted) (?:an|a|the)"
+    r"(?: formal| official)? invitation",
+    "protocol_signed": r"\b(?:accession )?protocol\b",
+    "treaty_signed": r"\baccession treaty\b|\btreaty of accession\b",
+    "membership": r"\bjoined\b|\bbecame (?:the|a|an) (?:\w+ )?member\b|\baccession of \w+ to\b"
+    r"[^.]*\btook place|\bmember of\b|\bfull membership\b",
+    "ratification_by_members": r"\bratification by (?:each|every|all)(?: the)? (?:other )?member",
+    "candidate_status": r"\bcandidate status\b|\bofficial candidate\b",
+    "negotiations_opened": r"\b(?:negotiations|talks)\b",
+    "negotiations_closed": r"\b(?:negotiations|talks)\b",
+}
+# "joined", "member of", "invited to join" also fit other bodies (the Adriatic Charter).
+_OBJECT_CHECKED = {"membership", "invitation"}
+_OBJECT = re.compile(
+    r"\b(?:join(?:ed)?|member(?:ship)?(?: state)? (?:of|with|in)|accession (?:of \w+ )?to)\s+"
+    r"(?:the\s+)?(?P<obj>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|for))*)"
+)
+_PARLIAMENT = re.compile(
+    r"\b(?:senate|parliament|national assembly|congress|legislature|bundestag|sejm|storting|"
+    r"riksdag|house of (?:representatives|commons|lords)|chamber of deputies)\b",
+    re.I,
+)
+_HEAD = re.compile(r"\b(?:president|king|queen|monarch|governor[- ]general|head of state)\b", re.I)
+_ACT_LABEL = {
+    ActKind.PARLIAMENT_APPROVAL: "parliament's approval",
+    ActKind.HEAD_OF_STATE_SIGNATURE: "head of state's signature",
+    ActKind.RATIFIED: "ratification",
+    ActKind.DEPOSIT: "deposit of the instrument",
+}
+
+
+def _kind_patterns(org: Organization) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per procedure kind: its precise aliases (several words, or an acronym) and phrases."""
+    out = []
+    for k in org.procedure:
+        alts = []
+        for a in {a.rstrip(":") for a in (k.label, *k.aliases)}:
+            if " " in a:
+                alts.append(f"(?i:{re.escape(a)})")
+            elif sum(c.isupper() for c in a) >= 2:
+                alts.append(rf"\b{re.escape(a)}\b")
+        if k.kind in _PHRASES:
+            alts.append(f"(?i:{_PHRASES[k.kind]})")
+        if alts:
+            out.append((k.kind, re.compile("|".join(alts))))
+    return tuple(out)
+
+
+def _countries(org: Organization, candidate: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern for the members' and the candidate's names as written, and their codes."""
+    codes = {m.code for m in org.memberships} | {candidate}
+    names = {m.name: m.code for m in org.memberships}
+    names[country_name(candidate)] = candidate
+    for row in csv.DictReader(data_text("country-aliases.csv").splitlines()):
+        if row["code"] in codes:
+            names.setdefault(row["alias"], row["code"])
+    alts = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alts)) + r")(?!\w)"), names
+
+
+def _other_body(text: str, org: Organization) -> bool:
+    """True when "joined", "member of" or "invited to join" names a body other than ``org``."""
+    own = {a.lower() for a in (org.code, org.name, *org.aliases)}
+    for m in _OBJECT.finditer(text):
+        if re.sub(r"\s+(?:of|for)$", "", m.group("obj")).lower() not in own:
+            return True
+    return False
+
+
+class _Vocab:
+    """The organization's step patterns and the country names, built once per reading."""
+
+    def __init__(self, org: Organization, candidate: str) -> None:
+        self.org, self.cand = org, candidate
+        self.kinds = _kind_patterns(org)
+        self.countries, self.codes = _countries(org, candidate)
+        own = sorted((n for n, c in self.codes.items() if c == candidate), key=len, reverse=True)
+        # The candidate ratifying: "Montenegro's parliament ratified", "Montenegro ratified".
+        self.domestic = re.compile(
+            rf"(?:{'|'.join(map(re.escape, own))})(?:'s|’s)?(?: own)? (?:\w+ ){{0,3}}?"
+            r"(?:ratif|approv|vot|pass)\w*",
+            re.I,
+        )
+
+
+@dataclass(frozen=True)
+class _Step:
+    kind: str  # a procedure kind, or "member"
+    member: str | None = None
+    act: ActKind | None = None
+
+
+def _member_act(seg: str) -> ActKind | None:
+    if _PARLIAMENT.search(seg) and re.search(r"\b(?:vot|approv|pass|ratif|adopt)", seg, re.I):
+        return ActKind.PARLIAMENT_APPROVAL
+    if _HEAD.search(seg) and re.search(r"\bsign", seg, re.I):
+        return ActKind.HEAD_OF_STATE_SIGNATURE
+    if re.search(r"\bdeposit\w*\b[^.]*\binstrument", seg, re.I):
+        return ActKind.DEPOSIT
+    if re.search(r"\bratif", seg, re.I):
+        return ActKind.RATIFIED
+    return None
+
+
+def _classify(
+    sentence: str, seg: tuple[int, int], at: Mention, prev: str, v: _Vocab
+) -> list[_Step]:
+    """The steps a clause reports as done: procedure steps and members' acts (maybe none)."""
+    text, org, cand = sentence[seg[0] : seg[1]], v.org, v.cand
+    if _MODAL.search(text):
+        return []
+    if _APPLIED.search(text):
+        return [_Step("application")] if org.kind("application") else []
+    named = {v.codes[m.group(0)] for m in v.countries.finditer(text)}
+    members = sorted(named - {cand})
+    act = _member_act(text)
+    if v.domestic.search(text) and act in (ActKind.PARLIAMENT_APPROVAL, ActKind.RATIFIED):
+        return [_Step("domestic_ratification")] if org.kind("domestic_ratification") else []
+    steps = []
+    if act is not None and len(members) == 1:
+        steps.append(_Step("member", members[0], act))
+    elif act in (ActKind.PARLIAMENT_APPROVAL, ActKind.HEAD_OF_STATE_SIGNATURE) and not named:
+        steps.append(_Step("member", None, act))  # the member comes from the context
+    found: list[tuple[int, str]] = []
+    for kind, pattern in v.kinds:
+        for m in pattern.finditer(text):
+            s, e = seg[0] + m.start(), seg[0] + m.end()
+            found.append((max(at.start - e, s - at.end, 0), kind))
+    if not found and re.search(r"\bwhich (?:was|were)\b", text):
+        found = [(0, k) for k, p in v.kinds if p.search(prev)][-1:]
+    for _dist, kind in sorted(found):
+        if kind == "domestic_ratification" and members:
+            continue
+        if not re.search(_VERBS.get(kind, _DONE), text, re.I):
+            continue
+        if kind in _OBJECT_CHECKED and _other_body(text, org):
+            continue
+        steps.append(_Step(kind))
+        break
+    return steps
+
+
+def _label(text: str, prev: str) -> str:
+    """A readable label for an untyped event: its clause, without the date's preposition."""
+    s = re.sub(r"^[\s,;:]*(?:and|but|while|then)?\s*", "", text, flags=re.I)
+    s = re.sub(r"\s*(?:,|\b(?:in|on|at|by|from|since|during|the end of|of|the))*[\s,.]*$", "", s)
+    if len(s.split()) < 3 and prev:
+        s = f"{_label(prev, '')} … {s}"
+    return s[:160]
+
+
+# -- polls ----------------------------------------------------------------------
+
+_PCT = re.compile(
+    r"(?<![\d.])(100(?:[.,]0+)?|\d{1,2}(?:[.,]\d+)?)(?![\d.,]\d)\s*(?:%|percent\b|per cent\b)"
+)
+_ROLES = [
+    ("undecided", re.compile(r"\b(?:undecided|unsure|don'?t know|no opinion|remaining)\b", re.I)),
+    ("against", re.compile(r"\b(?:oppos\w*|against)\b", re.I)),
+    ("for", re.compile(r"\b(?:support\w*|in favou?r|favou?r\w*|for)\b", re.I)),
+]
+_ELECTION = re.compile(r"\belection\b[^.]*\b(?:won|popular vote|seats)\b", re.I)
+_OTHER_QUESTION = re.compile(
+    r"\b(?:schedul|hold)\w*\b[^.%]{0,40}\breferendum\b|\bwhether to\b|\bsupport holding\b", re.I
+)
+_SUBGROUP_INTRO = re.compile(r"\b(?:divisions? between|ethnic groups?|by ethnicity|among)\b", re.I)
+_OF_GROUP = re.compile(r"\s+of\s+(?:the\s+)?((?:[\w’'-]+\s*){1,3})")
+_POLLSTER = [
+    re.compile(
+        r"\bpoll(?:s|ing)? (?:conducted |carried out )?by ([A-Z][\w&/.-]*(?: [A-Z][\w&/.-]*)*)"
+    ),
+    re.compile(r"([A-Z][\w&/.-]*(?: [A-Z][\w&/.-]*)*)(?:'s|’s) (?:\w+ )?poll\b"),
+    re.compile(r"\bpoll\b[^,.]*?\bfrom (?:the )?([A-Z][\w'’-]*(?: (?:[A-Z][\w'’-]*|for|of|and))*)"),
+]
+_COMMISSIONER = re.compile(
+    r"\b(?:a|the) (government|opposition|ministry)(?:'s|’s)? (?:\w+ )?poll\b", re.I
+)
+
+
+def _role(sentence: str, figs: list[re.Match[str]], i: int) -> str | None:
+    f = figs[i]
+    if m := re.search(r"(\w+) at\s*$", sentence[: f.start()]):
+        return next((r for r, rx in _ROLES if rx.search(m.group(1))), None)
+    stop = figs[i + 1].start() if i + 1 < len(figs) else len(sentence)
+    after = re.split(r"[,;:]|\bwhile\b", sentence[f.end() : stop])[0]
+    before = sentence[figs[i - 1].end() if i else 0 : f.start()]
+    for window in (after, re.split(r"[,;:]", before)[-1]):
+        if role := next((r for r, rx in _ROLES if rx.search(window)), None):
+            return role
+    return None
+
+
+def _subgroup(sentence: str, f: re.Match[str], cand: str) -> str | None:
+    """The group a figure describes ("Montenegrin Serbs"), if not the whole public."""
+    m = _OF_GROUP.match(sentence, f.end())
+    words = m.group(1).split() if m else []
+    group = [w for w in words if w[:1].isupper() and not w.startswith(cand)]
+    if group:
+        return " ".join(group)
+    if _SUBGROUP_INTRO.search(sentence[: f.start()]):
+        return "a subgroup"
+    return None
+
+
+def read_figures(sentence: str, line: int, cand: str) -> list[ProsePoll | ExcludedFigures]:
+    """What a sentence's percentages are: a membership poll, or figures left out and why."""
+    figs = list(_PCT.finditer(sentence))
+    shares = tuple(Share.parse(f.group(1)) for f in figs)
+
+    def excluded(reason: str, detail: str, which: tuple[Share, ...] = shares) -> ExcludedFigures:
+        return ExcludedFigures(which, reason, detail, sentence, line)
+
+    if _ELECTION.search(sentence):
+        return [excluded("election", "an election result, not a poll")]
+    if _OTHER_QUESTION.search(sentence):
+        return [excluded("other-question", "answers another question (holding a referendum)")]
+    general: dict[str, Share] = {}
+    groups: list[tuple[Share, str]] = []
+    for i, f in enumerate(figs):
+        if group := _subgroup(sentence, f, cand):
+            groups.append((shares[i], group))
+        elif (role := _role(sentence, figs, i)) and role not in general:
+            general[role] = shares[i]
+    out: list[ProsePoll | ExcludedFigures] = []
+    if groups:
+        names = ", ".join(dict.fromkeys(g for _s, g in groups))
+        figures = tuple(s for s, _g in groups)
+        out.append(excluded("subgroup", f"figures for subgroups ({names})", figures))
+    dates = [m for m in find_mentions(sentence) if m.span is not None]
+    if "for" not in general or "against" not in general:
+        if general:
+            out.append(
+                excluded("incomplete", "no share both for and against", (*general.values(),))
+            )
+        return out
+    if not dates or dates[0].span is None:
+        return [excluded("undated", "poll figures without a date"), *out]
+    pollster = next((m.group(1).strip() for rx in _POLLSTER if (m := rx.search(sentence))), None)
+    commissioner = m.group(1).lower() if (m := _COMMISSIONER.search(sentence)) else None
+    poll = ProsePoll(
+        dates[0].span,
+        dates[0].text,
+        re.sub(r"\s+(?:and|of|for)$", "", pollster) if pollster else None,
+        commissioner,
+        general["for"],
+        general["against"],
+        general.get("undecided"),
+        sentence,
+        line,
+    )
+    return [poll, *out]
+
+
+# -- the whole prose ------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, parsed: ParsedDocument, org: Organization) -> None:
+        self.sha, self.org = parsed.document.sha256, org
+        self.cand = parsed.process.candidate_code
+        self.cand_name = parsed.process.candidate_name
+        self.vocab = _Vocab(org, self.cand)
+        self.out = ProseReading()
+        self.anchor: Mention | None = None  # latest date with a month, to date "10 May"
+        self.last_member: str | None = None  # member of the paragraph's last member step
+
+    def paragraph(self, text: str, line: int) -> None:
+        self.anchor, self.last_member = None, None
+        for sentence in sentences(text):
+            if _PCT.search(sentence):
+                self.poll(sentence, line)
+            else:
+                self.sentence(sentence, line)
+
+    def poll(self, sentence: str, line: int) -> None:
+        for found in read_figures(sentence, line, self.cand_name):
+            if isinstance(found, ProsePoll):
+                self.out.polls.append(found)
+            else:
+                self.out.excluded.append(found)
+
+    def date_of(self, m: Mention) -> tuple[PartialDate, str | None] | None:
+        """A mention's date, and why its year was inferred; None when it cannot be dated."""
+        if m.span is not None:
+            self.anchor = m if m.span.start.month is not None else None
+            return m.span.start, None
+        if self.anchor is None or self.anchor.span is None:
+            return None
+        try:
+            d = _without_year(m, self.anchor.span.start.year)
+        except DateParseError:
+            return None  # "31 April"
+        if d.lower() < self.anchor.span.start.lower():
+            return None  # a later year would be a guess
+        return d, (
+            f"'{m.text}' has no year; {d.year} is the year of the nearest earlier date "
+            f"in its paragraph ('{self.anchor.text}')"
+        )
+
+    def sentence(self, sentence: str, line: int) -> None:
+        mentions = find_mentions(sentence)
+        dating = [m for m in mentions if not m.adjectival]
+        whole = not dating  # only "the 2006 Riga summit": the date of the whole sentence
+        prev = ""
+        for i, m in enumerate(dating or mentions[:1]):
+            dated = self.date_of(m)
+            if dated is None:
+                continue
+            if whole:
+                seg = (0, len(sentence))
+            elif m.leading:
+                seg = (m.end, dating[i + 1].start if i + 1 < len(dating) else len(sentence))
+            else:
+                seg = (dating[i - 1].end if i else 0, m.start)
+            text = sentence[seg[0] : seg[1]]
+            steps = _classify(sentence, seg, m, prev, self.vocab) or [_Step("event")]
+            for step in steps:
+                self.emit(step, dated, m, text, prev, sentence, line)
+            prev = text
+
+    def emit(
+        self,
+        step: _Step,
+        dated: tuple[PartialDate, str | None],
+        m: Mention,
+        text: str,
+        prev: str,
+        sentence: str,
+        line: int,
+    ) -> None:
+        date, why_year = dated
+        reasons = [why_year] if why_year else []
+        member, kind = step.member, step.kind
+        if step.act is not None:
+            if member is None and self.last_member is not None:
+                member = self.last_member
+                reasons.append(
+                    f"the sentence names no country; attributed to {country_name(member)}, "
+                    "named in the paragraph's previous member step"
+                )
+            name = country_name(member) if member else None
+            kind, label = f"member_{step.act.value}", f"{name or 'unnamed member'}: "
+            label += _ACT_LABEL[step.act]
+            prov = Provenance(self.sha, line, line, bool(reasons), "; ".join(reasons) or None)
+            self.out.acts.append(RatificationAct(member, name, step.act, date, prov))
+            self.last_member = member or self.last_member
+        elif (known := self.org.kind(kind)) is not None:
+            label = known.label
+        else:
+            kind, label = "event", _label(text, prev)
+        reason = "; ".join(reasons) or None
+        self.out.events.append(
+            ProseEvent(
+                date,
+                m.qualifier,
+                kind,
+                label,
+                sentence,
+                line,
+                bool(reasons),
+                reason,
+                member,
+                m.text,
+                self.sha,
+            )
+        )
+
+
+def read_prose(parsed: ParsedDocument, org: Organization) -> ProseReading:
+    """Events, members' acts and polls stated in the document's paragraphs."""
+    reader = _Reader(parsed, org)
+    for para in parse_structure(parsed.document.text).paragraphs:
+        reader.paragraph(para.text, para.line)
+    return reader.out
