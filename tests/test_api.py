@@ -120,3 +120,13 @@ def test_every_api_route_answers_an_object(client: TestClient) -> None:
         assert r.status_code == 200, url
         if not url.endswith(".csv"):
             assert isinstance(r.json(), dict), url
+
+
+def test_findings_and_merged_timeline(client: TestClient) -> None:
+    data = client.get(f"{P}/findings").json()
+    assert data["summary"]["by_severity"]["error"] == 2
+    lead = [f for f in data["findings"] if f["rule"] == "poll-lead-mismatch"]
+    assert sorted(f["line_start"] for f in lead) == [35, 44]
+    timeline = client.get(f"{P}/timeline").json()["timeline"]
+    invitation = [e for e in timeline if e["kind"] == "invitation"]
+    assert len(invitation) == 1 and len(invitation[0]["sources"]) >= 2

@@ -51,17 +51,73 @@ def test_polls_json_keeps_precision(cli: Cli) -> None:
     )
 
 
-def test_timeline_and_ratifications(cli: Cli) -> None:
+def test_timeline_merges_table_and_prose(cli: Cli) -> None:
     cli("import", "--example")
     t = cli("timeline", "montenegro-nato", "--json").json()
-    assert [m["kind"] for m in t][:3] == [
-        "partnership_for_peace",
-        "intensified_dialogue",
-        "individual_partnership_action_plan",
-    ]
+    typed = {e["kind"]: e for e in t if e["kind"] != "event"}
+    for kind, table_line, prose_line in [
+        ("intensified_dialogue", 81, 10),
+        ("invitation", 83, 24),
+        ("protocol_signed", 84, 7),
+        ("domestic_ratification", 85, 28),
+        ("membership", 115, 28),
+    ]:
+        lines = {s["line_start"] for s in typed[kind]["sources"]}
+        assert {table_line, prose_line} <= lines, kind
+        assert sum(e["kind"] == kind for e in t) == 1, kind
+    assert typed["membership_action_plan"]["date"] == {
+        "edtf": "2009-12-04",
+        "precision": "day",
+        "earliest": "2009-12-04",
+        "latest": "2009-12-04",
+    }
+    vague = [e for e in t if e["qualifier"] == "late"]
+    assert vague and vague[0]["date"]["edtf"] == "2007"
+    text = cli("timeline", "montenegro-nato")
+    assert text.code == 0 and "late 2007" in text.out
+
+
+def test_ratifications_and_processes(cli: Cli) -> None:
+    cli("import", "--example")
     r = cli("ratifications", "montenegro-nato", "--as-of", "2016-12-31", "--json").json()
     assert sum(m["state"] == "ratified" for m in r) == 11
+    us = next(
+        m for m in cli("ratifications", "montenegro-nato", "--json").json() if m["code"] == "US"
+    )
+    assert [a["act"] for a in us["acts"]] == [
+        "parliament_approval",
+        "head_of_state_signature",
+        "ratified",
+    ]
     assert cli("processes", "--json").json()[0]["process"] == "montenegro-nato"
+
+
+def test_check_formats_and_exit_codes(cli: Cli, tmp_path: Path) -> None:
+    r = cli("check", EXAMPLE)
+    assert r.code == 1
+    assert f"{EXAMPLE}:35" in r.out and "poll-lead-mismatch" in r.out and "errors (2)" in r.out
+    data = cli("check", EXAMPLE, "--format", "json").json()
+    assert data["summary"]["by_severity"]["error"] == 2
+    sarif = cli("check", EXAMPLE, "--format", "sarif").json()
+    assert (
+        sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == data["summary"]["total"]
+    )
+    gh = cli("check", EXAMPLE, "--format", "github")
+    assert gh.out.startswith("::") and f"file={EXAMPLE},line=35" in gh.out
+    cli("import", "--example")
+    stored = cli("check", "montenegro-nato", "--format", "json").json()
+    assert stored["summary"] == data["summary"]
+    clean = tmp_path / "clean.txt"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    clean.write_text(
+        text.replace("| 54.2 | 45.8 | 10.0 |", "| 54.2 | 45.8 | 8.4 |").replace(
+            "| 56 | 44 | 10 |", "| 56 | 44 | 12 |"
+        ),
+        encoding="utf-8",
+    )
+    assert cli("check", clean).code == 0
+    assert cli("check", tmp_path / "missing.txt").code == 2
+    assert cli("check", EXAMPLE, "--format", "xml").code == 2
 
 
 def _db_bytes(cli: Cli) -> bytes:

@@ -90,3 +90,11 @@ def test_source_text_is_escaped(tmp_path: Path) -> None:
         html = c.get("/processes/montenegro-nato").text
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_checks_panel_links_each_finding_to_its_line(client: TestClient) -> None:
+    html = client.get("/processes/montenegro-nato").text
+    sha = client.get("/api/v1/processes/montenegro-nato/sources").json()["sources"][0]["sha256"]
+    assert 'id="checks"' in html and "2 errors" in html
+    assert f'href="/documents/{sha}#L35"' in html and "poll-lead-mismatch" in html
+    assert html.index("finding-error") < html.index("finding-warning") < html.index("finding-info")

@@ -58,7 +58,7 @@ def test_failed_import_leaves_nothing_behind(store: Store, example_text: str) ->
 def test_migrations_are_recorded_once(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
     with Store.open(str(db)) as s:
-        assert s.schema_versions() == [(1, "initial")]
+        assert s.schema_versions() == [(1, "initial"), (2, "prose_and_findings")]
     with Store.open(str(db)) as s:
         assert s.migrate() == []
 
@@ -73,3 +73,16 @@ def test_import_paths_reads_everything_before_writing(
     with pytest.raises(InputError):
         import_paths(store, [good, tmp_path / "missing.txt"])
     assert store.table_counts()["documents"] == 0
+
+
+def test_prose_events_findings_and_prose_acts_round_trip(store: Store, example_text: str) -> None:
+    from treatywatch.importing import enrich
+
+    doc = enrich(parse(example_text, "a.txt"))
+    out = store.import_documents([doc])[0]
+    assert out.counts["findings"] == len(doc.findings) > 0
+    assert store.findings("montenegro-nato") == sorted(
+        doc.findings, key=lambda f: (f.line_start, doc.findings.index(f))
+    )
+    assert store.events("montenegro-nato") == doc.events
+    assert store.acts("montenegro-nato") == doc.acts + doc.prose_acts

@@ -42,7 +42,7 @@ def pg_url() -> Iterator[str]:
 def test_postgres_round_trip_and_status(pg_url: str, example_text: str) -> None:
     with Store.open(pg_url) as store:
         assert store.dialect == "postgresql"
-        assert store.schema_versions() == [(1, "initial")]
+        assert store.schema_versions() == [(1, "initial"), (2, "prose_and_findings")]
         doc = parse(example_text, "example.txt")
         assert store.import_documents([doc])[0].action == "imported"
         assert store.import_documents([doc])[0].action == "unchanged"

@@ -67,9 +67,17 @@ def bench_cli_start() -> dict[str, Any]:
         )
 
 
+def bench_checks() -> dict[str, Any]:
+    """Reading the prose and running every check on the example."""
+    from treatywatch.checks.bench import bench_checks as run
+
+    return run()
+
+
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "import_and_status": bench_import_and_status,
     "cli_start": bench_cli_start,
+    "checks": bench_checks,
 }
 
 

@@ -182,26 +182,34 @@ def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = 
 
 
 @app.command()
-def timeline(process: ProcessArg, as_json: JsonOption = False) -> None:
-    """The process's milestones in date order, each with its precision and source line.
+def timeline(
+    process: ProcessArg,
+    acts: Annotated[
+        bool, typer.Option("--acts", help="Also list every member's ratification acts.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Milestones from the tables and events from the prose, merged, with their sources.
 
     Example: treatywatch timeline montenegro-nato
     """
-    from treatywatch import serialize
+    from treatywatch.analysis.timeline import entry_dict, process_timeline
 
     with _store() as store:
         p = store.find_process(process)
-        items = sorted(store.milestones(p.slug), key=lambda m: m.date.lower())
+        entries = process_timeline(store, p.slug, with_acts=acts)
         paths = {d.sha256: d.path for d in store.documents(p.slug)}
     if as_json:
-        _print_json([serialize.milestone(m) for m in items])
+        _print_json([entry_dict(e, paths) for e in entries])
         return
     from rich.table import Table
 
-    table = Table("date", "precision", "milestone", "source")
-    for m in items:
-        src = f"{paths.get(m.provenance.document, '?')}:{m.provenance.line_start}"
-        table.add_row(m.date.edtf, m.date.precision.value, m.label, src)
+    table = Table("date", "precision", "event", "sources")
+    for e in entries:
+        when = f"{e.qualifier} {e.date.edtf}" if e.qualifier else e.date.edtf
+        names = {Path(paths.get(s.document, s.document)).name for s in e.sources}
+        lines = ", ".join(f"{s.line_start}{' (inferred)' if s.inferred else ''}" for s in e.sources)
+        table.add_row(when, e.date.precision.value, e.label, f"{', '.join(sorted(names))}: {lines}")
     _console().print(table)
 
 
@@ -270,6 +278,54 @@ def polls(process: ProcessArg, as_json: JsonOption = False) -> None:
             q.fieldwork.edtf,
         )
     _console().print(table)
+
+
+@app.command()
+def check(
+    target: Annotated[str, typer.Argument(help="An article file, or a process in the store.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, json, sarif (SARIF 2.1.0) or github.")
+    ] = "text",
+) -> None:
+    """Find where sources contradict themselves; exit 1 when there are errors.
+
+    Example: treatywatch check montenegro-nato-relations.txt --format sarif
+    """
+    from treatywatch.analysis.checks import check_target
+
+    if fmt not in ("text", "json", "sarif", "github"):
+        raise typer.BadParameter(
+            f"{fmt!r}; choose text, json, sarif or github", param_hint="--format"
+        )
+    result = check_target(target, _state["db"])
+    if fmt == "json":
+        _print_json(result.to_json())
+    elif fmt == "sarif":
+        _print_json(result.to_sarif())
+    elif fmt == "github":
+        sys.stdout.write(result.to_github())
+    else:
+        _print_findings(result)
+    if result.has_errors:
+        raise typer.Exit(1)
+
+
+def _print_findings(result: Any) -> None:
+    from rich.markup import escape
+
+    console = _console()
+    groups = result.by_severity()
+    for severity, items in groups.items():
+        if not items:
+            continue
+        console.print(f"[bold]{severity}s ({len(items)})[/]")
+        for f in items:
+            where = f"{result.path_of(f.document)}:{f.line_start}"
+            console.print(f"  [cyan]{escape(where)}[/] [dim]{f.rule}[/] {escape(f.message)}")
+            console.print(f"      evidence: {f.evidence}", markup=False)
+            console.print(f"      fix: {f.fix}", markup=False)
+    counts = ", ".join(f"{len(v)} {k}{'s' if len(v) != 1 else ''}" for k, v in groups.items())
+    console.print(counts, markup=False)
 
 
 @app.command()

@@ -8,6 +8,7 @@ from typing import Any
 
 from treatywatch import serialize
 from treatywatch.analysis.status import process_status
+from treatywatch.domain.findings import Finding
 from treatywatch.domain.model import (
     Document,
     Milestone,
@@ -31,6 +32,7 @@ class Overview:
     positions: list[PartyPosition]
     documents: list[Document]
     problems: list[tuple[str, Problem]]
+    findings: list[Finding]
 
     @property
     def slug(self) -> str:
@@ -48,6 +50,7 @@ class Overview:
             "party_positions": [serialize.position(p) for p in self.positions],
             "relations": [serialize.relation(r) for r in self.relations],
             "sources": [document(d) for d in self.documents],
+            "findings": [{**f.to_dict(), "path": self.path_of(f.document)} for f in self.findings],
             "problems": [
                 {"path": path, "kind": p.kind, "line": p.line, "message": p.message}
                 for path, p in self.problems
@@ -80,4 +83,5 @@ def process_overview(store: Store, query: str, as_of: date | None = None) -> Ove
         positions=store.positions(slug),
         documents=store.documents(slug),
         problems=store.problems(slug),
+        findings=sorted(store.findings(slug), key=lambda f: (f.severity.rank, f.line_start)),
     )

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from treatywatch.checks import dates, inference, polls, procedure, prose_vs_table, tables
-from treatywatch.checks.findings import Finding, Severity, sort_key
 from treatywatch.checks.registry import RULES, Context, Rule
+from treatywatch.domain.findings import Finding, Severity, sort_key
 from treatywatch.domain.model import Organization, ParsedDocument
 
 __all__ = [

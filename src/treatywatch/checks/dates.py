@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from treatywatch.checks.findings import Finding, Severity
 from treatywatch.checks.registry import Context, rule
 from treatywatch.checks.timeline import compatible
 from treatywatch.domain.dates import PartialDate
-from treatywatch.domain.model import RATIFYING_ACTS, ActKind, RatificationAct
-from treatywatch.sources.prose import ProseEvent
+from treatywatch.domain.findings import Finding, Severity
+from treatywatch.domain.model import RATIFYING_ACTS, ActKind, ProseEvent, RatificationAct
 
 _ASIDE = ("event", "ratification_by_members")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from treatywatch.checks.dates import act_text
-from treatywatch.checks.findings import Finding, Severity
 from treatywatch.checks.registry import Context, rule
+from treatywatch.domain.findings import Finding, Severity
 from treatywatch.domain.model import Provenance
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from treatywatch.checks.findings import Finding, Severity
 from treatywatch.checks.registry import Context, rule
+from treatywatch.domain.findings import Finding, Severity
 from treatywatch.domain.model import Base, Poll, Share
 
 _EPS = 1e-9

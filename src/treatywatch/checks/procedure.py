@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from treatywatch.checks.dates import act_text, typed_events
-from treatywatch.checks.findings import Finding, Severity
 from treatywatch.checks.registry import Context, rule
+from treatywatch.domain.findings import Finding, Severity
 from treatywatch.domain.model import RATIFYING_ACTS, Milestone, RatificationAct
 
 # Steps that must come in this order when a source has both (pairs of procedure kinds).

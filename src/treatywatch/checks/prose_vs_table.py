@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from treatywatch.checks.dates import quote
-from treatywatch.checks.findings import Finding, Severity
 from treatywatch.checks.polls import decided_mid, decided_share, describe, fmt
 from treatywatch.checks.registry import Context, rule
+from treatywatch.domain.findings import Finding, Severity
 from treatywatch.domain.model import Poll
 from treatywatch.sources.prose import ProsePoll
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from treatywatch.checks.findings import Finding, Severity
 from treatywatch.domain.dates import DateParseError, parse_text
+from treatywatch.domain.findings import Finding, Severity
 from treatywatch.domain.model import Organization, ParsedDocument, Poll
 from treatywatch.sources.prose import ProseReading, read_prose
 from treatywatch.sources.structure import Table, parse_structure

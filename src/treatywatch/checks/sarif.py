@@ -12,8 +12,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from treatywatch.checks.findings import Finding, Severity
 from treatywatch.checks.registry import RULES
+from treatywatch.domain.findings import Finding, Severity
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

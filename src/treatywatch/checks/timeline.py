@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from treatywatch.domain.dates import PartialDate
-from treatywatch.domain.model import Milestone, Provenance, RatificationAct
-from treatywatch.sources.prose import ProseEvent
+from treatywatch.domain.model import Milestone, ProseEvent, Provenance, RatificationAct
 
 
 def compatible(a: PartialDate, b: PartialDate) -> bool:

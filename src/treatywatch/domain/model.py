@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from treatywatch.domain.dates import DateSpan, PartialDate
+from treatywatch.domain.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,28 @@ class Process:
     organization: str
 
 
+@dataclass(frozen=True)
+class ProseEvent:
+    """A dated event stated in a sentence. ``kind`` is a procedure kind,
+    ``member_<act kind>`` for a member's own step, or ``"event"``."""
+
+    date: PartialDate
+    qualifier: str | None  # "early", "mid", "late", "end", as written
+    kind: str
+    label: str
+    sentence: str
+    line: int
+    inferred: bool = False
+    reason: str | None = None
+    member_code: str | None = None
+    date_text: str = ""
+    document: str = ""  # SHA-256 of the document's text
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(self.document, self.line, self.line, self.inferred, self.reason)
+
+
 @dataclass
 class ParsedDocument:
     """What an importer read from one document: records with provenance, and problems."""
@@ -240,3 +263,7 @@ class ParsedDocument:
     relations: list[Relation] = field(default_factory=list)
     positions: list[PartyPosition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Read from the prose (treatywatch.sources.prose) and checked (treatywatch.checks):
+    events: list[ProseEvent] = field(default_factory=list)
+    prose_acts: list[RatificationAct] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)

@@ -15,38 +15,17 @@ import re
 from dataclasses import dataclass, field
 
 from treatywatch.domain.dates import MONTHS, DateParseError, DateSpan, PartialDate, parse_text
-from treatywatch.domain.model import (
+from treatywatch.domain.model import (  # ProseEvent: re-exported for readers of prose
     ActKind,
     Organization,
     ParsedDocument,
+    ProseEvent,
     Provenance,
     RatificationAct,
     Share,
 )
 from treatywatch.reference import country_name, data_text
 from treatywatch.sources.structure import parse_structure
-
-
-@dataclass(frozen=True)
-class ProseEvent:
-    """A dated event stated in a sentence. ``kind`` is a procedure kind,
-    ``member_<act kind>`` for a member's own step, or ``"event"``."""
-
-    date: PartialDate
-    qualifier: str | None  # "early", "mid", "late", "end", as written
-    kind: str
-    label: str
-    sentence: str
-    line: int
-    inferred: bool = False
-    reason: str | None = None
-    member_code: str | None = None
-    date_text: str = ""
-    document: str = ""  # SHA-256 of the document's text
-
-    @property
-    def provenance(self) -> Provenance:
-        return Provenance(self.document, self.line, self.line, self.inferred, self.reason)
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,23 @@ def api_sources(slug: str, store: StoreDep) -> dict[str, Any]:
     return {"sources": data["sources"], "problems": data["problems"]}
 
 
+def api_findings(slug: str, store: StoreDep) -> dict[str, Any]:
+    """What the checks found in the process's sources: rule, severity, line, evidence, fix."""
+    from treatywatch.checks import summary
+
+    ov = process_overview(store, slug)
+    return {"summary": summary(ov.findings), "findings": ov.to_dict()["findings"]}
+
+
+def api_timeline(slug: str, store: StoreDep) -> dict[str, Any]:
+    """Table milestones and prose events merged: each event once, with all its sources."""
+    from treatywatch.analysis.timeline import entry_dict, process_timeline
+
+    p = store.find_process(slug)
+    paths = {d.sha256: d.path for d in store.documents(p.slug)}
+    return {"timeline": [entry_dict(e, paths) for e in process_timeline(store, p.slug)]}
+
+
 def api_chart(slug: str, kind: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
     """A chart of the process as a Vega-Lite specification, with its text alternative."""
     if kind not in KINDS:
@@ -232,6 +249,8 @@ def create_app(db: str | None = None) -> FastAPI:
         APIRoute(f"{P}/ratifications", api_ratifications),
         APIRoute(f"{P}/polls", api_polls),
         APIRoute(f"{P}/sources", api_sources),
+        APIRoute(f"{P}/findings", api_findings),
+        APIRoute(f"{P}/timeline", api_timeline),
         APIRoute(f"{P}/charts/{{kind}}", api_chart),
         APIRoute(f"{P}/{{table}}.csv", csv_table, response_class=Response),
         APIRoute(f"{API}/documents/{{sha}}", api_document),

@@ -1,0 +1,73 @@
+"""Findings for a file (read and checked now) or a stored process (checked at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from treatywatch.domain.findings import Finding, Severity
+from treatywatch.errors import InputError, NotFoundError
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: list[Finding]
+    paths: dict[str, str]  # document SHA-256 → path to show
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    def path_of(self, sha: str) -> str:
+        return self.paths.get(sha, sha[:12])
+
+    def by_severity(self) -> dict[str, list[Finding]]:
+        return {s.value: [f for f in self.findings if f.severity is s] for s in Severity}
+
+    def to_json(self) -> dict[str, Any]:
+        from treatywatch.checks import summary
+        from treatywatch.checks.sarif import to_json
+
+        return {"summary": summary(self.findings), "findings": to_json(self.findings, self.paths)}
+
+    def to_sarif(self) -> dict[str, Any]:
+        from treatywatch.checks.sarif import to_sarif
+
+        return to_sarif(self.findings, self.paths)
+
+    def to_github(self) -> str:
+        from treatywatch.checks.sarif import to_github
+
+        return to_github(self.findings, self.paths)
+
+
+def check_file(path: str | Path) -> CheckResult:
+    """Read an article and check it, without touching the store."""
+    from treatywatch.importing import enrich
+    from treatywatch.sources.article import parse
+    from treatywatch.sources.reading import read_document
+
+    text, sha = read_document(path)
+    parsed = enrich(parse(text, path))
+    return CheckResult(parsed.findings, {sha: str(path)})
+
+
+def check_process(store: Any, query: str) -> CheckResult:
+    """The findings stored with a process at import."""
+    process = store.find_process(query)
+    docs = store.documents(process.slug)
+    return CheckResult(store.findings(process.slug), {d.sha256: d.path for d in docs})
+
+
+def check_target(target: str, db: str | None) -> CheckResult:
+    """A path that exists is checked as a file; anything else names a stored process."""
+    if Path(target).exists():
+        return check_file(target)
+    from treatywatch.store.db import Store
+
+    with Store.open(db) as store:
+        try:
+            return check_process(store, target)
+        except NotFoundError as e:
+            raise InputError(f"{target}: no such file, and {e}") from None
