@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,3 +131,12 @@ def test_findings_and_merged_timeline(client: TestClient) -> None:
     timeline = client.get(f"{P}/timeline").json()["timeline"]
     invitation = [e for e in timeline if e["kind"] == "invitation"]
     assert len(invitation) == 1 and len(invitation[0]["sources"]) >= 2
+
+
+def test_average_endpoint_and_chart_band(client: TestClient) -> None:
+    (avg,) = client.get(f"{P}/average").json()["averages"]
+    assert set(avg["house_effects"]) == {"CEDEM", "CISR/IRI", "DAMAR", "Ipsos", "NSPM"}
+    assert len(avg["curve"]) > 3000  # daily
+    spec = client.get(f"{P}/charts/polls").json()["spec"]
+    marks = json.dumps(spec)
+    assert '"area"' in marks and '"line"' in marks  # the average's band and line

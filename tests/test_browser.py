@@ -115,6 +115,19 @@ def test_process_page_map_polls_and_as_of(browser: Any, site: str) -> None:
         "() => document.querySelectorAll('#chart-polls svg .mark-symbol.role-mark path').length"
     )
     assert points == 27
+    # The poll average: its line and its 90% band are drawn.
+    assert (
+        page.evaluate(
+            "() => document.querySelectorAll('#chart-polls svg .mark-area.role-mark path').length"
+        )
+        >= 1
+    )
+    assert (
+        page.evaluate(
+            "() => document.querySelectorAll('#chart-polls svg .mark-line.role-mark path').length"
+        )
+        >= 1
+    )
     page.fill("#as_of", "2016-12-31")
     page.click("form.asof button")
     page.wait_for_url("**as_of=2016-12-31")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,35 @@ def test_demo_without_serving(cli: Cli) -> None:
     r = cli("demo", "--no-serve")
     assert r.code == 0, r.err
     assert "11 of 28" in r.out and "member since: 2017-06-05" in r.out
+
+
+def test_polls_average(cli: Cli) -> None:
+    cli("import", "--example")
+    (avg,) = cli("polls", "montenegro-nato", "--average", "--json").json()
+    assert avg["polls"] == 27 and avg["series"] == ""
+    assert {"CEDEM", "Ipsos", "DAMAR"} <= set(avg["house_effects"])
+    last = avg["at_last_poll"]
+    assert last["lower"] < last["for"] < last["upper"]
+    assert 30 < last["for"] < 70
+    early = cli("polls", "montenegro-nato", "--average", "--as-of", "2013-12-31", "--json").json()
+    assert early[0]["polls"] == 10 and early[0]["last_poll"] <= "2013-12-31"
+    text = cli("polls", "montenegro-nato", "--average")
+    assert text.code == 0 and "house effect" in text.out and "DAMAR" in text.out
+
+
+def test_polls_eval_on_a_fixture(cli: Cli, tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures" / "polls"
+    out = tmp_path / "eval.json"
+    r = cli("polls-eval", fixtures / "polls.csv", fixtures / "outcomes.csv", "--json", out)
+    assert r.code == 0, r.err
+    assert "model" in r.out and "loess" in r.out
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "race,poll_id,pollster,fieldwork_start,fieldwork_end,sample_size,option,share\n"
+        "r1,p1,X,2020-01-02,2020-01-01,500,yes,40\n",
+        encoding="utf-8",
+    )
+    r = cli("polls-eval", bad, fixtures / "outcomes.csv")
+    assert r.code == 2 and "bad.csv" in r.err and len(r.err.strip().splitlines()) == 1

@@ -98,3 +98,11 @@ def test_checks_panel_links_each_finding_to_its_line(client: TestClient) -> None
     assert 'id="checks"' in html and "2 errors" in html
     assert f'href="/documents/{sha}#L35"' in html and "poll-lead-mismatch" in html
     assert html.index("finding-error") < html.index("finding-warning") < html.index("finding-info")
+
+
+def test_poll_average_and_house_effects_on_the_page(client: TestClient) -> None:
+    html = client.get("/processes/montenegro-nato").text
+    assert 'class="average"' in html and "of those deciding were for membership" in html
+    effects = html[html.index('class="house-effects"') :]
+    for pollster in ("CEDEM", "Ipsos", "DAMAR"):
+        assert f"<td>{pollster}</td>" in effects

@@ -74,10 +74,18 @@ def bench_checks() -> dict[str, Any]:
     return run()
 
 
+def bench_poll_average() -> dict[str, Any]:
+    """Averaging 10,000, 100,000 and 1,000,000 synthetic polls: time should grow linearly."""
+    from treatywatch.bench_pollavg import run
+
+    return run()
+
+
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "import_and_status": bench_import_and_status,
     "cli_start": bench_cli_start,
     "checks": bench_checks,
+    "poll_average": bench_poll_average,
 }
 
 

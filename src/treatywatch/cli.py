@@ -249,16 +249,28 @@ def ratifications(
 
 
 @app.command()
-def polls(process: ProcessArg, as_json: JsonOption = False) -> None:
-    """The process's opinion polls as the sources give them.
+def polls(
+    process: ProcessArg,
+    average: Annotated[
+        bool,
+        typer.Option("--average", help="The poll average with its 90% interval and house effects."),
+    ] = False,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The process's opinion polls as the sources give them, or their average.
 
-    Example: treatywatch polls montenegro-nato
+    Example: treatywatch polls montenegro-nato --average
     """
     from treatywatch import serialize
 
+    day = _as_of(as_of) or date.today()
     with _store() as store:
         p = store.find_process(process)
-        rows = store.polls(p.slug)
+        rows = [q for q in store.polls(p.slug) if q.fieldwork.upper() <= day]
+    if average:
+        _print_average(rows, day, as_json)
+        return
     if as_json:
         _print_json([serialize.poll(q) for q in rows])
         return
@@ -278,6 +290,70 @@ def polls(process: ProcessArg, as_json: JsonOption = False) -> None:
             q.fieldwork.edtf,
         )
     _console().print(table)
+
+
+def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
+    from treatywatch.analysis.average import poll_averages
+
+    averages = poll_averages(rows, day)
+    if as_json:
+        _print_json([a.to_dict() for a in averages])
+        return
+    from rich.table import Table
+
+    console = _console()
+    if not averages:
+        console.print(f"no polls by {day}")
+    for a in averages:
+        d = a.to_dict()
+        e = d["estimate"]
+        name = f"series '{a.series}'" if a.series else "polls"
+        last = d["at_last_poll"]
+        console.print(
+            f"[bold]{name}[/]: {a.polls} polls; at the last poll ({d['last_poll']}), {last['for']:.1f}% "
+            f"of those deciding were for ({d['level']:.0%} interval {last['lower']:.1f}–{last['upper']:.1f})"
+        )
+        if day > a.last_poll:
+            console.print(
+                f"as of {day}, with no poll since: {e['for']:.1f}% "
+                f"({e['lower']:.1f}–{e['upper']:.1f}; the interval widens with time since the last poll)"
+            )
+        table = Table("pollster", "house effect (points)", f"{d['level']:.0%} interval", "polls")
+        for name, h in d["house_effects"].items():
+            table.add_row(
+                name,
+                f"{h['estimate']:+.1f}",
+                f"{h['lower']:+.1f} to {h['upper']:+.1f}",
+                str(h["polls"]),
+            )
+        console.print(table)
+
+
+@app.command("polls-eval")
+def polls_eval(
+    polls_csv: Annotated[Path, typer.Argument(help="Polls, one row per poll and option.")],
+    outcomes_csv: Annotated[Path, typer.Argument(help="Results, one row per race and option.")],
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Also write the results as JSON to this file.")
+    ] = None,
+) -> None:
+    """Score the poll average and the usual baselines against known outcomes.
+
+    Example: treatywatch polls-eval polls.csv outcomes.csv --json eval.json
+    """
+    from rich.table import Table
+
+    from treatywatch.analysis.polleval import evaluate, format_table
+
+    report = evaluate(polls_csv, outcomes_csv)
+    rows = format_table(report)
+    table = Table(*rows[0])
+    for row in rows[1:]:
+        table.add_row(*row)
+    _console().print(table)
+    if json_file is not None:
+        json_file.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        _console().print(f"wrote {json_file}")
 
 
 @app.command()

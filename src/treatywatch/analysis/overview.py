@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from treatywatch import serialize
 from treatywatch.analysis.status import process_status
@@ -21,6 +21,9 @@ from treatywatch.domain.model import (
 from treatywatch.domain.status import ProcessStatus, happened_by
 from treatywatch.store.db import Store
 
+if TYPE_CHECKING:
+    from treatywatch.analysis.average import SeriesAverage
+
 
 @dataclass(frozen=True)
 class Overview:
@@ -33,10 +36,20 @@ class Overview:
     documents: list[Document]
     problems: list[tuple[str, Problem]]
     findings: list[Finding]
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def slug(self) -> str:
         return self.status.process.slug
+
+    def averages(self) -> list[SeriesAverage]:
+        """Poll averages as of the overview's date, one per series (fitted once)."""
+        if "averages" not in self._cache:
+            from treatywatch.analysis.average import poll_averages
+
+            self._cache["averages"] = poll_averages(self.polls, self.status.as_of)
+        result: list[SeriesAverage] = self._cache["averages"]
+        return result
 
     def path_of(self, sha: str) -> str:
         return next((d.path for d in self.documents if d.sha256 == sha), sha[:12])
@@ -50,6 +63,7 @@ class Overview:
             "party_positions": [serialize.position(p) for p in self.positions],
             "relations": [serialize.relation(r) for r in self.relations],
             "sources": [document(d) for d in self.documents],
+            "averages": [a.to_dict() for a in self.averages()],
             "findings": [{**f.to_dict(), "path": self.path_of(f.document)} for f in self.findings],
             "problems": [
                 {"path": path, "kind": p.kind, "line": p.line, "message": p.message}

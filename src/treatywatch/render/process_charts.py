@@ -65,6 +65,8 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
             s.as_of,
         )
     if kind == "polls":
+        averages = [a for a in ov.averages() if a.series == ""]
+        curve = averages[0].to_dict()["curve"] if averages else None
         return polls_chart(
             [
                 PollItem(
@@ -78,6 +80,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
                 )
                 for p in ov.polls
             ],
+            curve,
             y_field="share_for_decided",
             y_title="For, % of those deciding",
         )

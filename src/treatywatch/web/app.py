@@ -118,6 +118,12 @@ def api_sources(slug: str, store: StoreDep) -> dict[str, Any]:
     return {"sources": data["sources"], "problems": data["problems"]}
 
 
+def api_average(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+    """The poll average of each question: estimate, 90% interval, house effects, daily curve."""
+    ov = process_overview(store, slug, as_of)
+    return {"averages": [a.to_dict(daily=True) for a in ov.averages()]}
+
+
 def api_findings(slug: str, store: StoreDep) -> dict[str, Any]:
     """What the checks found in the process's sources: rule, severity, line, evidence, fix."""
     from treatywatch.checks import summary
@@ -249,6 +255,7 @@ def create_app(db: str | None = None) -> FastAPI:
         APIRoute(f"{P}/ratifications", api_ratifications),
         APIRoute(f"{P}/polls", api_polls),
         APIRoute(f"{P}/sources", api_sources),
+        APIRoute(f"{P}/average", api_average),
         APIRoute(f"{P}/findings", api_findings),
         APIRoute(f"{P}/timeline", api_timeline),
         APIRoute(f"{P}/charts/{{kind}}", api_chart),

@@ -1,0 +1,114 @@
+"""Poll averages of a stored process: one per question (series), with house effects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from treatywatch.domain.model import Poll
+
+if TYPE_CHECKING:
+    from treatywatch.analysis.pollavg import AverageResult, PollObs
+
+# The chart draws the average every this many days (the fit itself is daily).
+CHART_STEP_DAYS = 7
+
+
+@dataclass(frozen=True)
+class SeriesAverage:
+    """The average of one question's polls, and where it stands on a day."""
+
+    series: str  # "" for the plain question; else the condition, e.g. "if Sweden joins"
+    polls: int
+    result: AverageResult
+    as_of: date
+    last_poll: date  # the last fieldwork day: the chart's curve stops there
+
+    def to_dict(self, daily: bool = False) -> dict[str, Any]:
+        now = self.result.at(self.as_of)
+        step = 1 if daily else CHART_STEP_DAYS
+        points = _curve(self.result, step=step, until=min(self.as_of, self.last_poll))
+        last = self.result.at(self.last_poll)
+        return {
+            "series": self.series,
+            "polls": self.polls,
+            "as_of": self.as_of.isoformat(),
+            "last_poll": self.last_poll.isoformat(),
+            "at_last_poll": {
+                "for": 100 * last.mean,
+                "lower": 100 * last.lower,
+                "upper": 100 * last.upper,
+            },
+            "level": self.result.level,
+            "estimate": {"for": 100 * now.mean, "lower": 100 * now.lower, "upper": 100 * now.upper},
+            "house_effects": {
+                name: {
+                    "estimate": h.estimate,
+                    "lower": h.lower,
+                    "upper": h.upper,
+                    "polls": h.n_polls,
+                }
+                for name, h in sorted(self.result.house_effects.items())
+            },
+            "params": self.result.params,
+            "curve": points,
+            "method": (
+                "state-space model on the logit of the decided share: a daily random walk, "
+                "house effects summing to zero, sampling noise from each poll's effective sample "
+                "size plus estimated extra noise; polls without a sample size count as "
+                "treatywatch.analysis.pollavg.DEFAULT_SAMPLE respondents"
+            ),
+        }
+
+
+def _curve(result: AverageResult, step: int, until: date) -> list[dict[str, Any]]:
+    out = []
+    for i in range(0, len(result.days), step):
+        day = result.days[i]
+        if day > until:
+            break
+        out.append(
+            {
+                "date": day.isoformat(),
+                "mean": 100 * float(result.mean[i]),
+                "lower": 100 * float(result.lower[i]),
+                "upper": 100 * float(result.upper[i]),
+            }
+        )
+    return out
+
+
+def to_obs(p: Poll) -> PollObs:
+    """A stored poll as the model's input: its fieldwork days, shares and base."""
+    from treatywatch.analysis.pollavg import PollObs
+
+    return PollObs(
+        start=p.fieldwork.lower(),
+        end=p.fieldwork.upper(),
+        share_for=p.share_for.value,
+        share_against=p.share_against.value,
+        share_undecided=p.share_undecided.value if p.share_undecided else None,
+        sample_size=p.sample_size,
+        pollster=p.pollster,
+        base=p.base.value,
+        series=p.condition or "",
+    )
+
+
+def poll_averages(polls: Sequence[Poll], as_of: date) -> list[SeriesAverage]:
+    """One average per series, from the polls whose fieldwork ended by ``as_of``."""
+    from treatywatch.analysis.pollavg import fit_average, group_by_series
+
+    usable = [
+        to_obs(p)
+        for p in polls
+        if p.fieldwork.upper() <= as_of and p.share_for.value + p.share_against.value > 0
+    ]
+    out = []
+    for series, obs in sorted(group_by_series(usable).items()):
+        last = max(o.end for o in obs)
+        result = fit_average(obs, until=max(as_of, last + timedelta(days=1)))
+        out.append(SeriesAverage(series, len(obs), result, as_of, last))
+    return out
