@@ -1,0 +1,180 @@
+"""The bundled ratification history: every row kept with its source, coverage, conflicts."""
+
+from __future__ import annotations
+
+import csv
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from treatywatch.domain.dates import PartialDate
+from treatywatch.domain.model import ActKind
+from treatywatch.history import (
+    Round,
+    conflicts,
+    load_round,
+    load_rounds,
+    parse_round,
+    split_event,
+)
+from treatywatch.sources.article import parse
+
+HISTORY = resources.files("treatywatch") / "data" / "history"
+SHARED = Path("/work/shared/data/ratifications")
+EXAMPLE = (
+    Path(__file__).resolve().parents[1] / "src/treatywatch/examples/montenegro-nato-relations.txt"
+)
+
+
+def _csv_rows(name: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader((HISTORY / name).read_text(encoding="utf-8").splitlines())
+    return [(reader.line_num, r) for r in reader]
+
+
+def _all_refs(r: Round) -> list[tuple[int, str, str]]:
+    refs = [f.source for f in (*r.signatures, *r.entries_into_force, *r.memberships, *r.other)]
+    refs += [a.source for a in (*r.acts, *r.candidate_acts)]
+    return sorted((s.line, s.url, s.quote) for s in refs)
+
+
+def test_every_bundled_row_is_loaded_once_with_its_source() -> None:
+    rounds = load_rounds()
+    assert len(rounds) == 12
+    for r in rounds:
+        rows = _csv_rows(f"{r.id}.csv")
+        expected = sorted((line, row["source_url"], row["source_quote"]) for line, row in rows)
+        assert _all_refs(r) == expected, r.id
+        assert all(a.source.url and a.source.quote for a in r.acts)
+        assert all(f.source.url and f.source.quote for f in r.signatures)
+
+
+def test_line_numbers_point_at_the_row() -> None:
+    r = load_round("nato-1982-spain")
+    lines = (HISTORY / "nato-1982-spain.csv").read_text(encoding="utf-8").splitlines()
+    canada = next(a for a in r.acts if a.member_code == "CA")
+    assert canada.source.file == "history/nato-1982-spain.csv"
+    assert "Canada 10-12-1981 08-01-1982" in lines[canada.source.line - 1]
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared dataset not present")
+def test_bundled_files_are_unchanged_copies() -> None:
+    for src in SHARED.glob("*.csv"):
+        assert (HISTORY / src.name).read_bytes() == src.read_bytes(), src.name
+
+
+@pytest.mark.parametrize(
+    ("event", "kind"),
+    [
+        ("parliament_approval; chamber=Sejm", ActKind.PARLIAMENT_APPROVAL),
+        ("parliament_vote; votes=276-0", ActKind.PARLIAMENT_APPROVAL),
+        ("head_of_state_signature; x", ActKind.HEAD_OF_STATE_SIGNATURE),
+        ("head_of_state_ratification", ActKind.HEAD_OF_STATE_SIGNATURE),
+        ("head_of_state_approval; law published", ActKind.HEAD_OF_STATE_SIGNATURE),
+        ("ratified (tracker date; act not specified)", ActKind.RATIFIED),
+        ("ratification_completed; Foreign Secretary signed", ActKind.RATIFIED),
+        ("deposit; protocol=Romania", ActKind.DEPOSIT),
+    ],
+)
+def test_event_types_map_to_act_kinds(event: str, kind: ActKind) -> None:
+    text = f'process,member,event,date,precision,source_url,source_quote\nP (signed 2000-01-01),ALL,protocol_signed,2000-01-01,day,u,q\nP (signed 2000-01-01),Norway,"{event}",2000-02-01,day,u,q\n'
+    (act,) = parse_round("nato-test", text).acts
+    assert act.kind == kind
+
+
+def test_other_event_types_are_kept_raw() -> None:
+    r = load_round("nato-1999-czech-hungary-poland")
+    france = next(a for a in r.acts if a.member_code == "FR")
+    assert france.kind is None and france.event == "approval_act_enacted"
+    assert split_event("deposit; protocol=Romania")[1] == (("protocol", "Romania"),)
+
+
+def test_names_resolve_to_iso_codes() -> None:
+    assert {a.member_code for a in load_round("nato-1982-spain").acts} >= {"TR", "US", "DE"}
+    assert load_round("nato-1955-west-germany").candidates == ("DE",)
+    assert load_round("eu-2004-ten").candidates[:3] == ("CZ", "EE", "CY")
+    assert all(not r.unresolved for r in load_rounds())
+
+
+def test_complete_rounds_and_required_members() -> None:
+    complete = {r.id for r in load_rounds() if r.complete}
+    assert complete == {
+        "nato-1982-spain",
+        "nato-2004-seven",
+        "nato-2023-finland",
+        "eu-2013-croatia",
+    }
+    spain = load_round("nato-1982-spain")
+    last = spain.last_ratification()
+    assert spain.coverage().required == 15 and last is not None and last.member_code == "GR"
+    croatia = load_round("eu-2013-croatia")
+    assert croatia.required is not None and len(croatia.required) == 27
+    assert "HR" not in croatia.required and "depositary" in croatia.required_basis
+
+
+def test_partial_round_says_how_partial() -> None:
+    cov = load_round("nato-1999-czech-hungary-poland").coverage()
+    assert (cov.required, len(cov.ratified), len(cov.with_rows)) == (16, 3, 4)
+    assert not cov.complete and "3 of 16" in cov.summary and len(cov.missing) == 13
+
+
+def test_eu_round_without_member_list_reports_members_with_rows() -> None:
+    r = load_round("eu-2004-ten")
+    assert r.required is None
+    assert r.coverage().summary == "1 members with rows, member list unknown"
+
+
+def test_missing_member_is_reported_not_dropped() -> None:
+    text = (
+        "process,member,event,date,precision,source_url,source_quote\n"
+        "P (signed 1981-12-10),ALL,protocol_signed,1981-12-10,day,u,q\n"
+        "P (signed 1981-12-10),Canada,ratified,1982-01-08,day,u,q\n"
+        "P (signed 1981-12-10),Norway,parliament_approval,1982-02-01,day,u,q\n"
+    )
+    r = parse_round("nato-test", text)
+    cov = r.coverage()
+    assert cov.required == 15 and cov.ratified == ("CA",) and "NO" in cov.with_rows
+    assert "NO" in cov.missing and not r.complete and r.last_ratification() is None
+
+
+def test_conflicting_dates_keep_both_rows() -> None:
+    found = {(c.round_id, c.subject, c.act): c for c in conflicts()}
+    iceland = found[("nato-2023-finland", "IS", "ratified")]
+    assert [d.edtf for d in iceland.dates] == ["2022-07-05", "2022-07-06"]
+    assert len(iceland.sources) == 3
+    assert ("nato-2020-north-macedonia", "ALL", "signature") in found
+    assert ("nato-1982-spain", "ES", "membership") in found
+    assert ("nato-2004-seven", "CA", "ratified") in found
+    assert (
+        "nato-2023-finland",
+        "TR",
+        "parliament_approval; chamber=Grand National Assembly",
+    ) in found
+    # The most-sourced date wins; the other stays in the record.
+    assert load_round("nato-1982-spain").membership == PartialDate(1982, 5, 30)
+    assert load_round("nato-2020-north-macedonia").signature == PartialDate(2019, 2, 6)
+
+
+def test_completion_dates_and_their_basis() -> None:
+    done = load_round("nato-2020-north-macedonia").completed_on()
+    assert (
+        done is not None and done[0] == PartialDate(2020, 3, 19) and "entry into force" in done[1]
+    )
+    assert load_round("nato-2009-albania-croatia").completed_on() is None  # Albania's only
+    assert load_round("eu-2004-ten").completed_on() is None  # the EU treaty sets its date
+
+
+def test_round_from_the_example_article() -> None:
+    doc = parse(EXAMPLE.read_text(encoding="utf-8"), EXAMPLE)
+    sig = next(m.date for m in doc.milestones if m.kind == "protocol_signed")
+    r = Round.from_acts("montenegro-2017", "NATO", sig, doc.acts, candidates=["ME"])
+    assert r.required is not None and len(r.required) == 28 and r.complete
+    last = r.last_ratification()
+    assert last is not None and last.member_code == "ES" and last.date == PartialDate(2017, 5, 18)
+    assert last.first.source.inferred  # the table's rows are attributed by order
+
+
+def test_to_dict_is_json() -> None:
+    for r in load_rounds():
+        json.dumps(r.to_dict())
