@@ -113,6 +113,7 @@ def test_every_api_route_answers_an_object(client: TestClient) -> None:
             path.replace("{slug}", "montenegro-nato")
             .replace("{kind}", "map")
             .replace("{table}", "polls")
+            .replace("{code}", "NATO")
         )
         if "{sha}" in url:
             sha = client.get(f"{P}/sources").json()["sources"][0]["sha256"]
@@ -140,3 +141,15 @@ def test_average_endpoint_and_chart_band(client: TestClient) -> None:
     spec = client.get(f"{P}/charts/polls").json()["spec"]
     marks = json.dumps(spec)
     assert '"area"' in marks and '"line"' in marks  # the average's band and line
+
+
+def test_forecast_and_members_endpoints(client: TestClient) -> None:
+    f = client.get(f"{P}/forecast", params={"as_of": "2017-01-20"}).json()["forecast"]
+    assert f["completed"] is False and f["completion"]["median"] > "2017-01-20"
+    assert client.get(f"{P}/forecast").json()["forecast"]["completed"] is True
+    assert client.get(f"{P}/charts/forecast", params={"as_of": "2017-01-20"}).status_code == 200
+    assert client.get(f"{P}/charts/forecast").status_code == 404  # complete: no forecast
+    members = client.get("/api/v1/organizations/NATO/members").json()["members"]
+    assert any(m["member"]["code"] == "TR" for m in members)
+    r = client.get("/api/v1/organizations/ATLANTIS/members")
+    assert r.status_code == 404 and r.json()["error"]["status"] == 404

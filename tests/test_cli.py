@@ -242,3 +242,60 @@ def test_polls_eval_on_a_fixture(cli: Cli, tmp_path: Path) -> None:
     )
     r = cli("polls-eval", bad, fixtures / "outcomes.csv")
     assert r.code == 2 and "bad.csv" in r.err and len(r.err.strip().splitlines()) == 1
+
+
+def test_members_speeds_trace_to_source_rows(cli: Cli) -> None:
+    cli("import", "--example")
+    rows = cli("members", "NATO", "--json").json()
+    by_code = {r["member"]["code"]: r for r in rows}
+    assert {"US", "TR", "HU", "ES"} <= set(by_code)
+    us = by_code["US"]
+    assert us["rounds"] == len(us["observations"]) >= 3
+    for obs in us["observations"]:
+        assert obs["sources"] and all(s["file"] and s["line"] for s in obs["sources"])
+    days = [r["median_days"] for r in rows]
+    assert days == sorted(days)
+    slow = cli("members", "NATO", "--sort", "slowest", "--json").json()
+    assert slow[0]["slowest"]["days"] == max(r["slowest"]["days"] for r in rows)
+    text = cli("members", "nato")
+    assert text.code == 0 and "United States" in text.out
+    assert cli("members", "NATO", "--sort", "speed").code == 2
+
+
+def test_forecast_as_of_and_after_completion(cli: Cli) -> None:
+    cli("import", "--example")
+    f = cli("forecast", "montenegro-nato", "--as-of", "2017-01-20", "--json").json()
+    assert f["completed"] is False and len(f["ratified"]) == 14 and f["required"] == 28
+    c = f["completion"]
+    assert (
+        c["interval80"][0]
+        <= c["interval50"][0]
+        <= c["median"]
+        <= c["interval50"][1]
+        <= c["interval80"][1]
+    )
+    chances = [p["chance_last"] for p in f["pending"]]
+    assert len(chances) == 14 and chances == sorted(chances, reverse=True)
+    assert abs(sum(chances) - 1) < 1e-6
+    done = cli("forecast", "montenegro-nato", "--json").json()
+    assert done["completed"] is True and done["completed_on"]["edtf"] == "2017-05-18"
+    assert "completion" not in done
+    text = cli("forecast", "montenegro-nato", "--as-of", "2017-01-20")
+    assert "median" in text.out and "chance of being last" in text.out
+
+
+def test_backtest_command(cli: Cli, tmp_path: Path) -> None:
+    cli("import", "--example")
+    out = tmp_path / "bt.json"
+    r = cli("backtest", "--json", out)
+    assert r.code == 0, r.err
+    assert "MAE" in r.out and "too few" in r.out
+    data = json.loads(out.read_text(encoding="utf-8"))
+    rounds = {c["round"] for c in data["cases"]}
+    assert {
+        "nato-1982-spain",
+        "nato-2004-seven",
+        "nato-2023-finland",
+        "eu-2013-croatia",
+        "montenegro-nato",
+    } <= rounds

@@ -53,7 +53,7 @@ def test_process_page_reads_without_javascript(client: TestClient) -> None:
     assert o.tags.count("th") > 10 and o.tags.count("caption") >= 3
     assert "11 of 28" in html and ">17</span> pending" in html
     assert sum(1 for a in o.aria if "ratified" in a.lower()) >= 1  # the map's text alternative
-    assert html.count('role="img"') == 4
+    assert html.count('role="img"') == 6  # timeline, map, curve, forecast, speeds, polls
 
 
 def test_home_page_lists_processes(client: TestClient) -> None:
@@ -106,3 +106,14 @@ def test_poll_average_and_house_effects_on_the_page(client: TestClient) -> None:
     effects = html[html.index('class="house-effects"') :]
     for pollster in ("CEDEM", "Ipsos", "DAMAR"):
         assert f"<td>{pollster}</td>" in effects
+
+
+def test_forecast_and_speed_panels(client: TestClient) -> None:
+    early = client.get("/processes/montenegro-nato", params={"as_of": "2017-01-20"}).text
+    assert 'id="forecast-summary"' in early and "likeliest around" in early
+    assert 'id="pending-table"' in early and 'id="speeds-table"' in early
+    assert "(montenegro-nato)" not in early  # the process is not its own history
+    assert "nato-2023-finland" not in early  # nor are rounds signed after the as-of day
+    done = client.get("/processes/montenegro-nato").text
+    assert "Complete: every required member had ratified by 2017-05-18" in done
+    assert 'id="chart-forecast"' not in done

@@ -23,6 +23,8 @@ from treatywatch.store.db import Store
 
 if TYPE_CHECKING:
     from treatywatch.analysis.average import SeriesAverage
+    from treatywatch.analysis.forecast import Forecast
+    from treatywatch.analysis.speed import MemberSpeed
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Overview:
     documents: list[Document]
     problems: list[tuple[str, Problem]]
     findings: list[Finding]
+    speeds: list[MemberSpeed]
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -51,6 +54,26 @@ class Overview:
         result: list[SeriesAverage] = self._cache["averages"]
         return result
 
+    def forecast(self) -> Forecast | None:
+        """The completion forecast as of the overview's date (None before a signed protocol)."""
+        if "forecast" not in self._cache:
+            from treatywatch.analysis.forecast import forecast
+
+            s = self.status
+            self._cache["forecast"] = (
+                None
+                if s.protocol_signed is None
+                else forecast(
+                    s.protocol_signed,
+                    [m.code for m in s.required],
+                    self.acts,
+                    s.as_of,
+                    organization=s.process.organization,
+                )
+            )
+        result: Forecast | None = self._cache["forecast"]
+        return result
+
     def path_of(self, sha: str) -> str:
         return next((d.path for d in self.documents if d.sha256 == sha), sha[:12])
 
@@ -64,6 +87,8 @@ class Overview:
             "relations": [serialize.relation(r) for r in self.relations],
             "sources": [document(d) for d in self.documents],
             "averages": [a.to_dict() for a in self.averages()],
+            "forecast": f.to_dict() if (f := self.forecast()) else None,
+            "member_speeds": [m.to_dict() for m in self.speeds],
             "findings": [{**f.to_dict(), "path": self.path_of(f.document)} for f in self.findings],
             "problems": [
                 {"path": path, "kind": p.kind, "line": p.line, "message": p.message}
@@ -98,4 +123,24 @@ def process_overview(store: Store, query: str, as_of: date | None = None) -> Ove
         documents=store.documents(slug),
         problems=store.problems(slug),
         findings=sorted(store.findings(slug), key=lambda f: (f.severity.rank, f.line_start)),
+        speeds=_speeds(store, status),
     )
+
+
+def _speeds(store: Store, status: ProcessStatus) -> list[MemberSpeed]:
+    """How fast the required members ratified in other rounds signed before the as-of day."""
+    from treatywatch.analysis.enlargements import stored_rounds
+    from treatywatch.analysis.speed import speed_table
+    from treatywatch.history import load_rounds
+
+    org = status.process.organization
+    rounds = [
+        r
+        for r in (*load_rounds(), *stored_rounds(store, org))
+        if r.organization == org
+        and r.id != status.process.slug
+        and r.signature.upper() < status.as_of
+    ]
+    required = {m.code for m in status.required}
+    rows = speed_table(rounds=rounds, organization=org)
+    return sorted((m for m in rows if m.member_code in required), key=lambda m: m.median_days)

@@ -19,12 +19,25 @@ from treatywatch.render.charts import (
     timeline_chart,
 )
 
-KINDS = ("timeline", "map", "ratifications", "polls")
+KINDS = ("timeline", "map", "ratifications", "polls", "forecast", "speeds")
 
 
 def process_charts(ov: Overview, topojson: str | Mapping[str, Any]) -> dict[str, ChartSpec]:
-    """Every chart of a process, as of the overview's date. ``topojson``: a URL or the data."""
-    return {kind: process_chart(ov, kind, topojson) for kind in KINDS}
+    """Every chart of a process that has data, as of the overview's date.
+
+    ``topojson``: a URL or the data.
+    """
+    charts = {}
+    for kind in KINDS:
+        try:
+            charts[kind] = process_chart(ov, kind, topojson)
+        except NoChart:
+            continue
+    return charts
+
+
+class NoChart(LookupError):
+    """The process has no data for this chart (e.g. no forecast once complete)."""
 
 
 def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) -> ChartSpec:
@@ -84,6 +97,19 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
             y_field="share_for_decided",
             y_title="For, % of those deciding",
         )
+    if kind == "forecast":
+        f = ov.forecast()
+        if f is None or f.completed or f.samples.size == 0:
+            raise NoChart("no forecast: the process is complete, or has no signed protocol")
+        from treatywatch.render.forecast_charts import forecast_chart
+
+        return forecast_chart(f)
+    if kind == "speeds":
+        if not ov.speeds:
+            raise NoChart("no ratification history for these members")
+        from treatywatch.render.forecast_charts import speeds_chart
+
+        return speeds_chart(ov.speeds)
     raise ValueError(f"unknown chart {kind!r}; known: {', '.join(KINDS)}")
 
 

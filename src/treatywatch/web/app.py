@@ -26,7 +26,7 @@ from treatywatch.analysis.overview import Overview, document, process_overview
 from treatywatch.analysis.status import process_status
 from treatywatch.errors import NotFoundError
 from treatywatch.render.pages import render
-from treatywatch.render.process_charts import KINDS, process_chart, process_charts
+from treatywatch.render.process_charts import KINDS, NoChart, process_chart, process_charts
 from treatywatch.store.db import Store
 from treatywatch.web.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
 
@@ -124,6 +124,22 @@ def api_average(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any
     return {"averages": [a.to_dict(daily=True) for a in ov.averages()]}
 
 
+def api_forecast(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+    """When ratification will likely be complete, as of a day; none once it is complete."""
+    f = process_overview(store, slug, as_of).forecast()
+    return {"forecast": f.to_dict() if f else None}
+
+
+def api_members(code: str, store: StoreDep) -> dict[str, Any]:
+    """Each member's days from signature to ratification across past rounds, with sources."""
+    from treatywatch.analysis.enlargements import member_speeds
+
+    rows = member_speeds(store, code)
+    if not rows:
+        raise NotFoundError(f"no ratification history for organization {code!r}")
+    return {"organization": code.upper(), "members": [m.to_dict() for m in rows]}
+
+
 def api_findings(slug: str, store: StoreDep) -> dict[str, Any]:
     """What the checks found in the process's sources: rule, severity, line, evidence, fix."""
     from treatywatch.checks import summary
@@ -146,7 +162,10 @@ def api_chart(slug: str, kind: str, store: StoreDep, as_of: AsOf = None) -> dict
     if kind not in KINDS:
         raise NotFoundError(f"no chart {kind!r}; charts: {', '.join(KINDS)}")
     ov = process_overview(store, slug, as_of)
-    chart = process_chart(ov, kind, STATIC_URL_PREFIX + WORLD_TOPOJSON)
+    try:
+        chart = process_chart(ov, kind, STATIC_URL_PREFIX + WORLD_TOPOJSON)
+    except NoChart as e:
+        raise NotFoundError(f"no {kind} chart for {slug} as of {ov.status.as_of}: {e}") from None
     return {"kind": kind, "caption": chart.caption, "spec": chart.spec}
 
 
@@ -256,6 +275,8 @@ def create_app(db: str | None = None) -> FastAPI:
         APIRoute(f"{P}/polls", api_polls),
         APIRoute(f"{P}/sources", api_sources),
         APIRoute(f"{P}/average", api_average),
+        APIRoute(f"{P}/forecast", api_forecast),
+        APIRoute(f"{API}/organizations/{{code}}/members", api_members),
         APIRoute(f"{P}/findings", api_findings),
         APIRoute(f"{P}/timeline", api_timeline),
         APIRoute(f"{P}/charts/{{kind}}", api_chart),
