@@ -1,0 +1,63 @@
+"""The check command: where sources contradict themselves."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from treatywatch.cli import (
+    _console,
+    _print_json,
+    _state,
+    app,
+)
+
+
+@app.command()
+def check(
+    target: Annotated[str, typer.Argument(help="An article file, or a process in the store.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, json, sarif (SARIF 2.1.0) or github.")
+    ] = "text",
+) -> None:
+    """Find where sources contradict themselves; exit 1 when there are errors.
+
+    Example: treatywatch check montenegro-nato-relations.txt --format sarif
+    """
+    from treatywatch.analysis.checks import check_target
+
+    if fmt not in ("text", "json", "sarif", "github"):
+        raise typer.BadParameter(
+            f"{fmt!r}; choose text, json, sarif or github", param_hint="--format"
+        )
+    result = check_target(target, _state["db"])
+    if fmt == "json":
+        _print_json(result.to_json())
+    elif fmt == "sarif":
+        _print_json(result.to_sarif())
+    elif fmt == "github":
+        sys.stdout.write(result.to_github())
+    else:
+        _print_findings(result)
+    if result.has_errors:
+        raise typer.Exit(1)
+
+
+def _print_findings(result: Any) -> None:
+    from rich.markup import escape
+
+    console = _console()
+    groups = result.by_severity()
+    for severity, items in groups.items():
+        if not items:
+            continue
+        console.print(f"[bold]{severity}s ({len(items)})[/]")
+        for f in items:
+            where = f"{result.path_of(f.document)}:{f.line_start}"
+            console.print(f"  [cyan]{escape(where)}[/] [dim]{f.rule}[/] {escape(f.message)}")
+            console.print(f"      evidence: {f.evidence}", markup=False)
+            console.print(f"      fix: {f.fix}", markup=False)
+    counts = ", ".join(f"{len(v)} {k}{'s' if len(v) != 1 else ''}" for k, v in groups.items())
+    console.print(counts, markup=False)

@@ -1,0 +1,131 @@
+"""Past enlargements: members' speeds, forecasts and the backtest."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from treatywatch.cli import (
+    AsOfOption,
+    JsonOption,
+    ProcessArg,
+    _as_of,
+    _console,
+    _print_json,
+    _store,
+    app,
+)
+
+
+@app.command()
+def members(
+    organization: Annotated[str, typer.Argument(help="Organization code, e.g. NATO or EU.")],
+    sort: Annotated[
+        str, typer.Option("--sort", help="median, fastest, slowest, rounds or name.")
+    ] = "median",
+    as_json: JsonOption = False,
+) -> None:
+    """How fast each member ratified in past rounds: median, fastest, slowest (days).
+
+    Example: treatywatch members NATO --sort slowest
+    """
+    from treatywatch.analysis.enlargements import member_speeds
+
+    keys = {
+        "median": lambda m: m.median_days,
+        "fastest": lambda m: m.fastest.days,
+        "slowest": lambda m: -m.slowest.days,
+        "rounds": lambda m: -m.rounds,
+        "name": lambda m: m.member_code,
+    }
+    if sort not in keys:
+        raise typer.BadParameter(f"{sort!r}; choose {', '.join(keys)}", param_hint="--sort")
+    with _store() as store:
+        rows = sorted(member_speeds(store, organization), key=keys[sort])
+    if not rows:
+        raise typer.BadParameter(f"no ratification history for {organization!r}")
+    if as_json:
+        _print_json([m.to_dict() for m in rows])
+        return
+    from rich.table import Table
+
+    from treatywatch.reference import country_name
+
+    table = Table("member", "rounds", "median days", "fastest", "slowest", "sources",
+                  title=f"{organization.upper()}: days from signature to ratification")  # fmt: skip
+    for m in rows:
+        src = {f"{s.file}:{s.line}" for d in m.observations for s in d.sources}
+        table.add_row(
+            country_name(m.member_code),
+            str(m.rounds),
+            f"{m.median_days:.0f}",
+            f"{m.fastest.days:.0f} ({m.fastest.round_id})",
+            f"{m.slowest.days:.0f} ({m.slowest.round_id})",
+            f"{len(src)} rows",
+        )
+    _console().print(table)
+    _console().print(
+        "A ~ marks month-precision dates counted at their midpoint; --json gives every source row."
+    )
+
+
+@app.command()
+def forecast(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """When the process will likely complete: median date, intervals, who may be last.
+
+    Example: treatywatch forecast montenegro-nato --as-of 2017-01-20
+    """
+    from treatywatch.analysis.enlargements import process_forecast
+
+    day = _as_of(as_of)
+    with _store() as store:
+        f = process_forecast(store, process, day)
+    if as_json:
+        _print_json(f.to_dict())
+        return
+    console = _console()
+    if f.completed:
+        console.print(
+            f"complete: every required member had ratified by {f.completed_on} (as of {f.as_of}); no forecast"
+        )
+        return
+    lo50, hi50 = f.interval(0.5)
+    lo80, hi80 = f.interval(0.8)
+    console.print(f"as of {f.as_of}: {len(f.ratified)} of {len(f.required)} ratified")
+    console.print(
+        f"completion (last required ratification): median {f.median}; 50% {lo50} – {hi50}; 80% {lo80} – {hi80}"
+    )
+    from rich.table import Table
+
+    table = Table(
+        "pending member", "days pending", "median date", "80% interval", "chance of being last"
+    )
+    for pm in f.pending:
+        d = pm.to_dict(f.start)
+        table.add_row(d["member"]["name"], str(d["days_pending"]), d["median_date"],
+                      " – ".join(d["interval80"]), f"{d['chance_last']:.0%}")  # fmt: skip
+    console.print(table)
+
+
+@app.command("backtest")
+def backtest_(
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Also write the results as JSON to this file.")
+    ] = None,
+) -> None:
+    """Score the forecast on past rounds, each left out in turn, against two baselines.
+
+    Example: treatywatch backtest --json backtest.json
+    """
+    from treatywatch.analysis.enlargements import run_backtest
+
+    with _store() as store:
+        report = run_backtest(store)
+    sys.stdout.write(report.render() + "\n")
+    if json_file is not None:
+        json_file.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+        _console().print(f"wrote {json_file}")

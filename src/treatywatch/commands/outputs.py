@@ -1,0 +1,116 @@
+"""Outputs: the dashboard, the report, chart images, and the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from treatywatch.cli import (
+    AsOfOption,
+    ProcessArg,
+    _as_of,
+    _console,
+    _state,
+    _store,
+    app,
+    example_path,
+)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web dashboard and JSON API (/api/v1/) over the store.
+
+    Example: treatywatch serve --port 8000
+    """
+    import uvicorn
+
+    from treatywatch.store.db import default_url
+    from treatywatch.web.app import create_app
+
+    db = _state["db"] or default_url()
+    _store().close()  # fail early, with a clear message, if the store cannot be opened
+    _console().print(f"treatywatch dashboard: http://{host}:{port}/  (store: {db})")
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def report(
+    process: ProcessArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+    as_of: AsOfOption = None,
+) -> None:
+    """Write one self-contained HTML report of a process (data, scripts and map inline).
+
+    Example: treatywatch report montenegro-nato -o report.html
+    """
+    from treatywatch.analysis.overview import process_overview
+    from treatywatch.render.report import report_html
+
+    day = _as_of(as_of)
+    with _store() as store:
+        html = report_html(process_overview(store, process, day))
+    output.write_text(html, encoding="utf-8")
+    _console().print(f"wrote {output} ({len(html) / 1e6:.1f} MB)")
+
+
+@app.command()
+def chart(
+    process: ProcessArg,
+    kind: Annotated[str, typer.Argument(help="timeline, map, ratifications or polls.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="An .svg or .png file.")],
+    as_of: AsOfOption = None,
+) -> None:
+    """Write one chart of a process as an SVG or PNG image, for articles and slides.
+
+    Example: treatywatch chart montenegro-nato map -o map.svg
+    """
+    from treatywatch.analysis.overview import process_overview
+    from treatywatch.render.export import chart_to_png, chart_to_svg
+    from treatywatch.render.process_charts import KINDS, process_chart
+    from treatywatch.web.assets import world_topojson
+
+    if kind not in KINDS:
+        raise typer.BadParameter(f"{kind!r}; choose one of {', '.join(KINDS)}", param_hint="KIND")
+    suffix = output.suffix.lower()
+    if suffix not in (".svg", ".png"):
+        raise typer.BadParameter("the output must end in .svg or .png", param_hint="--output")
+    day = _as_of(as_of)
+    with _store() as store:
+        spec = process_chart(process_overview(store, process, day), kind, world_topojson())
+    if suffix == ".svg":
+        output.write_text(chart_to_svg(spec.spec), encoding="utf-8")
+    else:
+        output.write_bytes(chart_to_png(spec.spec))
+    _console().print(f"wrote {output}: {spec.caption}")
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port for the dashboard.")] = 8000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Stop after the import and the status.")
+    ] = False,
+) -> None:
+    """Import the bundled example, show where it stands, write report.html, serve the dashboard.
+
+    Example: treatywatch demo
+    """
+    from treatywatch.commands.records import import_, status
+
+    console = _console()
+    console.print(f"[bold]treatywatch demo[/]: importing the bundled example {example_path()}")
+    import_(paths=None, example=True, strict=False, as_json=False)
+    for day in ("2016-12-31", None):
+        console.print()
+        status("montenegro-nato", as_of=day, as_json=False)
+    if no_serve:
+        return
+    console.print()
+    report("montenegro-nato", output=Path("report.html"), as_of=None)
+    serve(host="127.0.0.1", port=port)

@@ -1,0 +1,296 @@
+"""Commands over the stored record: import, processes, status, timeline, ratifications, polls."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from treatywatch.cli import (
+    AsOfOption,
+    JsonOption,
+    ProcessArg,
+    _as_of,
+    _console,
+    _print_json,
+    _store,
+    app,
+    example_path,
+)
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Article files to import.")] = None,
+    example: Annotated[bool, typer.Option("--example", help="Import the bundled example.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Abort (exit 1, store unchanged) on any unreadable row."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import accession articles into the store, all in one transaction.
+
+    Example: treatywatch import montenegro-nato-relations.txt
+    """
+    from treatywatch import serialize
+    from treatywatch.importing import import_paths
+
+    todo: list[str | Path] = list(paths or [])
+    if example:
+        todo.append(example_path())
+    if not todo:
+        raise typer.BadParameter("give at least one PATH, or --example")
+    with _store() as store:
+        outcomes = import_paths(store, todo, strict=strict)
+    if as_json:
+        _print_json([serialize.outcome(o) for o in outcomes])
+        return
+    console = _console()
+    for o in outcomes:
+        c = o.counts
+        verb = {"unchanged": "unchanged (already imported)", "replaced": "replaced earlier version"}
+        console.print(
+            f"[bold]{o.path}[/] → {o.process}: {verb.get(o.action, o.action)}; "
+            f"{c['milestones']} milestones, {c['ratifications']} ratifications, {c['polls']} polls, "
+            f"{c['relations']} member-state relations, {c['party_positions']} party positions"
+        )
+        for p in o.problems:
+            console.print(f"  [yellow]{o.path}:{p.line}[/]: {p.message}", markup=True)
+
+
+@app.command()
+def processes(as_json: JsonOption = False) -> None:
+    """List the processes in the store with their stage and ratification progress.
+
+    Example: treatywatch processes
+    """
+    from treatywatch import serialize
+    from treatywatch.analysis.status import process_status
+
+    with _store() as store:
+        statuses = [process_status(store, p.slug) for p in store.processes()]
+    if as_json:
+        _print_json([serialize.status(s) for s in statuses])
+        return
+    from rich.table import Table
+
+    table = Table("process", "organization", "candidate", "stage", "ratified")
+    for s in statuses:
+        table.add_row(
+            s.process.slug,
+            s.process.organization,
+            s.process.candidate_name,
+            s.stage_label,
+            f"{s.ratified_count} of {s.required_count}",
+        )
+    _console().print(table)
+
+
+@app.command()
+def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Where a process stands: stage, who has ratified, who is pending.
+
+    Example: treatywatch status montenegro-nato --as-of 2016-12-31
+    """
+    from treatywatch import serialize
+    from treatywatch.analysis.status import process_status
+
+    day = _as_of(as_of)
+    with _store() as store:
+        s = process_status(store, process, day)
+    if as_json:
+        _print_json(serialize.status(s))
+        return
+    console = _console()
+    console.print(f"[bold]{s.process.candidate_name} → {s.process.organization}[/] as of {s.as_of}")
+    console.print(f"stage: {s.stage_label}")
+    if s.protocol_signed:
+        since = (
+            f" ({s.days_since_signature} days ago)" if s.days_since_signature is not None else ""
+        )
+        console.print(f"protocol signed: {s.protocol_signed}{since}")
+    console.print(f"ratified: {s.ratified_count} of {s.required_count}")
+    if s.pending:
+        console.print("pending: " + ", ".join(m.name for m in s.pending))
+    if s.unattributed_acts:
+        console.print(f"[yellow]{s.unattributed_acts} ratification acts are not attributed[/]")
+    console.print(f"member since: {s.member_since or '—'}")
+
+
+@app.command()
+def timeline(
+    process: ProcessArg,
+    acts: Annotated[
+        bool, typer.Option("--acts", help="Also list every member's ratification acts.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Milestones from the tables and events from the prose, merged, with their sources.
+
+    Example: treatywatch timeline montenegro-nato
+    """
+    from treatywatch.analysis.timeline import entry_dict, process_timeline
+
+    with _store() as store:
+        p = store.find_process(process)
+        entries = process_timeline(store, p.slug, with_acts=acts)
+        paths = {d.sha256: d.path for d in store.documents(p.slug)}
+    if as_json:
+        _print_json([entry_dict(e, paths) for e in entries])
+        return
+    from rich.table import Table
+
+    table = Table("date", "precision", "event", "sources")
+    for e in entries:
+        when = f"{e.qualifier} {e.date.edtf}" if e.qualifier else e.date.edtf
+        names = {Path(paths.get(s.document, s.document)).name for s in e.sources}
+        lines = ", ".join(f"{s.line_start}{' (inferred)' if s.inferred else ''}" for s in e.sources)
+        table.add_row(when, e.date.precision.value, e.label, f"{', '.join(sorted(names))}: {lines}")
+    _console().print(table)
+
+
+@app.command()
+def ratifications(
+    process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False
+) -> None:
+    """Each required member's ratification state on a day, from its dated acts.
+
+    Example: treatywatch ratifications montenegro-nato --as-of 2017-05-10
+    """
+    from treatywatch import serialize
+    from treatywatch.analysis.status import process_status
+
+    day = _as_of(as_of)
+    with _store() as store:
+        s = process_status(store, process, day)
+    if as_json:
+        _print_json([serialize.member_status(m) for m in s.members])
+        return
+    from rich.table import Table
+
+    table = Table("member", "state", "date", "act", "source", title=f"as of {s.as_of}")
+    for m in s.members:
+        last = m.acts[-1] if m.acts else None
+        note = " (inferred)" if last and last.provenance.inferred else ""
+        table.add_row(
+            m.name,
+            m.state.value,
+            str(m.ratified_on or ""),
+            last.kind.value if last else "",
+            f"line {last.provenance.line_start}{note}" if last else "",
+        )
+    console = _console()
+    console.print(table)
+    console.print(f"{s.ratified_count} of {s.required_count} ratified")
+
+
+@app.command()
+def polls(
+    process: ProcessArg,
+    average: Annotated[
+        bool,
+        typer.Option("--average", help="The poll average with its 90% interval and house effects."),
+    ] = False,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The process's opinion polls as the sources give them, or their average.
+
+    Example: treatywatch polls montenegro-nato --average
+    """
+    from treatywatch import serialize
+
+    day = _as_of(as_of) or date.today()
+    with _store() as store:
+        p = store.find_process(process)
+        rows = [q for q in store.polls(p.slug) if q.fieldwork.upper() <= day]
+    if average:
+        _print_average(rows, day, as_json)
+        return
+    if as_json:
+        _print_json([serialize.poll(q) for q in rows])
+        return
+    from rich.table import Table
+
+    table = Table("pollster", "for", "against", "undecided", "lead", "base", "line")
+    table.add_column("fieldwork", no_wrap=True)
+    for q in rows:
+        table.add_row(
+            q.pollster or "",
+            str(q.share_for),
+            str(q.share_against),
+            str(q.share_undecided or ""),
+            str(q.lead or ""),
+            q.base.value,
+            str(q.provenance.line_start),
+            q.fieldwork.edtf,
+        )
+    _console().print(table)
+
+
+def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
+    from treatywatch.analysis.average import poll_averages
+
+    averages = poll_averages(rows, day)
+    if as_json:
+        _print_json([a.to_dict() for a in averages])
+        return
+    from rich.table import Table
+
+    console = _console()
+    if not averages:
+        console.print(f"no polls by {day}")
+    for a in averages:
+        d = a.to_dict()
+        e = d["estimate"]
+        name = f"series '{a.series}'" if a.series else "polls"
+        last = d["at_last_poll"]
+        console.print(
+            f"[bold]{name}[/]: {a.polls} polls; at the last poll ({d['last_poll']}), {last['for']:.1f}% "
+            f"of those deciding were for ({d['level']:.0%} interval {last['lower']:.1f}–{last['upper']:.1f})"
+        )
+        if day > a.last_poll:
+            console.print(
+                f"as of {day}, with no poll since: {e['for']:.1f}% "
+                f"({e['lower']:.1f}–{e['upper']:.1f}; the interval widens with time since the last poll)"
+            )
+        table = Table("pollster", "house effect (points)", f"{d['level']:.0%} interval", "polls")
+        for name, h in d["house_effects"].items():
+            table.add_row(
+                name,
+                f"{h['estimate']:+.1f}",
+                f"{h['lower']:+.1f} to {h['upper']:+.1f}",
+                str(h["polls"]),
+            )
+        console.print(table)
+
+
+@app.command("polls-eval")
+def polls_eval(
+    polls_csv: Annotated[Path, typer.Argument(help="Polls, one row per poll and option.")],
+    outcomes_csv: Annotated[Path, typer.Argument(help="Results, one row per race and option.")],
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Also write the results as JSON to this file.")
+    ] = None,
+) -> None:
+    """Score the poll average and the usual baselines against known outcomes.
+
+    Example: treatywatch polls-eval polls.csv outcomes.csv --json eval.json
+    """
+    from rich.table import Table
+
+    from treatywatch.analysis.polleval import evaluate, format_table
+
+    report = evaluate(polls_csv, outcomes_csv)
+    rows = format_table(report)
+    table = Table(*rows[0])
+    for row in rows[1:]:
+        table.add_row(*row)
+    _console().print(table)
+    if json_file is not None:
+        json_file.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        _console().print(f"wrote {json_file}")
