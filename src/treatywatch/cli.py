@@ -93,7 +93,11 @@ def main() -> None:
 
 def _register() -> None:
     """Load the command modules, which add their commands to ``app``."""
-    from treatywatch.commands import checks, history, outputs, records  # noqa: F401
+    from importlib import import_module
+
+    # In the order `treatywatch --help` lists them.
+    for name in ("records", "checks", "history", "outputs"):
+        import_module(f"treatywatch.commands.{name}")
 
 
 _register()
