@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy.special import expit, ndtr
+from scipy import stats
 
 from treatywatch.analysis import forecast as fc
+from treatywatch.analysis.survival import Completion, CompletionModel, completion_of
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import ActKind, Provenance, RatificationAct
-from treatywatch.history import Round, load_rounds
+from treatywatch.history import Round, load_round, load_rounds
 from treatywatch.sources.article import parse
 
 EXAMPLE = (
     Path(__file__).resolve().parents[1] / "src/treatywatch/examples/montenegro-nato-relations.txt"
 )
 SIGNED = PartialDate(2020, 1, 1)
+NATO_TOTALS = (80.0, 100.0, 125.0)
 
 
-def _uniform_model(effects: dict[str, tuple[float, float]] | None = None) -> fc.Model:
-    """Positions uniform on (0, 1) (logit positions: standard logistic), completion ~100 days."""
+def _model(totals: tuple[float, ...] = NATO_TOTALS, extra: tuple[Completion, ...] = ()) -> fc.Model:
+    """Exact NATO completions (and any ``extra`` ones); no member history."""
+    data = tuple(Completion(f"r{i}", "NATO", d, d, "given") for i, d in enumerate(totals))
     return fc.Model(
-        log_total_mean=float(np.log(100.0)),
-        log_total_var=0.01,
-        totals={"a": 95.0, "b": 100.0, "c": 105.0},
-        templates={"t": np.asarray(expit(fc._XG), dtype=np.float64)},
-        pooling=0.0,
-        member_effects=effects or {},
+        completion=CompletionModel(data + extra),
+        member_effects={},
         member_history={},
         var_member=0.0,
         delays={"NATO": (10.0,)},
@@ -41,41 +41,85 @@ def _act(code: str, day: PartialDate, kind: ActKind = ActKind.RATIFIED) -> Ratif
     return RatificationAct(code, code, kind, day, Provenance("doc", 1, 1))
 
 
-def test_survival_by_hand() -> None:
-    model = _uniform_model({"SLOW": (0.5, 0.0)})
-    cdf = model.templates["t"]
-    # Uniform positions: P(U > 0.25) = 0.75 for a member with no history.
-    got = fc._log_survival(model, "XX", cdf, np.array([0.25, 0.5]))
-    assert np.exp(got) == pytest.approx([0.75, 0.5], abs=1e-3)
-    # A member half a normal score late: P(U > 0.5) = Phi(0.5) = 0.6915.
-    got = fc._log_survival(model, "SLOW", cdf, np.array([0.5]))
-    assert np.exp(got[0]) == pytest.approx(float(ndtr(0.5)), abs=1e-3)
+def test_who_is_last_follows_member_effects() -> None:
+    model = dataclasses.replace(_model(), member_effects={"SLOW": (1.0, 0.0), "FAST": (-1.0, 0.0)})
+    completion = np.full(20000, 300.0)
+    times, last = fc.member_days(
+        model, ["SLOW", "FAST", "XX"], 100.0, completion, np.random.default_rng(0)
+    )
+    share = np.bincount(last, minlength=3) / completion.size
+    assert share[0] > share[2] > share[1] and share.sum() == pytest.approx(1.0)
+    # The last one ratifies at the completion; the others after today and by then.
+    assert np.array_equal(times.max(axis=0), completion)
+    assert times.min() >= 101.0
 
 
-def test_positions_are_drawn_given_not_ratified_yet() -> None:
-    model = _uniform_model()
-    above = np.full(20000, 0.6)
-    cdfs = np.repeat(model.templates["t"][None, :], above.size, axis=0)
-    u = fc._draw_position(model, "XX", cdfs, above, np.random.default_rng(0))
-    # Uniform on (0.6, 1): mean 0.8, a quarter below 0.7.
-    assert u.min() >= 0.6 and u.mean() == pytest.approx(0.8, abs=0.01)
-    assert np.mean(u < 0.7) == pytest.approx(0.25, abs=0.015)
+def test_predictive_is_student_t_with_exact_completions() -> None:
+    """Flat mean, 1/s prior, n exact log completions: t with n - 1 df, scale s sqrt(1 + 1/n)."""
+    logs = np.log(NATO_TOTALS)
+    n = len(logs)
+    scale = float(np.std(logs, ddof=1)) * np.sqrt(1 + 1 / n)
+    got = _model().completion.sample("NATO", 0.0, 40000, np.random.default_rng(0))
+    for q in (0.1, 0.25, 0.5, 0.75, 0.9):
+        want = float(np.exp(np.mean(logs) + scale * stats.t.ppf(q, n - 1)))
+        assert np.quantile(got, q) == pytest.approx(want, rel=0.05), q
+
+
+def test_still_running_means_later_than_today() -> None:
+    model = _model()
+    rng = np.random.default_rng(1)
+    prior = model.completion.sample("NATO", 0.0, 20000, rng)
+    later = model.completion.sample("NATO", 150.0, 20000, rng)
+    assert later.min() >= 151.0
+    # Reweighting the parameters by P(D > 150) and drawing above 150 is Bayes' rule: the
+    # same as the predictive's part beyond 150.
+    tail = prior[prior > 150]
+    for q in (0.25, 0.5, 0.75):
+        assert np.quantile(later, q) == pytest.approx(np.quantile(tail, q), rel=0.05)
+
+
+def test_bounded_completions_of_partial_rounds() -> None:
+    sweden = completion_of(load_round("nato-2024-sweden"))
+    assert sweden is not None and not sweden.exact
+    assert (sweden.low, sweden.high) == (609.0, 611.0)  # Hungary 2024-03-05, member 2024-03-07
+    germany = completion_of(load_round("nato-1955-west-germany"))
+    assert germany is not None and germany.low == 0.0 and germany.high == 198.0
+    assert completion_of(load_round("nato-2023-finland")) == Completion(
+        "nato-2023-finland", "NATO", 268.0, 268.0, "last required member to ratify: TR"
+    )
+    # A bound pulls the predictive: a slow partial round makes the forecast later.
+    slow = Completion("s", "NATO", 900.0, 1000.0, "bounds")
+    rng = np.random.default_rng(2)
+    base = np.median(_model().completion.sample("NATO", 0.0, 20000, rng))
+    assert np.median(_model(extra=(slow,)).completion.sample("NATO", 0.0, 20000, rng)) > base
+
+
+def test_organization_shift_is_partly_pooled() -> None:
+    eu = (Completion("e1", "EU", 500.0, 500.0, "given"), Completion("e2", "EU", 600.0, 600.0, ""))
+    model = _model(extra=eu)
+    rng = np.random.default_rng(3)
+    nato = np.median(model.completion.sample("NATO", 0.0, 20000, rng))
+    union = np.median(model.completion.sample("EU", 0.0, 20000, rng))
+    assert nato < 150 and 300 < union < 600  # the EU's own rounds, pulled a little toward NATO's
+    # An organization without rounds of its own gets the others' (and a wider interval).
+    other = model.completion.sample("XX", 0.0, 20000, rng)
+    assert np.quantile(other, 0.9) / np.quantile(other, 0.1) > 3
 
 
 def test_completion_is_the_last_required_member() -> None:
-    model = _uniform_model()
+    model = _model()
     acts = [_act("AA", PartialDate(2020, 1, 20)), _act("BB", PartialDate(2020, 2, 1))]
     f = fc.forecast(SIGNED, ["AA", "BB", "CC"], acts, date(2020, 3, 1), model=model)
     (cc,) = f.pending
     assert cc.code == "CC" and cc.chance_last == 1.0
     # The one pending member's day is the completion; both come after as_of.
     assert f.median > date(2020, 3, 1) and f.probability_by(date(2020, 3, 1)) == 0.0
-    assert f.probability_by(date(2030, 1, 1)) == 1.0
+    assert f.probability_by(date(2030, 1, 1)) > 0.99  # three rounds: a heavy tail
     assert f.quantile(0.5, membership=True) > f.median  # the deposit delay is added
 
 
 def test_parliament_votes_do_not_count_and_future_acts_are_ignored() -> None:
-    model = _uniform_model()
+    model = _model()
     acts = [
         _act("AA", PartialDate(2020, 1, 20)),
         _act("BB", PartialDate(2020, 1, 25), ActKind.PARLIAMENT_APPROVAL),
@@ -90,10 +134,10 @@ def test_parliament_votes_do_not_count_and_future_acts_are_ignored() -> None:
 
 def test_complete_process_shows_no_forecast() -> None:
     acts = [_act("AA", PartialDate(2020, 1, 20)), _act("BB", PartialDate(2020, 3, 5))]
-    f = fc.forecast(SIGNED, ["AA", "BB"], acts, date(2020, 4, 1), model=_uniform_model())
+    f = fc.forecast(SIGNED, ["AA", "BB"], acts, date(2020, 4, 1), model=_model())
     assert f.completed and f.completed_on == PartialDate(2020, 3, 5) and not f.pending
     assert f.to_dict()["completed"] is True and "completion" not in f.to_dict()
-    earlier = fc.forecast(SIGNED, ["AA", "BB"], acts, date(2020, 2, 1), model=_uniform_model())
+    earlier = fc.forecast(SIGNED, ["AA", "BB"], acts, date(2020, 2, 1), model=_model())
     assert not earlier.completed and [p.code for p in earlier.pending] == ["BB"]
 
 
@@ -138,10 +182,13 @@ def test_the_model_pools_members_with_little_history(bundled_model: fc.Model) ->
     assert ca < 0  # Canada usually ratifies early
     shift, sd = bundled_model.effect("XX")  # unseen: the pool
     assert shift == 0.0 and sd == pytest.approx(1.0)
-    assert set(bundled_model.templates) == {
+    rounds = {c.round_id for c in bundled_model.completion.data}
+    assert set(bundled_model.totals) == {
         "nato-1982-spain",
         "nato-2004-seven",
+        "nato-2020-north-macedonia",
         "nato-2023-finland",
         "eu-2013-croatia",
     }
+    assert {"nato-2024-sweden", "eu-2004-ten", "nato-1999-czech-hungary-poland"} <= rounds
     json.dumps(bundled_model.to_dict())

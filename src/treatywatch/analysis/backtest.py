@@ -29,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from treatywatch.analysis.forecast import completion_days, fit, forecast_round
+from treatywatch.analysis.forecast import fit, forecast_round
 from treatywatch.analysis.speed import midpoint_date
+from treatywatch.analysis.survival import completion_days
 from treatywatch.domain.model import RATIFYING_ACTS
 from treatywatch.domain.status import happened_by
 from treatywatch.history import Round, load_rounds

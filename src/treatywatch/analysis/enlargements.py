@@ -14,8 +14,10 @@ from treatywatch.store.db import Store
 
 if TYPE_CHECKING:
     from treatywatch.analysis.backtest import Report
-    from treatywatch.analysis.forecast import Forecast
+    from treatywatch.analysis.forecast import Forecast, Model
     from treatywatch.analysis.speed import MemberSpeed
+    from treatywatch.domain.dates import PartialDate
+    from treatywatch.domain.model import RatificationAct
     from treatywatch.history import Round
 
 
@@ -56,10 +58,55 @@ def member_speeds(store: Store, organization: str) -> list[MemberSpeed]:
     return speed_table(stored_rounds(store, org), organization=org)
 
 
-def process_forecast(store: Store, query: str, as_of: date | None = None) -> Forecast:
-    """When the process will likely complete, from what was known on ``as_of``."""
+def _finished_by(rnd: Round, day: date) -> bool:
+    """Whether everything about a past round was known on ``day`` (it had ended)."""
+    end = rnd.membership
+    if end is None:
+        last = [a.date for a in rnd.acts]
+        end = max(last, key=lambda d: d.upper()) if last else rnd.signature
+    return end.upper() <= day
+
+
+def model_as_of(as_of: date, signature: PartialDate) -> Model:
+    """The forecast model fitted on the bundled rounds that had ended by ``as_of``.
+
+    A forecast "as of" a past day must not learn from rounds that came later; rounds
+    signed the same day as the process (its twins) are left out as well.
+    """
+    from treatywatch.analysis.forecast import fit
+    from treatywatch.history import load_rounds
+
+    rounds = [
+        r
+        for r in load_rounds()
+        if _finished_by(r, as_of) and r.signature.lower() != signature.lower()
+    ]
+    try:
+        return fit(rounds)
+    except ValueError as e:
+        from treatywatch.errors import NotFoundError
+
+        raise NotFoundError(
+            f"no forecast as of {as_of}: {e} (rounds ended by then: {len(rounds)})"
+        ) from None
+
+
+def forecast_as_of(
+    signature: PartialDate,
+    required: list[str],
+    acts: list[RatificationAct],
+    as_of: date,
+    organization: str,
+) -> Forecast:
+    """The forecast as it would have been made on ``as_of``, from history known then."""
     from treatywatch.analysis.forecast import forecast
 
+    model = model_as_of(as_of, signature)
+    return forecast(signature, required, acts, as_of, model=model, organization=organization)
+
+
+def process_forecast(store: Store, query: str, as_of: date | None = None) -> Forecast:
+    """When the process will likely complete, from what was known on ``as_of``."""
     status = process_status(store, query, as_of)
     if status.protocol_signed is None:
         from treatywatch.errors import NotFoundError
@@ -67,12 +114,12 @@ def process_forecast(store: Store, query: str, as_of: date | None = None) -> For
         raise NotFoundError(
             f"{status.process.slug} has no signed protocol or treaty: nothing to forecast yet"
         )
-    return forecast(
+    return forecast_as_of(
         status.protocol_signed,
         [m.code for m in status.required],
         store.acts(status.process.slug),
         status.as_of,
-        organization=status.process.organization,
+        status.process.organization,
     )
 
 

@@ -1,31 +1,25 @@
-"""When will a process in ratification be complete? A survival model over past rounds.
+"""When will a process in ratification be complete? A forecast from past rounds.
 
-Model. Members ratify a round at ``T = D * U``: ``D`` is the round's completion (days from
-signature to the last required ratification) and ``U`` in (0, 1] a member's position.
-Completions vary less between rounds than their members' pace does (in 2022 nearly every
-ally ratified within days, yet the last two took nine months), so ``D`` carries the pace.
+Completion. The quantity forecast is the round's completion ``D`` (days from signature to
+the last required member's ratification), and it is modelled directly at the round level
+(:mod:`treatywatch.analysis.survival`): a log-normal with an organization shift, fitted to
+every past round's completion, exact or bounded by its rows. Few rounds are known, so the
+predictive is a full posterior predictive (Student-t-like tails), not a plug-in fit.
 
-* ``log D``: the predictive distribution from past rounds' completions (Student t with
-  n - 1 degrees of freedom: normal with unknown mean and variance).
-* Shape: each past round's positions, kernel-smoothed on the logit scale with no parametric
-  form (a Kaplan-Meier-like estimate on durations scaled by their round) and mixed with the
-  pool of all rounds' positions, is a template; the round being forecast follows one of
-  them, each equally likely a priori. The pool's weight is the one that best predicts each
-  past round from the others (leave-one-round-out likelihood).
-* Members: a member's ranks within past rounds (as normal scores) give its effect, shrunk
-  toward 0 by empirical Bayes (little history, little effect; none: the pooled member). It
-  shifts the member's quantile within the template (a Gaussian copula).
+What is known on the forecast day ``t``: the process is still running, so ``D > t``; the
+posterior is conditioned on that, and ``D`` is drawn above ``t``. How many members have
+ratified is deliberately *not* used to move ``D``: the last ratification is usually a
+political hold-out (Greece 1982, Turkey 2004 and 2023, Germany in the EU 2013, Spain
+2017), and in 2022 nearly every ally ratified within weeks while the last two took nine
+months. With a handful of rounds there is no way to learn how much progress should shift
+``D`` without fitting the answer.
 
-Shapes come from rounds where at least half of the required members have dates (so a
-shape is not set by which members the sources mentioned); completions from every round
-whose completion is known.
-
-Forecast on a day ``t`` days after signature: the posterior of ``D`` and the template, on a
-grid, combines the prior with who has ratified by ``t`` and who has not (current status:
-the exact early dates are not used, so one very early ratifier cannot rule a shape out).
-For each draw every pending member's position is drawn above ``t / D``; the one placed last
-ratifies at ``D``, the others at ``D * U``. Completion is the last required member's
-ratification (the organization's rule); membership adds a deposit delay drawn from past
+Who is last. Each member's ranks within past complete rounds (as normal scores) give its
+effect, shrunk toward 0 by empirical Bayes (little history, little effect; none: the pooled
+member). In each draw every pending member gets a normal score around its effect; the
+highest ratifies at ``D``. The other pending members' days are spread as sorted uniform
+draws between ``t`` and ``D`` in that order (an illustrative assumption, stated in the
+output; it does not affect the completion). Membership adds a deposit delay drawn from past
 rounds' delays between completion and membership. Monte Carlo with a fixed seed.
 """
 
@@ -38,9 +32,14 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit, log_ndtr, logit, logsumexp, ndtr, ndtri
+from scipy.special import ndtri
 
 from treatywatch.analysis.speed import Duration, midpoint_date, round_durations
+from treatywatch.analysis.survival import (
+    CompletionModel,
+    completion_days,
+    completions,
+)
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import RATIFYING_ACTS, RatificationAct
 from treatywatch.domain.status import happened_by
@@ -48,60 +47,40 @@ from treatywatch.history import HistoricalAct, Round, date_dict, load_rounds
 from treatywatch.reference import country_name
 
 FloatArray = NDArray[np.float64]
-# A round's shape informs the fit when at least this share of required members have dates.
+# A round's member ranks inform the fit when at least this share of members have dates.
 MIN_COVERAGE = 0.5
-_CLIP = 6.0  # logit positions are clipped to +-6 (a member on the signing day)
-_XG = np.linspace(-9.0, 9.0, 721)  # logit grid the templates are tabulated on
-_EPS = 1e-12
-_MAX_DAYS = 20 * 365.0  # the completion grid's end
-_POOLING = np.linspace(0.0, 1.0, 21)  # candidate weights of the pool in each template
+
+__all__ = ["Forecast", "Model", "PendingMember", "completion_days", "fit", "forecast"]
 
 
 @dataclass(frozen=True)
 class Model:
-    """The fitted model: completions' distribution, round shapes, member effects."""
+    """The fitted model: past completions (exact or bounded), member effects, delays."""
 
-    log_total_mean: float
-    log_total_var: float
-    totals: dict[str, float]  # round -> completion, days
-    templates: dict[str, FloatArray]  # round -> CDF of logit positions on _XG
-    pooling: float
+    completion: CompletionModel
     member_effects: dict[str, tuple[float, float]]  # code -> (normal-score shift, variance)
     member_history: dict[str, tuple[Duration, ...]]
     var_member: float
     delays: dict[str, tuple[float, ...]]  # organization -> days from completion to membership
+
+    @property
+    def totals(self) -> dict[str, float]:
+        """Exactly known completions, days (round -> days)."""
+        return {c.round_id: c.low for c in self.completion.data if c.exact}
 
     def effect(self, code: str) -> tuple[float, float]:
         """A member's shift and the sd of its normal score around it."""
         a, va = self.member_effects.get(code, (0.0, self.var_member))
         return a, float(np.sqrt(max(1.0 - self.var_member, 0.05) + va))
 
-    def log_prior(self, days: FloatArray) -> FloatArray:
-        """Predictive log density of log D for a new round (up to a constant): Student t with
-        n - 1 degrees of freedom and scale s * sqrt(1 + 1/n) from n past completions."""
-        n = len(self.totals)
-        z = (np.log(days) - self.log_total_mean) / np.sqrt(self.log_total_var * (1 + 1 / n))
-        return np.asarray(-0.5 * n * np.log1p(z**2 / (n - 1)), dtype=np.float64)
-
     def to_dict(self) -> dict[str, Any]:
         return {
-            "method": "completion x position; shapes of past rounds (partly pooled); member ranks",
+            **self.completion.to_dict(),
             "completions_days": self.totals,
-            "typical_completion_days": float(np.exp(self.log_total_mean)),
-            "var_log_completion": self.log_total_var,
-            "templates": sorted(self.templates),
-            "pooling": self.pooling,
+            "who_is_last": "member rank effects (normal scores), empirical-Bayes shrunk",
             "var_member": self.var_member,
             "deposit_delays": {k: list(v) for k, v in self.delays.items()},
         }
-
-
-def completion_days(rnd: Round) -> float | None:
-    """Days from signature to the last required ratification, when known."""
-    done = rnd.completed_on()
-    if done is None:
-        return None
-    return float((midpoint_date(done[0]) - midpoint_date(rnd.signature)).days)
 
 
 def _eligible(rnd: Round) -> bool:
@@ -109,38 +88,12 @@ def _eligible(rnd: Round) -> bool:
     return cov.required is not None and len(cov.ratified) >= max(MIN_COVERAGE * cov.required, 5)
 
 
-def _kernel_cdf(x: FloatArray) -> FloatArray:
-    """Kernel-smoothed CDF of logit positions on ``_XG`` (Silverman's bandwidth)."""
-    iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.349
-    h = max(0.9 * min(float(np.std(x)), iqr or float(np.std(x))) * x.size**-0.2, 0.1)
-    return np.asarray(ndtr((_XG[:, None] - x[None, :]) / h).mean(axis=1), dtype=np.float64)
-
-
-def _log_pdf(cdf: FloatArray, x: FloatArray) -> FloatArray:
-    return np.log(np.maximum(np.interp(x, _XG, np.gradient(cdf, _XG)), 1e-300))
-
-
-def _choose_pooling(shapes: dict[str, FloatArray]) -> float:
-    """The pool's weight that best predicts each round's positions from the other rounds."""
-    if len(shapes) < 3:
-        return 1.0
-    best, best_ll = 1.0, -np.inf
-    for lam in _POOLING:
-        ll = 0.0
-        for k, x in shapes.items():
-            others = [v for j, v in shapes.items() if j != k]
-            pool = _kernel_cdf(np.concatenate(others))
-            per = [np.sum(_log_pdf((1 - lam) * _kernel_cdf(v) + lam * pool, x)) for v in others]
-            ll += float(logsumexp(per) - np.log(len(per)))
-        if ll > best_ll:
-            best, best_ll = float(lam), ll
-    return best
-
-
 def _member_effects(
     scores: list[tuple[str, float]],
 ) -> tuple[dict[str, tuple[float, float]], float]:
     """Empirical-Bayes shrinkage of each member's mean normal score (rank within rounds)."""
+    if not scores:
+        return {}, 0.0
     codes = sorted({c for c, _ in scores})
     mi = np.array([codes.index(c) for c, _ in scores])
     s = np.array([v for _, v in scores])
@@ -154,36 +107,24 @@ def _member_effects(
 
 
 def fit(rounds: Sequence[Round]) -> Model:
-    """Fit to past rounds: completions, round shapes, member effects, deposit delays."""
-    totals = {r.id: d for r in rounds if (d := completion_days(r)) is not None and d > 0}
-    if len(totals) < 2:
+    """Fit to past rounds: completions (exact or bounded), member ranks, deposit delays."""
+    data = completions(rounds)
+    if sum(1 for c in data if c.exact) < 2:
         raise ValueError("too few past rounds with a known completion to fit a model")
-    shapes: dict[str, FloatArray] = {}
     scores: list[tuple[str, float]] = []
     history: dict[str, list[Duration]] = {}
     for r in rounds:
-        if r.id not in totals or not _eligible(r):
+        if completion_days(r) is None or not _eligible(r):
             continue
         items = sorted(round_durations(r), key=lambda d: d.days)
-        days = np.array([max(d.days, 0.0) for d in items])
-        u = (days[days < days.max()] + 0.5) / (totals[r.id] + 1.0)  # the last is at D
-        shapes[r.id] = np.clip(logit(np.clip(u, _EPS, 1 - _EPS)), -_CLIP, _CLIP)
+        days = np.array([d.days for d in items])
         ranks = np.array([np.mean(np.flatnonzero(days == v)) + 1 for v in days])
         for item, rank in zip(items, ranks, strict=True):
             scores.append((item.member_code, float(ndtri((rank - 0.5) / len(items)))))
             history.setdefault(item.member_code, []).append(item)
-    if not shapes:
-        raise ValueError("no past round has dates for at least half of its members")
-    lam = _choose_pooling(shapes)
-    pool = _kernel_cdf(np.concatenate(list(shapes.values())))
     effects, tau2 = _member_effects(scores)
-    log_t = np.log(np.array(list(totals.values())))
     return Model(
-        log_total_mean=float(np.mean(log_t)),
-        log_total_var=max(float(np.var(log_t, ddof=1)), 1e-4),
-        totals=totals,
-        templates={k: (1 - lam) * _kernel_cdf(x) + lam * pool for k, x in shapes.items()},
-        pooling=lam,
+        completion=CompletionModel(data),
         member_effects=effects,
         member_history={k: tuple(v) for k, v in history.items()},
         var_member=tau2,
@@ -202,32 +143,30 @@ def deposit_delays(rounds: Iterable[Round]) -> dict[str, tuple[float, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-def _scores(cdf: FloatArray, u: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Logit positions of ``u`` and their normal scores under a template."""
-    x = logit(np.clip(u, _EPS, 1 - _EPS))
-    return x, ndtri(np.clip(np.interp(x, _XG, cdf), _EPS, 1 - _EPS))
+def member_days(
+    model: Model,
+    pending: Sequence[str],
+    elapsed: float,
+    completion: FloatArray,
+    rng: np.random.Generator,
+) -> tuple[FloatArray, FloatArray]:
+    """Each pending member's day in each draw, and which one is last (index per draw).
 
-
-def _log_survival(model: Model, code: str, cdf: FloatArray, u: FloatArray) -> FloatArray:
-    """log P(position > u) for a member under a template."""
-    a, sd = model.effect(code)
-    _, z = _scores(cdf, u)
-    return np.asarray(np.where(u < 1.0, log_ndtr((a - z) / sd), -np.inf), dtype=np.float64)
-
-
-def _draw_position(
-    model: Model, code: str, cdfs: FloatArray, above: FloatArray, rng: np.random.Generator
-) -> FloatArray:
-    """A position above ``above`` for each draw (``cdfs``: each draw's template)."""
-    a, sd = model.effect(code)
-    x0 = logit(np.clip(above, _EPS, 1 - _EPS))
-    q0 = np.array([np.interp(x, _XG, c) for x, c in zip(x0, cdfs, strict=True)])
-    z0 = ndtri(np.clip(q0, _EPS, 1 - _EPS))
-    # Z ~ N(a, sd) above z0, by inverse CDF from the upper tail.
-    v = rng.uniform(size=x0.size) * np.exp(log_ndtr((a - z0) / sd))
-    q = ndtr(a - sd * ndtri(np.clip(v, 1e-300, 1.0)))
-    x = np.array([np.interp(p, c, _XG) for p, c in zip(q, cdfs, strict=True)])
-    return np.asarray(np.maximum(expit(x), above), dtype=np.float64)
+    The member with the highest normal score (around its rank effect) ratifies at the
+    completion; the others at sorted uniform days between ``elapsed`` and the completion.
+    """
+    draws = completion.size
+    shift = np.array([model.effect(c) for c in pending]).reshape(len(pending), 2)
+    z = shift[:, :1] + shift[:, 1:] * rng.standard_normal((len(pending), draws))
+    order = np.argsort(np.argsort(z, axis=0), axis=0)  # 0 = first to ratify
+    spread = np.sort(rng.uniform(size=(len(pending), draws)), axis=0)
+    spread[-1] = 1.0
+    frac = np.take_along_axis(spread, order, axis=0)
+    times = np.ceil(elapsed + (completion - elapsed)[None, :] * frac)
+    times = np.maximum(times, elapsed + 1.0)
+    last = z.argmax(axis=0)
+    times[last, np.arange(draws)] = np.ceil(completion)
+    return np.asarray(times, dtype=np.float64), np.asarray(last)
 
 
 @dataclass(frozen=True)
@@ -251,6 +190,7 @@ class PendingMember:
             "interval80": [day(x) for x in self.interval80_days],
             "chance_last": self.chance_last,
             "rank_effect": self.shift,
+            "order_note": "days of members other than the last: illustrative (see the model)",
             "history": [
                 {"round": d.round_id, "days": d.days, "sources": [s.to_dict() for s in d.sources]}
                 for d in self.history
@@ -271,7 +211,7 @@ class Forecast:
     samples: FloatArray = field(default_factory=lambda: np.zeros(0))  # completion, days
     membership_samples: FloatArray = field(default_factory=lambda: np.zeros(0))
     model: Model | None = None
-    templates: dict[str, float] = field(default_factory=dict)  # posterior weight of each
+    organization: str = "NATO"
 
     @property
     def completed(self) -> bool:
@@ -334,7 +274,9 @@ class Forecast:
             }
         out["pending"] = [p.to_dict(self.start) for p in self.pending]
         out["model"] = self.model.to_dict() if self.model else None
-        out["templates"] = self.templates
+        if self.model is not None:
+            own = self.model.completion.own(self.organization)
+            out["model"]["own_organization_rounds"] = own
         return out
 
 
@@ -370,38 +312,18 @@ def forecast(
         last = max(first.values(), key=lambda d: (d.upper(), d.lower()))
         return Forecast(as_of, signature, tuple(required), ratified, completed_on=last)
     model = model or fit([r for r in load_rounds() if r.signature != signature])
-    start = midpoint_date(signature)
-    elapsed = max((as_of - start).days, 0)
+    elapsed = float(max((as_of - midpoint_date(signature)).days, 0))
     pending = [c for c in required if c not in first]
-    grid = np.exp(np.linspace(np.log(elapsed + 1), np.log(_MAX_DAYS), 900))  # completion, days
-    names = sorted(model.templates)
-    cdfs = np.array([model.templates[k] for k in names])
-    logp = np.tile(model.log_prior(grid), (len(names), 1))
-    u_t = (elapsed + 0.5) / (grid + 1.0)  # the position reached by the end of as_of
-    for t, cdf in enumerate(cdfs):
-        for code in ratified:
-            logp[t] += np.log(-np.expm1(np.minimum(_log_survival(model, code, cdf, u_t), -1e-300)))
-        for code in pending:
-            logp[t] += _log_survival(model, code, cdf, u_t)
-    post = np.exp(logp - logsumexp(logp)).ravel()
     rng = np.random.default_rng(seed)
-    cell = rng.choice(post.size, size=draws, p=post / post.sum())
-    which, at = np.divmod(cell, grid.size)
-    step = np.log(grid[1] / grid[0])
-    total = np.maximum(grid[at] * np.exp(rng.uniform(-0.5, 0.5, draws) * step), elapsed + 1.0)
-    above = (elapsed + 0.5) / (total + 1.0)
-    pos = np.array([_draw_position(model, c, cdfs[which], above, rng) for c in pending])
-    times = np.maximum(np.ceil(pos * (total + 1.0) - 0.5), elapsed + 1.0)
-    last_idx = pos.argmax(axis=0)
-    times[last_idx, np.arange(draws)] = np.ceil(total)
-    completion = times.max(axis=0)
+    completion = np.ceil(model.completion.sample(organization, elapsed, draws, rng))
+    times, last_idx = member_days(model, pending, elapsed, completion, rng)
     last_share = np.bincount(last_idx, minlength=len(pending)) / draws
     delays = model.delays.get(organization) or tuple(d for v in model.delays.values() for d in v)
     membership = completion + rng.choice(np.array(delays), draws) if delays else np.zeros(0)
     members = [
         PendingMember(
             code=code,
-            days_pending=elapsed,
+            days_pending=int(elapsed),
             median_days=float(np.median(times[i])),
             interval80_days=(float(np.quantile(times[i], 0.1)), float(np.quantile(times[i], 0.9))),
             chance_last=float(last_share[i]),
@@ -411,7 +333,6 @@ def forecast(
         for i, code in enumerate(pending)
     ]
     members.sort(key=lambda p: (-p.chance_last, p.code))
-    weights = np.bincount(which, minlength=len(names)) / draws
     return Forecast(
         as_of,
         signature,
@@ -421,7 +342,7 @@ def forecast(
         samples=completion,
         membership_samples=membership,
         model=model,
-        templates={k: float(weights[i]) for i, k in enumerate(names)},
+        organization=organization,
     )
 
 

@@ -57,18 +57,18 @@ class Overview:
     def forecast(self) -> Forecast | None:
         """The completion forecast as of the overview's date (None before a signed protocol)."""
         if "forecast" not in self._cache:
-            from treatywatch.analysis.forecast import forecast
+            from treatywatch.analysis.enlargements import forecast_as_of
 
             s = self.status
             self._cache["forecast"] = (
                 None
                 if s.protocol_signed is None
-                else forecast(
+                else forecast_as_of(
                     s.protocol_signed,
                     [m.code for m in s.required],
                     self.acts,
                     s.as_of,
-                    organization=s.process.organization,
+                    s.process.organization,
                 )
             )
         result: Forecast | None = self._cache["forecast"]
