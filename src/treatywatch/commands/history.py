@@ -63,8 +63,8 @@ def members(
             country_name(m.member_code),
             str(m.rounds),
             f"{m.median_days:.0f}",
-            f"{m.fastest.days:.0f} ({m.fastest.round_id})",
-            f"{m.slowest.days:.0f} ({m.slowest.round_id})",
+            f"{'~' if m.fastest.imprecise else ''}{m.fastest.days:.0f} ({m.fastest.round_id})",
+            f"{'~' if m.slowest.imprecise else ''}{m.slowest.days:.0f} ({m.slowest.round_id})",
             f"{len(src)} rows",
         )
     _console().print(table)
