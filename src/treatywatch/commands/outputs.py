@@ -109,6 +109,14 @@ def demo(
     for day in ("2016-12-31", None):
         console.print()
         status("montenegro-nato", as_of=day, as_json=False)
+    from treatywatch.analysis.checks import check_target
+    from treatywatch.checks import summary
+
+    counts = summary(check_target("montenegro-nato", _state["db"]).findings)["by_severity"]
+    console.print(
+        f"\nchecks: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes "
+        "in the sources — see `treatywatch check montenegro-nato`"
+    )
     if no_serve:
         return
     console.print()
