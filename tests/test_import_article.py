@@ -130,3 +130,30 @@ def test_parser_raises_only_input_errors(noise: str) -> None:
         parse("= Montenegro–NATO relations =\n" + noise, "noise.txt")
     except InputError:
         pass
+
+
+def test_a_conditional_question_is_its_own_series(example_text: str) -> None:
+    from datetime import date
+
+    from treatywatch.analysis.average import poll_averages
+
+    extra = "\n".join(
+        [
+            "",
+            "== Opinion polls if Serbia joins ==",
+            "| Date | Polling Firm/Source | For NATO membership | Against NATO membership | Lead |",
+            "| Oct 2015 | CEDEM | 60 | 40 | 20 |",
+            "| Dec 2015 | CEDEM | 62 | 38 | 24 |",
+            "| Feb 2016 | DAMAR | 65 | 35 | 30 |",
+        ]
+    )
+    doc = parse(
+        example_text.replace("==Political views==", extra + "\n\n==Political views=="), "v.txt"
+    )
+    conditional = [p for p in doc.polls if p.condition]
+    assert len(conditional) == 3 and conditional[0].condition == "Serbia joins"
+    averages = {a.series: a for a in poll_averages(doc.polls, date(2018, 1, 1))}
+    assert set(averages) == {"", "Serbia joins"}
+    assert averages[""].polls == 27 and averages["Serbia joins"].polls == 3
+    # The plain question's average is not pulled toward the conditional polls (60-65%).
+    assert averages[""].result.at(date(2016, 2, 1)).mean < 0.56

@@ -139,9 +139,11 @@ class _Reader:
 
     # -- polls --------------------------------------------------------------
     def read_polls(self, table: Table, cols: dict[str, int]) -> None:
-        heading = " ".join((table.section, *table.header.cells))
-        m = _CONDITION.search(heading)
-        condition = m.group(1).strip() if m else None
+        condition = None
+        for text in (table.section, *table.header.cells):  # the section's title or a header
+            if m := _CONDITION.search(text):
+                condition = m.group(1).strip()
+                break
         for row in table.rows:
             if not self.check_width(table, row):
                 continue
