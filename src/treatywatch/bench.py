@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 
-def _best(fn: Callable[[], object], repeat: int = 5) -> dict[str, float]:
+def best_of(fn: Callable[[], object], repeat: int = 5) -> dict[str, float]:
+    """Time ``fn`` ``repeat`` times: best and median seconds."""
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
@@ -43,8 +44,8 @@ def bench_import_and_status() -> dict[str, Any]:
     def run_import() -> None:
         store.import_documents([parse(text, "example.txt")])
 
-    result = {"parse_and_import": _best(run_import)}
-    result["status_as_of"] = _best(
+    result = {"parse_and_import": best_of(run_import)}
+    result["status_as_of"] = best_of(
         lambda: process_status(store, "montenegro-nato", date(2016, 12, 31))
     )
     return result
@@ -56,7 +57,7 @@ def bench_cli_start() -> dict[str, Any]:
         env = {**os.environ, "TREATYWATCH_DB": str(Path(tmp) / "b.db")}
         cmd = [sys.executable, "-m", "treatywatch"]
         subprocess.run([*cmd, "import", "--example"], env=env, check=True, capture_output=True)
-        return _best(
+        return best_of(
             lambda: subprocess.run(
                 [*cmd, "status", "montenegro-nato", "--json"],
                 env=env,

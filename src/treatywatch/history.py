@@ -66,14 +66,7 @@ def to_json(value: Any) -> Any:
 
 def date_dict(d: PartialDate | None) -> dict[str, str] | None:
     """A partial date as JSON (the shape of ``treatywatch.serialize.partial_date``)."""
-    if d is None:
-        return None
-    return {
-        "edtf": d.edtf,
-        "precision": d.precision.value,
-        "earliest": d.lower().isoformat(),
-        "latest": d.upper().isoformat(),
-    }
+    return None if d is None else d.to_dict()
 
 
 @dataclass(frozen=True)

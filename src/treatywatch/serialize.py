@@ -19,14 +19,7 @@ from treatywatch.store.db import ImportOutcome
 
 
 def partial_date(d: PartialDate | None) -> dict[str, str] | None:
-    if d is None:
-        return None
-    return {
-        "edtf": d.edtf,
-        "precision": d.precision.value,
-        "earliest": d.lower().isoformat(),
-        "latest": d.upper().isoformat(),
-    }
+    return None if d is None else d.to_dict()
 
 
 def provenance(p: Provenance) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from typing import Any
 
@@ -23,13 +22,10 @@ def bench_checks(repeat: int = 20) -> dict[str, Any]:
     parse_s = time.perf_counter() - t
     org = organization(parsed.process.organization)
 
+    from treatywatch.bench import best_of
+
     def timed(fn: Any) -> dict[str, float]:
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return {"best_s": min(times), "median_s": statistics.median(times), "runs": repeat}
+        return best_of(fn, repeat)
 
     return {
         "first_parse_s": parse_s,
