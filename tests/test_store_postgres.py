@@ -64,3 +64,30 @@ def test_postgres_failed_import_rolls_back(pg_url: str, example_text: str) -> No
         assert all(n == 0 for n in store.table_counts().values())
     with Store.open(pg_url) as again:
         assert again.migrate() == []
+
+
+def test_cli_and_dashboard_on_postgres(pg_url: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from fastapi.testclient import TestClient
+
+    from treatywatch.web.app import create_app
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "TREATYWATCH_DB": pg_url}
+        return subprocess.run(
+            [sys.executable, "-m", "treatywatch", *args], capture_output=True, text=True, env=env
+        )
+
+    assert run("import", "--example").returncode == 0
+    assert "unchanged" in run("import", "--example").stdout
+    s = json.loads(run("status", "montenegro-nato", "--as-of", "2016-12-31", "--json").stdout)
+    assert (s["ratified_count"], len(s["pending"])) == (11, 17)
+    assert run("check", "montenegro-nato").returncode == 1
+    with TestClient(create_app(pg_url)) as client:
+        page = client.get("/processes/montenegro-nato", params={"as_of": "2016-12-31"})
+        assert page.status_code == 200 and "11 of 28" in page.text
+        findings = client.get("/api/v1/processes/montenegro-nato/findings").json()
+        assert findings["summary"]["by_severity"]["error"] == 2
