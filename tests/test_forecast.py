@@ -85,7 +85,7 @@ def test_bounded_completions_of_partial_rounds() -> None:
     germany = completion_of(load_round("nato-1955-west-germany"))
     assert germany is not None and germany.low == 0.0 and germany.high == 198.0
     assert completion_of(load_round("nato-2023-finland")) == Completion(
-        "nato-2023-finland", "NATO", 268.0, 268.0, "last required member to ratify: TR"
+        "nato-2023-finland", "NATO", 268.0, 268.0, "last required member to ratify: TR", 30
     )
     # A bound pulls the predictive: a slow partial round makes the forecast later.
     slow = Completion("s", "NATO", 900.0, 1000.0, "bounds")
@@ -192,3 +192,23 @@ def test_the_model_pools_members_with_little_history(bundled_model: fc.Model) ->
     }
     assert {"nato-2024-sweden", "eu-2004-ten", "nato-1999-czech-hungary-poland"} <= rounds
     json.dumps(bundled_model.to_dict())
+
+
+def test_more_parties_take_longer_when_sizes_are_known() -> None:
+    """Completion is the last of the parties' ratifications: a larger round tends to end later."""
+    sized = tuple(
+        Completion(f"r{n}", "NATO", float(d), float(d), "given", n)
+        for n, d in ((12, 120), (15, 170), (19, 330), (26, 300), (28, 370), (30, 420))
+    )
+    model = _model(extra=sized)
+    assert model.completion.sizes_known
+    rng = np.random.default_rng(4)
+    small = np.median(model.completion.sample("NATO", 0.0, 20000, rng, parties=12))
+    large = np.median(model.completion.sample("NATO", 0.0, 20000, rng, parties=30))
+    assert large > 1.5 * small
+    # With fewer than MIN_SIZED_ROUNDS rounds of known size the slope is not used at all.
+    few = _model(extra=sized[:2])
+    assert not few.completion.sizes_known
+    a = few.completion.sample("NATO", 0.0, 5000, np.random.default_rng(5), parties=12)
+    b = few.completion.sample("NATO", 0.0, 5000, np.random.default_rng(5), parties=30)
+    assert np.array_equal(a, b)

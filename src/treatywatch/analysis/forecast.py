@@ -315,7 +315,9 @@ def forecast(
     elapsed = float(max((as_of - midpoint_date(signature)).days, 0))
     pending = [c for c in required if c not in first]
     rng = np.random.default_rng(seed)
-    completion = np.ceil(model.completion.sample(organization, elapsed, draws, rng))
+    completion = np.ceil(
+        model.completion.sample(organization, elapsed, draws, rng, parties=len(required))
+    )
     times, last_idx = member_days(model, pending, elapsed, completion, rng)
     last_share = np.bincount(last_idx, minlength=len(pending)) / draws
     delays = model.delays.get(organization) or tuple(d for v in model.delays.values() for d in v)

@@ -11,8 +11,14 @@ still bound it, by two rules that hold for every round:
   before the members have ratified: a NATO candidate is invited once the protocol is in
   force, an EU treaty enters into force once every instrument is deposited).
 
-Model: ``log D = m + b * [organization differs from the one forecast] + e``, ``e`` normal
-with sd ``s``. Priors: flat on ``m``, ``1/s`` on ``s`` (so with exact completions from one
+Model: ``log D = m + b * [organization differs from the one forecast] + c * x + e``, ``e``
+normal with sd ``s``, where ``x = log(parties / 20)`` and ``parties`` is the number of members
+required to ratify: completion is the *last* of the parties' ratifications, so a round with
+more parties tends to end later (the maximum of more draws is larger). ``c ~ N(0, 1)``; the
+slope is used only when at least ``MIN_SIZED_ROUNDS`` training rounds have a known member
+list, and a round whose member list is unknown (the EU rounds of 2004 and 2007 in the bundled
+data) enters with ``x`` at the known rounds' mean and their spread added to its variance
+(``x`` integrated over the known rounds' distribution), never with an invented size. Priors: flat on ``m``, ``1/s`` on ``s`` (so with exact completions from one
 organization the predictive is the textbook Student t with n - 1 degrees of freedom and
 scale ``s * sqrt(1 + 1/n)``), and ``b ~ N(0, 1)``: organizations' typical completions
 differ by a factor of about e^±2 at most (95%), and an organization with few rounds of its
@@ -42,9 +48,17 @@ from treatywatch.history import Round
 FloatArray = NDArray[np.float64]
 
 B_PRIOR_SD = 1.0  # prior sd of the organization shift, log scale
-_M = np.linspace(np.log(10.0), np.log(10000.0), 140)  # log-mean grid
-_B = np.linspace(-4.0, 4.0, 81)  # organization-shift grid
-_LOG_S = np.linspace(np.log(0.02), np.log(4.0), 80)  # log-sd grid
+C_PRIOR_SD = 1.0  # prior sd of the slope on log(parties)
+PARTIES_REF = 20.0  # log(parties / PARTIES_REF) centres the slope
+MIN_SIZED_ROUNDS = 3  # rounds with a known member list needed to fit the slope at all
+_M = np.linspace(np.log(10.0), np.log(10000.0), 70)  # log-mean grid (at PARTIES_REF parties)
+_B = np.linspace(-4.0, 4.0, 41)  # organization-shift grid
+_LOG_S = np.linspace(np.log(0.02), np.log(4.0), 40)  # log-sd grid
+_C = np.linspace(-3.0, 3.0, 31)  # slope of log completion on log(parties)
+
+
+def parties_x(parties: int) -> float:
+    return float(np.log(parties / PARTIES_REF))
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,7 @@ class Completion:
     low: float  # 0: no lower bound
     high: float  # inf: no upper bound
     basis: str
+    parties: int | None = None  # members required to ratify, when the member list is known
 
     @property
     def exact(self) -> bool:
@@ -68,6 +83,7 @@ class Completion:
             "days": [self.low, None if np.isinf(self.high) else self.high],
             "exact": self.exact,
             "basis": self.basis,
+            "parties": self.parties,
         }
 
 
@@ -85,7 +101,7 @@ def completion_of(rnd: Round) -> Completion | None:
     if exact is not None:
         done = rnd.completed_on()
         basis = done[1] if done else ""
-        return Completion(rnd.id, rnd.organization, exact, exact, basis)
+        return Completion(rnd.id, rnd.organization, exact, exact, basis, _parties(rnd))
     sig = rnd.signature
     required = set(rnd.required) if rnd.required is not None else None
     acts = [
@@ -103,7 +119,13 @@ def completion_of(rnd: Round) -> Completion | None:
         why_high = f"latest membership date {joined.isoformat()}"
     if low <= 0 and np.isinf(high):
         return None
-    return Completion(rnd.id, rnd.organization, low, high, f"bounds: {why_low}; {why_high}")
+    return Completion(
+        rnd.id, rnd.organization, low, high, f"bounds: {why_low}; {why_high}", _parties(rnd)
+    )
+
+
+def _parties(rnd: Round) -> int | None:
+    return len(rnd.required) if rnd.required else None
 
 
 def completions(rounds: Iterable[Round]) -> tuple[Completion, ...]:
@@ -117,18 +139,24 @@ def _log_bound(days: float) -> float:
 
 
 @lru_cache(maxsize=64)
-def _log_posterior(data: tuple[tuple[float, float, bool], ...]) -> FloatArray:
-    """Log posterior on the (m, b, log s) grid; data: (log low, log high, other org)."""
-    m = _M[:, None, None]
-    b = _B[None, :, None]
-    ls = _LOG_S[None, None, :]
-    s = np.exp(ls)
-    # Priors: flat m; 1/s on s is flat on log s; b ~ N(0, B_PRIOR_SD).
-    lp = np.broadcast_to(-0.5 * (b / B_PRIOR_SD) ** 2, (_M.size, _B.size, _LOG_S.size)).copy()
-    for lo, hi, other in data:
-        mu = m + b * float(other)
+def _log_posterior(data: tuple[tuple[float, float, bool, float, float], ...]) -> FloatArray:
+    """Log posterior on the (m, b, log s, c) grid.
+
+    data: (log low, log high, other organization, x, sd of x); a round of unknown size has
+    x at the known rounds' mean and their spread as its sd, which widens its likelihood.
+    """
+    m = _M[:, None, None, None]
+    b = _B[None, :, None, None]
+    ls = _LOG_S[None, None, :, None]
+    c = _C[None, None, None, :]
+    shape = (_M.size, _B.size, _LOG_S.size, _C.size)
+    # Priors: flat m; 1/s on s is flat on log s; b ~ N(0, B_PRIOR_SD); c ~ N(0, C_PRIOR_SD).
+    lp = np.broadcast_to(-0.5 * (b / B_PRIOR_SD) ** 2 - 0.5 * (c / C_PRIOR_SD) ** 2, shape).copy()
+    for lo, hi, other, x, x_sd in data:
+        mu = m + b * float(other) + c * x
+        s = np.sqrt(np.exp(2 * ls) + (c * x_sd) ** 2)
         if lo == hi:
-            lp = lp - ls - 0.5 * ((lo - mu) / s) ** 2
+            lp = lp - np.log(s) - 0.5 * ((lo - mu) / s) ** 2
         else:
             upper = log_ndtr((hi - mu) / s)  # log P(D <= hi)
             lower = log_ndtr((lo - mu) / s)  # log P(D <= lo)
@@ -142,9 +170,24 @@ class CompletionModel:
 
     data: tuple[Completion, ...]
 
-    def _key(self, organization: str) -> tuple[tuple[float, float, bool], ...]:
+    @property
+    def sizes_known(self) -> bool:
+        """Whether enough rounds have a known member list for the size slope to be fitted."""
+        return sum(1 for c in self.data if c.parties) >= MIN_SIZED_ROUNDS
+
+    def _key(self, organization: str) -> tuple[tuple[float, float, bool, float, float], ...]:
+        xs = [parties_x(c.parties) for c in self.data if c.parties]
+        use = self.sizes_known
+        x_mean = float(np.mean(xs)) if use else 0.0
+        x_sd = float(np.std(xs, ddof=1)) if use and len(xs) > 1 else 0.0
+
+        def x_of(c: Completion) -> tuple[float, float]:
+            if not use:
+                return 0.0, 0.0
+            return (parties_x(c.parties), 0.0) if c.parties else (x_mean, x_sd)
+
         return tuple(
-            (_log_bound(c.low), _log_bound(c.high), c.organization != organization)
+            (_log_bound(c.low), _log_bound(c.high), c.organization != organization, *x_of(c))
             for c in self.data
         )
 
@@ -152,18 +195,25 @@ class CompletionModel:
         return sum(1 for c in self.data if c.organization == organization)
 
     def sample(
-        self, organization: str, elapsed: float, draws: int, rng: np.random.Generator
+        self,
+        organization: str,
+        elapsed: float,
+        draws: int,
+        rng: np.random.Generator,
+        parties: int = int(PARTIES_REF),
     ) -> FloatArray:
-        """Completion days of a round of ``organization`` still running after ``elapsed``."""
+        """Completion days of a round of ``organization`` with ``parties`` members to ratify,
+        still running after ``elapsed`` days."""
         lp = _log_posterior(self._key(organization))
         cut = float(np.log(max(elapsed, 0.0) + 0.5))
-        mm, _, ls = np.meshgrid(_M, _B, _LOG_S, indexing="ij")
-        # The round is still running: P(D > t | m, s) for the forecast organization (b = 0).
-        lp = lp + log_ndtr((mm - cut) / np.exp(ls))
+        x = parties_x(parties) if self.sizes_known else 0.0
+        mm, _, ls, cc = np.meshgrid(_M, _B, _LOG_S, _C, indexing="ij")
+        # The round is still running: P(D > t | m, s, c) for the forecast organization (b = 0).
+        lp = lp + log_ndtr((mm + cc * x - cut) / np.exp(ls))
         post = np.exp(lp - logsumexp(lp)).ravel()
         cell = rng.choice(post.size, size=draws, p=post / post.sum())
-        mi, _, si = np.unravel_index(cell, lp.shape)
-        m = _M[mi] + rng.uniform(-0.5, 0.5, draws) * (_M[1] - _M[0])
+        mi, _, si, ci = np.unravel_index(cell, lp.shape)
+        m = _M[mi] + rng.uniform(-0.5, 0.5, draws) * (_M[1] - _M[0]) + _C[ci] * x
         s = np.exp(_LOG_S[si] + rng.uniform(-0.5, 0.5, draws) * (_LOG_S[1] - _LOG_S[0]))
         # log D ~ N(m, s) above the cut, by inverse CDF from the upper tail.
         tail = np.exp(log_ndtr((m - cut) / s))
@@ -174,8 +224,9 @@ class CompletionModel:
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": (
-                "log-normal completion, organization shift b ~ N(0, 1), flat mean, 1/s prior; "
-                "bounded completions of partial rounds as intervals"
+                "log-normal completion, organization shift b ~ N(0, 1), slope c ~ N(0, 1) on "
+                "log(parties required), flat mean, 1/s prior; bounded completions of partial "
+                "rounds as intervals"
             ),
             "completions": [c.to_dict() for c in self.data],
         }
