@@ -74,7 +74,15 @@ def test_chart_specs(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "table,rows", [("milestones", 8), ("ratifications", 28), ("polls", 27), ("sources", 1)]
+    "table,rows",
+    [
+        ("milestones", 8),
+        ("ratifications", 28),
+        ("polls", 27),
+        ("sources", 1),
+        ("positions", 6),
+        ("findings", 16),
+    ],
 )
 def test_csv_downloads(client: TestClient, table: str, rows: int) -> None:
     r = client.get(f"{P}/{table}.csv")

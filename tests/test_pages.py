@@ -117,3 +117,11 @@ def test_forecast_and_speed_panels(client: TestClient) -> None:
     done = client.get("/processes/montenegro-nato").text
     assert "Complete: every required member had ratified by 2017-05-18" in done
     assert 'id="chart-forecast"' not in done
+
+
+def test_tables_offer_their_csv(client: TestClient) -> None:
+    html = client.get("/processes/montenegro-nato", params={"as_of": "2016-12-31"}).text
+    for table in ("findings", "milestones", "ratifications", "polls", "positions"):
+        url = f"/api/v1/processes/montenegro-nato/{table}.csv?as_of=2016-12-31"
+        assert f'href="{url}"' in html, table
+        assert client.get(url).status_code == 200

@@ -176,13 +176,23 @@ def api_document(sha: str, store: StoreDep) -> dict[str, Any]:
 
 
 def csv_table(slug: str, table: str, store: StoreDep, as_of: AsOf = None) -> Response:
-    """A table of the process as CSV: milestones, ratifications, polls or sources."""
+    """A table of the process as CSV: milestones, ratifications, polls, positions, findings
+    or sources."""
     ov = process_overview(store, slug, as_of)
     makers: dict[str, Callable[[Overview], list[dict[str, Any]]]] = {
         "milestones": _milestone_rows,
         "ratifications": _ratification_rows,
         "polls": _poll_rows,
         "sources": lambda o: [document(d) for d in o.documents],
+        "positions": lambda o: [
+            {"party": p.party, "position": p.position.value, "quote": p.quote} | _prov(p.provenance)
+            for p in o.positions
+        ],
+        "findings": lambda o: [
+            {k: v for k, v in f.to_dict().items() if k != "related"}
+            | {"path": o.path_of(f.document)}
+            for f in o.findings
+        ],
     }
     if table not in makers:
         raise NotFoundError(f"no table {table!r}; tables: {', '.join(makers)}")
