@@ -10,7 +10,7 @@ from treatywatch.checks.polls import decided_mid, decided_share, describe, fmt
 from treatywatch.checks.registry import Context, rule
 from treatywatch.domain.findings import Finding, Severity
 from treatywatch.domain.model import Poll
-from treatywatch.sources.prose import ProsePoll
+from treatywatch.sources.prose_polls import ProsePoll
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import csv
 import re
 from dataclasses import dataclass, field
 
-from treatywatch.domain.dates import MONTHS, DateParseError, DateSpan, PartialDate, parse_text
+from treatywatch.domain.dates import DateParseError, PartialDate
 from treatywatch.domain.model import (  # ProseEvent: re-exported for readers of prose
     ActKind,
     Organization,
@@ -22,36 +22,23 @@ from treatywatch.domain.model import (  # ProseEvent: re-exported for readers of
     ProseEvent,
     Provenance,
     RatificationAct,
-    Share,
 )
 from treatywatch.reference import country_name, data_text
+from treatywatch.sources.mentions import Mention, find_mentions, sentences, without_year
+from treatywatch.sources.prose_polls import PCT, ExcludedFigures, ProsePoll, read_figures
 from treatywatch.sources.structure import parse_structure
 
-
-@dataclass(frozen=True)
-class ProsePoll:
-    """Figures a sentence reports as answers on membership."""
-
-    date: DateSpan
-    date_text: str
-    pollster: str | None
-    commissioner: str | None  # "government" in "a government poll"
-    share_for: Share
-    share_against: Share
-    share_undecided: Share | None
-    sentence: str
-    line: int
-
-
-@dataclass(frozen=True)
-class ExcludedFigures:
-    """Percentages that are not a membership poll, and why."""
-
-    figures: tuple[Share, ...]
-    reason: str  # other-question | subgroup | election | incomplete | undated
-    detail: str
-    sentence: str
-    line: int
+__all__ = [
+    "ExcludedFigures",
+    "Mention",
+    "ProseEvent",
+    "ProsePoll",
+    "ProseReading",
+    "find_mentions",
+    "read_figures",
+    "read_prose",
+    "sentences",
+]
 
 
 @dataclass
@@ -60,99 +47,6 @@ class ProseReading:
     acts: list[RatificationAct] = field(default_factory=list)
     polls: list[ProsePoll] = field(default_factory=list)
     excluded: list[ExcludedFigures] = field(default_factory=list)
-
-
-# -- sentences and dates --------------------------------------------------------
-
-_ABBREV = re.compile(r"\b(?:U\.S|U\.K|U\.N|e\.g|i\.e|Mr|Mrs|Dr|St|No|vs|Doc)\.$")
-
-
-def sentences(text: str) -> list[str]:
-    """A paragraph's sentences (no split after "U.S." or "e.g.")."""
-    out: list[str] = []
-    start = 0
-    for m in re.finditer(r"[.!?][\"”’)]?\s+(?=[A-Z\"“])", text):
-        if _ABBREV.search(text[start : m.start() + 1]):
-            continue
-        out.append(text[start : m.end()].strip())
-        start = m.end()
-    if text[start:].strip():
-        out.append(text[start:].strip())
-    return out
-
-
-_M = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
-)
-_Y = r"(?<![\d.,/-])(?:1[89]|20)\d{2}(?![\d%-]|\s*(?:percent|per cent))"
-_Q = r"(?:(?P<q>(?i:early|mid|late|the end of|end of))[\s-]+)?"
-_FORMS: list[tuple[str, re.Pattern[str]]] = [
-    ("range", re.compile(rf"\b\d{{1,2}}\s*[–-]\s*\d{{1,2}}\s+{_M}\s+{_Y}")),
-    ("dmy", re.compile(rf"\b\d{{1,2}}\s+{_M},?\s+{_Y}")),
-    ("mdy", re.compile(rf"\b{_M}\s+\d{{1,2}},\s+{_Y}")),
-    ("my", re.compile(rf"{_Q}\b{_M}\s+{_Y}")),
-    ("y", re.compile(rf"{_Q}\b{_Y}")),
-    ("dm", re.compile(rf"\b\d{{1,2}}\s+{_M}(?!,?\s+\d)")),
-    ("m", re.compile(rf"(?<=\b[iI]n )\b{_M}(?!,?\s+\d)")),
-]
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A date as written in a sentence; ``span`` is None when the text has no year."""
-
-    start: int
-    end: int
-    text: str
-    form: str
-    span: DateSpan | None
-    qualifier: str | None
-    adjectival: bool  # "the 2006 Riga summit": names a thing rather than dating a clause
-    leading: bool  # "In December 2009, Montenegro …": the date opens its clause
-
-
-def find_mentions(sentence: str) -> list[Mention]:
-    """Dates in a sentence, the longest reading where readings overlap."""
-    found = sorted(
-        (
-            (m.start(), m.start() - m.end(), form, m)
-            for form, rx in _FORMS
-            for m in rx.finditer(sentence)
-        ),
-        key=lambda f: (f[0], f[1]),
-    )
-    out: list[Mention] = []
-    taken = -1
-    for start, _neg, form, m in found:
-        if start < taken:
-            continue
-        taken = m.end()
-        q = m.groupdict().get("q")
-        core = sentence[m.end("q") : m.end()].lstrip(" -") if q else m.group(0)
-        span = None
-        if form not in ("dm", "m"):
-            try:
-                span = parse_text(core.replace(".", ""))
-            except DateParseError:
-                continue
-        before, after = sentence[:start], sentence[m.end() :]
-        adjectival = form in ("y", "my") and bool(
-            re.search(r"(?:\bthe|\ba|\ban|'s|’s)\s+$", before, re.I)
-            and re.match(r"\s+(?!and\b|or\b|to\b|when\b|with\b|that\b)[A-Za-z]", after)
-        )
-        clause = re.split(r"[,;:]|\band\b", before)[-1]
-        leading = bool(re.fullmatch(r"\s*(?i:in|on|by|at|during|from|since)?\s*", clause))
-        qual = q.lower().replace("the ", "").replace(" of", "") if q else None
-        text = m.group(0).rstrip(".") if form in ("dm", "m") else m.group(0)
-        out.append(Mention(start, m.end(), text, form, span, qual, adjectival, leading))
-    return out
-
-
-def _without_year(m: Mention, year: int) -> PartialDate:
-    words = m.text.replace(".", "").split()
-    month = MONTHS[next(w for w in words if not w.isdigit()).lower()]
-    return PartialDate(year, month, int(words[0]) if m.form == "dm" else None)
 
 
 # -- what a clause reports ------------------------------------------------------
@@ -330,108 +224,6 @@ def _label(text: str, prev: str) -> str:
     return s[:160]
 
 
-# -- polls ----------------------------------------------------------------------
-
-_PCT = re.compile(
-    r"(?<![\d.])(100(?:[.,]0+)?|\d{1,2}(?:[.,]\d+)?)(?![\d.,]\d)\s*(?:%|percent\b|per cent\b)"
-)
-_ROLES = [
-    ("undecided", re.compile(r"\b(?:undecided|unsure|don'?t know|no opinion|remaining)\b", re.I)),
-    ("against", re.compile(r"\b(?:oppos\w*|against)\b", re.I)),
-    ("for", re.compile(r"\b(?:support\w*|in favou?r|favou?r\w*|for)\b", re.I)),
-]
-_ELECTION = re.compile(r"\belection\b[^.]*\b(?:won|popular vote|seats)\b", re.I)
-_OTHER_QUESTION = re.compile(
-    r"\b(?:schedul|hold)\w*\b[^.%]{0,40}\breferendum\b|\bwhether to\b|\bsupport holding\b", re.I
-)
-_SUBGROUP_INTRO = re.compile(r"\b(?:divisions? between|ethnic groups?|by ethnicity|among)\b", re.I)
-_OF_GROUP = re.compile(r"\s+of\s+(?:the\s+)?((?:[\w’'-]+\s*){1,3})")
-_POLLSTER = [
-    re.compile(
-        r"\bpoll(?:s|ing)? (?:conducted |carried out )?by ([A-Z][\w&/.-]*(?: [A-Z][\w&/.-]*)*)"
-    ),
-    re.compile(r"([A-Z][\w&/.-]*(?: [A-Z][\w&/.-]*)*)(?:'s|’s) (?:\w+ )?poll\b"),
-    re.compile(r"\bpoll\b[^,.]*?\bfrom (?:the )?([A-Z][\w'’-]*(?: (?:[A-Z][\w'’-]*|for|of|and))*)"),
-]
-_COMMISSIONER = re.compile(
-    r"\b(?:a|the) (government|opposition|ministry)(?:'s|’s)? (?:\w+ )?poll\b", re.I
-)
-
-
-def _role(sentence: str, figs: list[re.Match[str]], i: int) -> str | None:
-    f = figs[i]
-    if m := re.search(r"(\w+) at\s*$", sentence[: f.start()]):
-        return next((r for r, rx in _ROLES if rx.search(m.group(1))), None)
-    stop = figs[i + 1].start() if i + 1 < len(figs) else len(sentence)
-    after = re.split(r"[,;:]|\bwhile\b", sentence[f.end() : stop])[0]
-    before = sentence[figs[i - 1].end() if i else 0 : f.start()]
-    for window in (after, re.split(r"[,;:]", before)[-1]):
-        if role := next((r for r, rx in _ROLES if rx.search(window)), None):
-            return role
-    return None
-
-
-def _subgroup(sentence: str, f: re.Match[str], cand: str) -> str | None:
-    """The group a figure describes ("Montenegrin Serbs"), if not the whole public."""
-    m = _OF_GROUP.match(sentence, f.end())
-    words = m.group(1).split() if m else []
-    group = [w for w in words if w[:1].isupper() and not w.startswith(cand)]
-    if group:
-        return " ".join(group)
-    if _SUBGROUP_INTRO.search(sentence[: f.start()]):
-        return "a subgroup"
-    return None
-
-
-def read_figures(sentence: str, line: int, cand: str) -> list[ProsePoll | ExcludedFigures]:
-    """What a sentence's percentages are: a membership poll, or figures left out and why."""
-    figs = list(_PCT.finditer(sentence))
-    shares = tuple(Share.parse(f.group(1)) for f in figs)
-
-    def excluded(reason: str, detail: str, which: tuple[Share, ...] = shares) -> ExcludedFigures:
-        return ExcludedFigures(which, reason, detail, sentence, line)
-
-    if _ELECTION.search(sentence):
-        return [excluded("election", "an election result, not a poll")]
-    if _OTHER_QUESTION.search(sentence):
-        return [excluded("other-question", "answers another question (holding a referendum)")]
-    general: dict[str, Share] = {}
-    groups: list[tuple[Share, str]] = []
-    for i, f in enumerate(figs):
-        if group := _subgroup(sentence, f, cand):
-            groups.append((shares[i], group))
-        elif (role := _role(sentence, figs, i)) and role not in general:
-            general[role] = shares[i]
-    out: list[ProsePoll | ExcludedFigures] = []
-    if groups:
-        names = ", ".join(dict.fromkeys(g for _s, g in groups))
-        figures = tuple(s for s, _g in groups)
-        out.append(excluded("subgroup", f"figures for subgroups ({names})", figures))
-    dates = [m for m in find_mentions(sentence) if m.span is not None]
-    if "for" not in general or "against" not in general:
-        if general:
-            out.append(
-                excluded("incomplete", "no share both for and against", (*general.values(),))
-            )
-        return out
-    if not dates or dates[0].span is None:
-        return [excluded("undated", "poll figures without a date"), *out]
-    pollster = next((m.group(1).strip() for rx in _POLLSTER if (m := rx.search(sentence))), None)
-    commissioner = m.group(1).lower() if (m := _COMMISSIONER.search(sentence)) else None
-    poll = ProsePoll(
-        dates[0].span,
-        dates[0].text,
-        re.sub(r"\s+(?:and|of|for)$", "", pollster) if pollster else None,
-        commissioner,
-        general["for"],
-        general["against"],
-        general.get("undecided"),
-        sentence,
-        line,
-    )
-    return [poll, *out]
-
-
 # -- the whole prose ------------------------------------------------------------
 
 
@@ -448,7 +240,7 @@ class _Reader:
     def paragraph(self, text: str, line: int) -> None:
         self.anchor, self.last_member = None, None
         for sentence in sentences(text):
-            if _PCT.search(sentence):
+            if PCT.search(sentence):
                 self.poll(sentence, line)
             else:
                 self.sentence(sentence, line)
@@ -468,7 +260,7 @@ class _Reader:
         if self.anchor is None or self.anchor.span is None:
             return None
         try:
-            d = _without_year(m, self.anchor.span.start.year)
+            d = without_year(m, self.anchor.span.start.year)
         except DateParseError:
             return None  # "31 April"
         if d.lower() < self.anchor.span.start.lower():
