@@ -60,5 +60,20 @@ class Cli:
 
 
 @pytest.fixture
+def client(tmp_path: Path) -> Iterator[Any]:
+    """The web app over a store holding the example."""
+    from fastapi.testclient import TestClient
+
+    from treatywatch.importing import import_paths
+    from treatywatch.web.app import create_app
+
+    db = str(tmp_path / "web.db")
+    with Store.open(db) as s:
+        import_paths(s, [EXAMPLE])
+    with TestClient(create_app(db)) as c:
+        yield c
+
+
+@pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path / "tw.db")

@@ -5,28 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
-from conftest import EXAMPLE
-from treatywatch.importing import import_paths
-from treatywatch.store.db import Store
-from treatywatch.web.app import create_app
-
 P = "/api/v1/processes/montenegro-nato"
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    db = str(tmp_path / "api.db")
-    with Store.open(db) as store:
-        import_paths(store, [EXAMPLE])
-    with TestClient(create_app(db)) as c:
-        yield c
 
 
 def test_openapi_document_is_valid(client: TestClient) -> None:

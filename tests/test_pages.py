@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EXAMPLE
@@ -34,15 +32,6 @@ def outline(html: str) -> Outline:
     o = Outline()
     o.feed(html)
     return o
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    db = str(tmp_path / "pages.db")
-    with Store.open(db) as store:
-        import_paths(store, [EXAMPLE])
-    with TestClient(create_app(db)) as c:
-        yield c
 
 
 def test_process_page_reads_without_javascript(client: TestClient) -> None:
