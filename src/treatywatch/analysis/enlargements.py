@@ -7,6 +7,7 @@ The bundled history (``treatywatch.history``) is joined by the processes in the 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from treatywatch.analysis.status import process_status
@@ -67,6 +68,7 @@ def _finished_by(rnd: Round, day: date) -> bool:
     return end.upper() <= day
 
 
+@lru_cache(maxsize=32)  # the bundled history does not change while the program runs
 def model_as_of(as_of: date, signature: PartialDate) -> Model:
     """The forecast model fitted on the bundled rounds that had ended by ``as_of``.
 
