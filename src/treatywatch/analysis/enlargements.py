@@ -103,6 +103,13 @@ def forecast_as_of(
     """The forecast as it would have been made on ``as_of``, from history known then."""
     from treatywatch.analysis.forecast import forecast
 
+    if not required:
+        from treatywatch.errors import NotFoundError
+
+        raise NotFoundError(
+            f"no forecast: the members required to ratify are unknown ({organization}'s member "
+            "list is not in the reference data)"
+        )
     model = model_as_of(as_of, signature)
     return forecast(signature, required, acts, as_of, model=model, organization=organization)
 

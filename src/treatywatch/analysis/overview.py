@@ -58,21 +58,32 @@ class Overview:
         """The completion forecast as of the overview's date (None before a signed protocol)."""
         if "forecast" not in self._cache:
             from treatywatch.analysis.enlargements import forecast_as_of
+            from treatywatch.errors import NotFoundError
 
             s = self.status
-            self._cache["forecast"] = (
-                None
-                if s.protocol_signed is None
-                else forecast_as_of(
-                    s.protocol_signed,
-                    [m.code for m in s.required],
-                    self.acts,
-                    s.as_of,
-                    s.process.organization,
-                )
-            )
+            self._cache["forecast"] = None
+            if s.protocol_signed is not None:
+                try:
+                    self._cache["forecast"] = forecast_as_of(
+                        s.protocol_signed,
+                        [m.code for m in s.required],
+                        self.acts,
+                        s.as_of,
+                        s.process.organization,
+                    )
+                except NotFoundError as e:
+                    self._cache["no_forecast"] = str(e)
         result: Forecast | None = self._cache["forecast"]
         return result
+
+    @property
+    def no_forecast_reason(self) -> str:
+        """Why there is no forecast, when there is none."""
+        self.forecast()
+        reason: str = self._cache.get("no_forecast", "")
+        if not reason and self.status.protocol_signed is None:
+            reason = f"no protocol or treaty signed by {self.status.as_of}: nothing to forecast yet"
+        return reason
 
     def path_of(self, sha: str) -> str:
         return next((d.path for d in self.documents if d.sha256 == sha), sha[:12])

@@ -85,7 +85,9 @@ def processes(as_json: JsonOption = False) -> None:
             s.process.organization,
             s.process.candidate_name,
             s.stage_label,
-            f"{s.ratified_count} of {s.required_count}",
+            f"{s.ratified_count} of {s.required_count}"
+            if s.members_known
+            else f"{s.ratified_count} (member list unknown)",
         )
     _console().print(table)
 
@@ -113,7 +115,13 @@ def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = 
             f" ({s.days_since_signature} days ago)" if s.days_since_signature is not None else ""
         )
         console.print(f"protocol signed: {s.protocol_signed}{since}")
-    console.print(f"ratified: {s.ratified_count} of {s.required_count}")
+    if s.members_known:
+        console.print(f"ratified: {s.ratified_count} of {s.required_count}")
+    else:
+        console.print(
+            f"ratified: {s.ratified_count} named in the sources "
+            f"({s.process.organization}'s member list is not in the reference data)"
+        )
     if s.pending:
         console.print("pending: " + ", ".join(m.name for m in s.pending))
     if s.unattributed_acts:

@@ -76,6 +76,9 @@ class ProcessStatus:
     all_ratified_on: PartialDate | None
     member_since: PartialDate | None
     reached: tuple[Milestone, ...] = field(default=())
+    # False when the organization's member history is not in the reference data: then
+    # ``required`` is empty and ``members`` lists only the members the sources name.
+    members_known: bool = True
 
     @property
     def ratified_count(self) -> int:
@@ -124,13 +127,16 @@ def status_as_of(
     for a in acts:
         if a.member_code is not None:
             by_member.setdefault(a.member_code, []).append(a)
+    members_known = bool(organization.memberships)
+    named = {a.member_code: a.member_name or a.member_code for a in acts if a.member_code}
+    listed = [(m.code, m.name) for m in required] if members_known else sorted(named.items())
     statuses = []
-    for m in required:
-        own = tuple(sorted(by_member.get(m.code, []), key=lambda a: a.date.lower()))
+    for code, name in listed:
+        own = tuple(sorted(by_member.get(code, []), key=lambda a: a.date.lower()))
         state, on = member_state(own, as_of)
-        statuses.append(MemberStatus(m.code, m.name, state, own, on))
+        statuses.append(MemberStatus(code, name, state, own, on))
     all_ratified_on: PartialDate | None = None
-    if statuses and all(s.has_ratified for s in statuses):
+    if members_known and statuses and all(s.has_ratified for s in statuses):
         all_ratified_on = max(
             (s.ratified_on for s in statuses if s.ratified_on), key=lambda d: d.upper()
         )
@@ -144,7 +150,12 @@ def status_as_of(
     if member_since is not None:
         stage, label = "membership", "Member"
     elif signed is not None and happened_by(signed, as_of):
-        if all_ratified_on is not None:
+        if not members_known:
+            label = (
+                f"{label}; ratification by members in progress ({ratified} ratified; "
+                f"{organization.code}'s member list is not in the reference data)"
+            )
+        elif all_ratified_on is not None:
             label = f"{label}; ratified by every member"
         else:
             label = f"{label}; ratification by members in progress ({ratified} of {len(statuses)})"
@@ -161,4 +172,5 @@ def status_as_of(
         all_ratified_on=all_ratified_on,
         member_since=member_since,
         reached=tuple(reached),
+        members_known=members_known,
     )
