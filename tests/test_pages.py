@@ -114,3 +114,12 @@ def test_tables_offer_their_csv(client: TestClient) -> None:
         url = f"/api/v1/processes/montenegro-nato/{table}.csv?as_of=2016-12-31"
         assert f'href="{url}"' in html, table
         assert client.get(url).status_code == 200
+
+
+def test_a_day_before_the_protocol_shows_no_future(client: TestClient) -> None:
+    html = client.get("/processes/montenegro-nato", params={"as_of": "2005-01-01"}).text
+    assert "Not started" in html and "no protocol or treaty signed by 2005-01-01" in html
+    assert "2016-05-19" not in html.split('id="checks"')[0]  # the later signature is not known
+    assert 'id="forecast-summary"' in html and "No forecast" in html
+    api = client.get("/api/v1/processes/montenegro-nato/status", params={"as_of": "2005-01-01"})
+    assert api.json()["protocol_signed"] is None and api.json()["required_count"] == 0

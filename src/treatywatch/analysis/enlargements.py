@@ -102,10 +102,14 @@ def forecast_as_of(
 ) -> Forecast:
     """The forecast as it would have been made on ``as_of``, from history known then."""
     from treatywatch.analysis.forecast import forecast
+    from treatywatch.errors import NotFoundError
 
+    if as_of < signature.upper():
+        raise NotFoundError(
+            f"no forecast: the protocol or treaty was not yet signed on {as_of} "
+            f"(signed {signature.edtf})"
+        )
     if not required:
-        from treatywatch.errors import NotFoundError
-
         raise NotFoundError(
             f"no forecast: the members required to ratify are unknown ({organization}'s member "
             "list is not in the reference data)"

@@ -115,7 +115,9 @@ def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = 
             f" ({s.days_since_signature} days ago)" if s.days_since_signature is not None else ""
         )
         console.print(f"protocol signed: {s.protocol_signed}{since}")
-    if s.members_known:
+    if s.protocol_signed is None:
+        console.print(f"ratification: not started (no protocol or treaty signed by {s.as_of})")
+    elif s.members_known:
         console.print(f"ratified: {s.ratified_count} of {s.required_count}")
     else:
         console.print(

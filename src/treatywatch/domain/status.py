@@ -114,10 +114,10 @@ def status_as_of(
         key=lambda m: (organization.order(m.kind), m.date.lower()),
     )
     signed = min(
-        (m.date for m in milestones if m.kind in ("protocol_signed", "treaty_signed")),
+        (m.date for m in reached if m.kind in ("protocol_signed", "treaty_signed")),
         key=lambda d: (d.lower(), d.upper()),
         default=None,
-    )
+    )  # a protocol signed after the as-of day is not known yet
     required: list[Membership] = []
     if signed is not None:
         required = [
