@@ -242,12 +242,11 @@ def _ratification_rows(ov: Overview) -> list[dict[str, Any]]:
 
 
 def _poll_rows(ov: Overview) -> list[dict[str, Any]]:
+    """Polls flat for CSV: the nested figures-as-written and provenance become columns."""
     rows = []
     for p in ov.polls:
-        d = serialize.poll(p)
-        d.pop("as_written")
-        d |= _prov(d.pop("provenance") and p.provenance)
-        rows.append(d)
+        d = {k: v for k, v in serialize.poll(p).items() if k not in ("as_written", "provenance")}
+        rows.append(d | _prov(p.provenance))
     return rows
 
 
