@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import (
@@ -15,7 +15,9 @@ from treatywatch.domain.model import (
     Relation,
 )
 from treatywatch.domain.status import MemberStatus, ProcessStatus
-from treatywatch.store.db import ImportOutcome
+
+if TYPE_CHECKING:
+    from treatywatch.store.db import ImportOutcome
 
 
 def partial_date(d: PartialDate | None) -> dict[str, str] | None:
