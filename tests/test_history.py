@@ -110,7 +110,10 @@ def test_complete_rounds_and_required_members() -> None:
     assert spain.coverage().required == 15 and last is not None and last.member_code == "GR"
     croatia = load_round("eu-2013-croatia")
     assert croatia.required is not None and len(croatia.required) == 27
-    assert "HR" not in croatia.required and "depositary" in croatia.required_basis
+    assert "HR" not in croatia.required and "eu-members.csv" in croatia.required_basis
+    # The EU member file and the depositary's party table (complete per SOURCES.md) agree.
+    table = {a.member_code for a in croatia.acts if a.member_code and "aid=2011051" in a.source.url}
+    assert table == set(croatia.required)
 
 
 def test_partial_round_says_how_partial() -> None:
@@ -119,8 +122,27 @@ def test_partial_round_says_how_partial() -> None:
     assert not cov.complete and "3 of 16" in cov.summary and len(cov.missing) == 13
 
 
-def test_eu_round_without_member_list_reports_members_with_rows() -> None:
+def test_eu_rounds_take_their_member_list_from_the_eu_member_file() -> None:
     r = load_round("eu-2004-ten")
+    assert r.required is not None and len(r.required) == 15  # the EU of 2003-04-16
+    assert r.coverage().summary.startswith("partial: 1 of 15")
+    assert len(load_round("eu-2007-bulgaria-romania").required or ()) == 25
+
+
+def test_round_without_member_list_reports_members_with_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+
+    from treatywatch import reference
+
+    real = reference.organizations()
+    stripped = {**real, "EU": dataclasses.replace(real["EU"], memberships=())}
+    monkeypatch.setattr(reference, "organizations", lambda: stripped)
+    from treatywatch.history import parse_round  # not load_rounds(): it is cached
+
+    text = reference.data_text("history/eu-2004-ten.csv")
+    r = parse_round("eu-2004-ten", text, "eu-2004-ten.csv")
     assert r.required is None
     assert r.coverage().summary == "1 members with rows, member list unknown"
 

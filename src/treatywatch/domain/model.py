@@ -47,7 +47,8 @@ class Membership:
     def is_member_on(self, day: date) -> bool:
         if self.joined.upper() > day:
             return False
-        return self.left is None or self.left.lower() > day
+        # ``left`` is the last day as a member ("left on 31 January 2020").
+        return self.left is None or self.left.upper() >= day
 
 
 @dataclass(frozen=True)
