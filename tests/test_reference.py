@@ -74,3 +74,15 @@ def test_procedure_is_ordered() -> None:
         < kinds.index("protocol_signed")
         < kinds.index("membership")
     )
+
+
+def test_eu_members_have_a_source_each_and_the_uk_left() -> None:
+    rows = list(csv.DictReader(data_text("eu-members.csv").splitlines()))
+    assert len(rows) == 28
+    for r in rows:
+        assert r["source_url"].startswith("https://europa.eu/") and r["source_quote"], r
+        assert pycountry.countries.get(alpha_2=r["code"]) is not None
+    eu = organization("EU")
+    assert [len(eu.members_on(d)) for d in (date(1958, 1, 1), date(2011, 12, 9))] == [6, 27]
+    assert "GB" in {m.code for m in eu.members_on(date(2020, 1, 31))}
+    assert "GB" not in {m.code for m in eu.members_on(date(2020, 2, 1))}
