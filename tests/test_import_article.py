@@ -50,6 +50,7 @@ def test_poll_rows_keep_their_precision_and_empty_pollsters(example_text: str) -
     assert cisr.base == Base.ALL  # 43 + 51 = 94: shares of all respondents
     assert doc.polls[1].base == Base.DECIDED
     assert str(doc.polls[2].share_for) == "49.88"  # written precision kept
+    assert {p.question for p in doc.polls} == {"NATO membership"}  # from "For NATO membership"
 
 
 def test_named_ratification_rows_are_read_not_inferred(example_text: str) -> None:

@@ -96,6 +96,16 @@ def _poll_columns(header: Row) -> dict[str, int] | None:
     return None
 
 
+def _question(header: str) -> str | None:
+    """What a poll table asks, as its "for" column names it: "For NATO membership" → "NATO
+    membership"; None when the header is only "For" or "Yes"."""
+    rest = re.sub(
+        r"^\s*(for|yes|support(?:s|ing)?|in favou?r(?: of)?|pro)\b[\s:-]*", "", header, flags=re.I
+    )
+    rest = _CONDITION.sub("", rest).strip(" ()")
+    return rest or None
+
+
 def _date_column(table: Table) -> int | None:
     """The column in which most non-empty cells read as dates."""
     best, best_count = None, 0
@@ -144,14 +154,17 @@ class _Reader:
             if m := _CONDITION.search(text):
                 condition = m.group(1).strip()
                 break
+        question = _question(table.header.cells[cols["for"]])
         for row in table.rows:
             if not self.check_width(table, row):
                 continue
-            poll = self.read_poll(row, cols, condition)
+            poll = self.read_poll(row, cols, condition, question)
             if poll is not None:
                 self.doc.polls.append(poll)
 
-    def read_poll(self, row: Row, cols: dict[str, int], condition: str | None) -> Poll | None:
+    def read_poll(
+        self, row: Row, cols: dict[str, int], condition: str | None, question: str | None = None
+    ) -> Poll | None:
         cell = row.cells
         try:
             fieldwork = parse_text(cell[cols["date"]])
@@ -203,6 +216,7 @@ class _Reader:
             lead=shares["lead"],
             sample_size=sample,
             condition=condition,
+            question=question,
             base=base,
             base_inferred=True,
             provenance=self.prov(row.line),
