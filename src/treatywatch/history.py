@@ -118,15 +118,6 @@ class HistoricalAct:
     def detail(self, key: str) -> str:
         return next((v for k, v in self.details if k == key), "")
 
-    def as_ratification_act(self, document: str) -> RatificationAct | None:
-        """This act as the domain's RatificationAct (None if it is not one of its kinds)."""
-        from treatywatch.domain.model import Provenance
-
-        if self.kind is None:
-            return None
-        prov = Provenance(document, self.source.line, self.source.line, self.source.inferred)
-        return RatificationAct(self.member_code, self.member_name, self.kind, self.date, prov)
-
     def to_dict(self) -> dict[str, Any]:
         return to_json(self)  # type: ignore[no-any-return]
 

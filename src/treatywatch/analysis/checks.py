@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from treatywatch.domain.findings import Finding, Severity
 from treatywatch.errors import InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from treatywatch.store.db import Store
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,10 @@ def check_file(path: str | Path) -> CheckResult:
     return CheckResult(parsed.findings, {sha: str(path)})
 
 
-def check_process(store: Any, query: str) -> CheckResult:
+def check_process(store: Store, query: str) -> CheckResult:
     """The findings stored with a process at import."""
     process = store.find_process(query)
-    docs = store.documents(process.slug)
-    return CheckResult(store.findings(process.slug), {d.sha256: d.path for d in docs})
+    return CheckResult(store.findings(process.slug), store.document_paths(process.slug))
 
 
 def check_target(target: str, db: str | None) -> CheckResult:

@@ -6,11 +6,13 @@ The bundled history (``treatywatch.history``) is joined by the processes in the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from treatywatch.analysis.status import process_status
+from treatywatch.errors import NotFoundError
 from treatywatch.store.db import Store
 
 if TYPE_CHECKING:
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from treatywatch.analysis.speed import MemberSpeed
     from treatywatch.domain.dates import PartialDate
     from treatywatch.domain.model import RatificationAct
+    from treatywatch.domain.status import ProcessStatus
     from treatywatch.history import Round
 
 
@@ -86,54 +89,45 @@ def model_as_of(as_of: date, signature: PartialDate) -> Model:
     try:
         return fit(rounds)
     except ValueError as e:
-        from treatywatch.errors import NotFoundError
-
-        raise NotFoundError(
-            f"no forecast as of {as_of}: {e} (rounds ended by then: {len(rounds)})"
-        ) from None
+        raise NoForecast(f"{e} (rounds ended by {as_of}: {len(rounds)})") from None
 
 
-def forecast_as_of(
-    signature: PartialDate,
-    required: list[str],
-    acts: list[RatificationAct],
-    as_of: date,
-    organization: str,
-) -> Forecast:
-    """The forecast as it would have been made on ``as_of``, from history known then."""
+class NoForecast(NotFoundError):
+    """There is nothing to forecast, and the reason says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"no forecast: {reason}")
+        self.reason = reason
+
+
+def status_forecast(status: ProcessStatus, acts: Sequence[RatificationAct]) -> Forecast:
+    """The forecast as it would have been made on the status's day, from history known then."""
     from treatywatch.analysis.forecast import forecast
-    from treatywatch.errors import NotFoundError
 
-    if as_of < signature.upper():
-        raise NotFoundError(
-            f"no forecast: the protocol or treaty was not yet signed on {as_of} "
-            f"(signed {signature.edtf})"
-        )
+    signed = status.protocol_signed  # None unless signed by the status's day
+    if signed is None:
+        raise NoForecast(f"no protocol or treaty signed by {status.as_of}: nothing to forecast yet")
+    required = [m.code for m in status.required]
     if not required:
-        raise NotFoundError(
-            f"no forecast: the members required to ratify are unknown ({organization}'s member "
-            "list is not in the reference data)"
+        raise NoForecast(
+            f"the members required to ratify are unknown ({status.process.organization}'s "
+            "member list is not in the reference data)"
         )
-    model = model_as_of(as_of, signature)
-    return forecast(signature, required, acts, as_of, model=model, organization=organization)
+    model = model_as_of(status.as_of, signed)
+    return forecast(
+        signed,
+        required,
+        acts,
+        status.as_of,
+        model=model,
+        organization=status.process.organization,
+    )
 
 
 def process_forecast(store: Store, query: str, as_of: date | None = None) -> Forecast:
     """When the process will likely complete, from what was known on ``as_of``."""
     status = process_status(store, query, as_of)
-    if status.protocol_signed is None:
-        from treatywatch.errors import NotFoundError
-
-        raise NotFoundError(
-            f"{status.process.slug} has no signed protocol or treaty: nothing to forecast yet"
-        )
-    return forecast_as_of(
-        status.protocol_signed,
-        [m.code for m in status.required],
-        store.acts(status.process.slug),
-        status.as_of,
-        status.process.organization,
-    )
+    return status_forecast(status, store.acts(status.process.slug))
 
 
 def run_backtest(store: Store) -> Report:

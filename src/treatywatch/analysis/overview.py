@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from treatywatch import serialize
-from treatywatch.analysis.status import process_status
+from treatywatch.analysis.status import polls_by, process_status
 from treatywatch.domain.findings import Finding
 from treatywatch.domain.model import (
     Document,
@@ -39,51 +40,36 @@ class Overview:
     problems: list[tuple[str, Problem]]
     findings: list[Finding]
     speeds: list[MemberSpeed]
-    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def slug(self) -> str:
         return self.status.process.slug
 
+    @cached_property
     def averages(self) -> list[SeriesAverage]:
-        """Poll averages as of the overview's date, one per series (fitted once)."""
-        if "averages" not in self._cache:
-            from treatywatch.analysis.average import poll_averages
+        """Poll averages as of the overview's date, one per series."""
+        from treatywatch.analysis.average import poll_averages
 
-            self._cache["averages"] = poll_averages(self.polls, self.status.as_of)
-        result: list[SeriesAverage] = self._cache["averages"]
-        return result
+        return poll_averages(self.polls, self.status.as_of)
 
+    @cached_property
+    def _forecast(self) -> tuple[Forecast | None, str]:
+        from treatywatch.analysis.enlargements import NoForecast, status_forecast
+
+        try:
+            return status_forecast(self.status, self.acts), ""
+        except NoForecast as e:
+            return None, e.reason
+
+    @property
     def forecast(self) -> Forecast | None:
-        """The completion forecast as of the overview's date (None before a signed protocol)."""
-        if "forecast" not in self._cache:
-            from treatywatch.analysis.enlargements import forecast_as_of
-            from treatywatch.errors import NotFoundError
-
-            s = self.status
-            self._cache["forecast"] = None
-            if s.protocol_signed is not None:
-                try:
-                    self._cache["forecast"] = forecast_as_of(
-                        s.protocol_signed,
-                        [m.code for m in s.required],
-                        self.acts,
-                        s.as_of,
-                        s.process.organization,
-                    )
-                except NotFoundError as e:
-                    self._cache["no_forecast"] = str(e)
-        result: Forecast | None = self._cache["forecast"]
-        return result
+        """The completion forecast as of the overview's date, if one can be made."""
+        return self._forecast[0]
 
     @property
     def no_forecast_reason(self) -> str:
         """Why there is no forecast, when there is none."""
-        self.forecast()
-        reason: str = self._cache.get("no_forecast", "")
-        if not reason and self.status.protocol_signed is None:
-            reason = f"no protocol or treaty signed by {self.status.as_of}: nothing to forecast yet"
-        return reason
+        return self._forecast[1]
 
     def path_of(self, sha: str) -> str:
         return next((d.path for d in self.documents if d.sha256 == sha), sha[:12])
@@ -97,8 +83,8 @@ class Overview:
             "party_positions": [serialize.position(p) for p in self.positions],
             "relations": [serialize.relation(r) for r in self.relations],
             "sources": [document(d) for d in self.documents],
-            "averages": [a.to_dict() for a in self.averages()],
-            "forecast": f.to_dict() if (f := self.forecast()) else None,
+            "averages": [a.to_dict() for a in self.averages],
+            "forecast": f.to_dict() if (f := self.forecast) else None,
             "member_speeds": [m.to_dict() for m in self.speeds],
             "findings": [{**f.to_dict(), "path": self.path_of(f.document)} for f in self.findings],
             "problems": [
@@ -125,10 +111,7 @@ def process_overview(store: Store, query: str, as_of: date | None = None) -> Ove
         acts=sorted(
             (a for a in store.acts(slug) if happened_by(a.date, day)), key=lambda a: a.date.lower()
         ),
-        polls=sorted(
-            (p for p in store.polls(slug) if happened_by(p.fieldwork.end, day)),
-            key=lambda p: p.fieldwork.lower(),
-        ),
+        polls=sorted(polls_by(store, slug, day), key=lambda p: p.fieldwork.lower()),
         relations=store.relations(slug),
         positions=store.positions(slug),
         documents=store.documents(slug),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from treatywatch.domain.status import ProcessStatus, status_as_of
+from treatywatch.domain.model import Poll
+from treatywatch.domain.status import ProcessStatus, happened_by, status_as_of
 from treatywatch.reference import organization
 from treatywatch.store.db import Store
 
@@ -19,3 +20,10 @@ def process_status(store: Store, query: str, as_of: date | None = None) -> Proce
         store.acts(process.slug),
         as_of or date.today(),
     )
+
+
+def polls_by(store: Store, query: str, as_of: date | None = None) -> list[Poll]:
+    """The process's polls whose fieldwork had ended by a day (today when none), in source order."""
+    process = store.find_process(query)
+    day = as_of or date.today()
+    return [p for p in store.polls(process.slug) if happened_by(p.fieldwork.end, day)]

@@ -143,21 +143,19 @@ def timeline(
 
     Example: treatywatch timeline montenegro-nato
     """
-    from treatywatch.analysis.timeline import entry_dict, process_timeline
+    from treatywatch.analysis.timeline import process_timeline
 
     with _store() as store:
-        p = store.find_process(process)
-        entries = process_timeline(store, p.slug, with_acts=acts)
-        paths = {d.sha256: d.path for d in store.documents(p.slug)}
+        timeline = process_timeline(store, process, with_acts=acts)
     if as_json:
-        _print_json([entry_dict(e, paths) for e in entries])
+        _print_json(timeline.to_json())
         return
     from rich.table import Table
 
     table = Table("date", "precision", "event", "sources")
-    for e in entries:
+    for e in timeline.entries:
         when = f"{e.qualifier} {e.date.edtf}" if e.qualifier else e.date.edtf
-        names = {Path(paths.get(s.document, s.document)).name for s in e.sources}
+        names = {Path(timeline.path_of(s.document)).name for s in e.sources}
         lines = ", ".join(f"{s.line_start}{' (inferred)' if s.inferred else ''}" for s in e.sources)
         table.add_row(when, e.date.precision.value, e.label, f"{', '.join(sorted(names))}: {lines}")
     _console().print(table)
@@ -213,11 +211,11 @@ def polls(
     Example: treatywatch polls montenegro-nato --average
     """
     from treatywatch import serialize
+    from treatywatch.analysis.status import polls_by
 
     day = _as_of(as_of) or date.today()
     with _store() as store:
-        p = store.find_process(process)
-        rows = [q for q in store.polls(p.slug) if q.fieldwork.upper() <= day]
+        rows = polls_by(store, process, day)
     if average:
         _print_average(rows, day, as_json)
         return

@@ -78,7 +78,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
             s.as_of,
         )
     if kind == "polls":
-        averages = [a for a in ov.averages() if a.series == ""]
+        averages = [a for a in ov.averages if a.series == ""]
         curve = averages[0].to_dict()["curve"] if averages else None
         return polls_chart(
             [
@@ -98,7 +98,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
             y_title="For, % of those deciding",
         )
     if kind == "forecast":
-        f = ov.forecast()
+        f = ov.forecast
         if f is None or f.completed or f.samples.size == 0:
             raise NoChart("no forecast: the process is complete, or has no signed protocol")
         from treatywatch.render.forecast_charts import forecast_chart

@@ -466,6 +466,10 @@ class Store:
             sql += " AND superseded_by IS NULL"
         return [Document(*r) for r in self.rows(sql + " ORDER BY imported_at", (slug,))]
 
+    def document_paths(self, slug: str) -> dict[str, str]:
+        """SHA-256 → path of the process's current documents, to name a fact's source."""
+        return {d.sha256: d.path for d in self.documents(slug)}
+
     def document(self, sha: str) -> Document:
         """A stored document (any version) by its SHA-256."""
         rows = self.rows(

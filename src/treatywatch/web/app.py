@@ -6,9 +6,7 @@ One success shape (a JSON object) and one error shape: ``{"error": {"status", "m
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any
@@ -22,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from treatywatch import serialize
-from treatywatch.analysis.overview import Overview, document, process_overview
+from treatywatch.analysis.overview import document, process_overview
 from treatywatch.analysis.status import process_status
 from treatywatch.errors import NotFoundError
 from treatywatch.render.pages import render
@@ -121,12 +119,12 @@ def api_sources(slug: str, store: StoreDep) -> dict[str, Any]:
 def api_average(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
     """The poll average of each question: estimate, 90% interval, house effects, daily curve."""
     ov = process_overview(store, slug, as_of)
-    return {"averages": [a.to_dict(daily=True) for a in ov.averages()]}
+    return {"averages": [a.to_dict(daily=True) for a in ov.averages]}
 
 
 def api_forecast(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
     """When ratification will likely be complete, as of a day; none once it is complete."""
-    f = process_overview(store, slug, as_of).forecast()
+    f = process_overview(store, slug, as_of).forecast
     return {"forecast": f.to_dict() if f else None}
 
 
@@ -150,11 +148,9 @@ def api_findings(slug: str, store: StoreDep) -> dict[str, Any]:
 
 def api_timeline(slug: str, store: StoreDep) -> dict[str, Any]:
     """Table milestones and prose events merged: each event once, with all its sources."""
-    from treatywatch.analysis.timeline import entry_dict, process_timeline
+    from treatywatch.analysis.timeline import process_timeline
 
-    p = store.find_process(slug)
-    paths = {d.sha256: d.path for d in store.documents(p.slug)}
-    return {"timeline": [entry_dict(e, paths) for e in process_timeline(store, p.slug)]}
+    return {"timeline": process_timeline(store, slug).to_json()}
 
 
 def api_chart(slug: str, kind: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
@@ -178,76 +174,15 @@ def api_document(sha: str, store: StoreDep) -> dict[str, Any]:
 def csv_table(slug: str, table: str, store: StoreDep, as_of: AsOf = None) -> Response:
     """A table of the process as CSV: milestones, ratifications, polls, positions, findings
     or sources."""
+    from treatywatch.render.exports import table_csv
+
     ov = process_overview(store, slug, as_of)
-    makers: dict[str, Callable[[Overview], list[dict[str, Any]]]] = {
-        "milestones": _milestone_rows,
-        "ratifications": _ratification_rows,
-        "polls": _poll_rows,
-        "sources": lambda o: [document(d) for d in o.documents],
-        "positions": lambda o: [
-            {"party": p.party, "position": p.position.value, "quote": p.quote} | _prov(p.provenance)
-            for p in o.positions
-        ],
-        "findings": lambda o: [
-            {k: v for k, v in f.to_dict().items() if k != "related"}
-            | {"path": o.path_of(f.document)}
-            for f in o.findings
-        ],
-    }
-    if table not in makers:
-        raise NotFoundError(f"no table {table!r}; tables: {', '.join(makers)}")
-    rows = makers[table](ov)
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    text = table_csv(ov, table)
     return Response(
-        out.getvalue(),
+        text,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{ov.slug}-{table}.csv"'},
     )
-
-
-def _prov(p: Any) -> dict[str, Any]:
-    return {
-        "document": p.document,
-        "line": p.line_start,
-        "inferred": p.inferred,
-        "reason": p.reason or "",
-    }
-
-
-def _milestone_rows(ov: Overview) -> list[dict[str, Any]]:
-    return [
-        {"kind": m.kind, "label": m.label, "date": m.date.edtf, "precision": m.date.precision.value}
-        | _prov(m.provenance)
-        for m in ov.milestones
-    ]
-
-
-def _ratification_rows(ov: Overview) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": m.code,
-            "name": m.name,
-            "state": m.state.value,
-            "ratified_on": m.ratified_on.edtf if m.ratified_on else "",
-            "acts": "; ".join(f"{a.kind.value} {a.date}" for a in m.acts),
-            "line": m.acts[-1].provenance.line_start if m.acts else "",
-            "inferred": any(a.provenance.inferred for a in m.acts),
-        }
-        for m in ov.status.members
-    ]
-
-
-def _poll_rows(ov: Overview) -> list[dict[str, Any]]:
-    """Polls flat for CSV: the nested figures-as-written and provenance become columns."""
-    rows = []
-    for p in ov.polls:
-        d = {k: v for k, v in serialize.poll(p).items() if k not in ("as_written", "provenance")}
-        rows.append(d | _prov(p.provenance))
-    return rows
 
 
 def _error(status: int, message: str) -> JSONResponse:

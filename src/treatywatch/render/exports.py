@@ -1,0 +1,91 @@
+"""A process's tables as flat rows and CSV, for downloads and spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from treatywatch import serialize
+from treatywatch.analysis.overview import Overview, document
+from treatywatch.domain.model import Provenance
+from treatywatch.errors import NotFoundError
+
+
+def _prov(p: Provenance) -> dict[str, Any]:
+    return {
+        "document": p.document,
+        "line": p.line_start,
+        "inferred": p.inferred,
+        "reason": p.reason or "",
+    }
+
+
+def _milestones(ov: Overview) -> list[dict[str, Any]]:
+    return [
+        {"kind": m.kind, "label": m.label, "date": m.date.edtf, "precision": m.date.precision.value}
+        | _prov(m.provenance)
+        for m in ov.milestones
+    ]
+
+
+def _ratifications(ov: Overview) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": m.code,
+            "name": m.name,
+            "state": m.state.value,
+            "ratified_on": m.ratified_on.edtf if m.ratified_on else "",
+            "acts": "; ".join(f"{a.kind.value} {a.date}" for a in m.acts),
+            "line": m.acts[-1].provenance.line_start if m.acts else "",
+            "inferred": any(a.provenance.inferred for a in m.acts),
+        }
+        for m in ov.status.members
+    ]
+
+
+def _polls(ov: Overview) -> list[dict[str, Any]]:
+    """Polls flat: the nested figures-as-written and provenance become columns."""
+    return [
+        {k: v for k, v in serialize.poll(p).items() if k not in ("as_written", "provenance")}
+        | _prov(p.provenance)
+        for p in ov.polls
+    ]
+
+
+def _positions(ov: Overview) -> list[dict[str, Any]]:
+    return [
+        {"party": p.party, "position": p.position.value, "quote": p.quote} | _prov(p.provenance)
+        for p in ov.positions
+    ]
+
+
+def _findings(ov: Overview) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in f.to_dict().items() if k != "related"} | {"path": ov.path_of(f.document)}
+        for f in ov.findings
+    ]
+
+
+TABLES: dict[str, Callable[[Overview], list[dict[str, Any]]]] = {
+    "milestones": _milestones,
+    "ratifications": _ratifications,
+    "polls": _polls,
+    "sources": lambda ov: [document(d) for d in ov.documents],
+    "positions": _positions,
+    "findings": _findings,
+}
+
+
+def table_csv(ov: Overview, table: str) -> str:
+    """One of the process's tables (see ``TABLES``) as CSV text."""
+    if table not in TABLES:
+        raise NotFoundError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+    rows = TABLES[table](ov)
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
