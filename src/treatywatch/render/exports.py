@@ -1,4 +1,11 @@
-"""A process's tables as flat rows and CSV, for downloads and spreadsheets."""
+"""A process's tables as flat rows and CSV, for downloads and spreadsheets.
+
+Text cells that a spreadsheet would read as a formula are neutralised (OWASP's advice on CSV
+injection): a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+leading ``'``. Only text is touched: the numbers treatywatch computes (shares, leads, counts)
+stay numbers, so ``-3.3`` is still ``-3.3``, while a source's text ``-3.3`` or ``=HYPERLINK(…)``
+is written ``'-3.3`` and ``'=HYPERLINK(…)``.
+"""
 
 from __future__ import annotations
 
@@ -78,14 +85,29 @@ TABLES: dict[str, Callable[[Overview], list[dict[str, Any]]]] = {
 }
 
 
-def table_csv(ov: Overview, table: str) -> str:
-    """One of the process's tables (see ``TABLES``) as CSV text."""
-    if table not in TABLES:
-        raise NotFoundError(f"no table {table!r}; tables: {', '.join(TABLES)}")
-    rows = TABLES[table](ov)
+# Leading characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell safe to open in a spreadsheet: text that could start a formula gets a ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(rows: list[dict[str, Any]]) -> str:
+    """Rows (the first one's keys are the header, our own names) as CSV, cells neutralised."""
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
+
+
+def table_csv(ov: Overview, table: str) -> str:
+    """One of the process's tables (see ``TABLES``) as CSV text."""
+    if table not in TABLES:
+        raise NotFoundError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+    return write_csv(TABLES[table](ov))
