@@ -145,3 +145,30 @@ def test_forecast_and_members_endpoints(client: TestClient) -> None:
     assert any(m["member"]["code"] == "TR" for m in members)
     r = client.get("/api/v1/organizations/ATLANTIS/members")
     assert r.status_code == 404 and r.json()["error"]["status"] == 404
+
+
+@pytest.mark.parametrize("bad", ["0", "1500000000", "2016-1-1", "2016-12-31T00:00", "20161231"])
+def test_as_of_is_strictly_a_calendar_day(client: TestClient, bad: str) -> None:
+    for url in (f"{P}/status", f"{P}/polls.csv", "/processes/montenegro-nato"):
+        r = client.get(url, params={"as_of": bad})
+        assert r.status_code == 422, (url, bad)
+    error = client.get(f"{P}/status", params={"as_of": bad}).json()["error"]
+    assert error == {
+        "status": 422,
+        "message": f"query.as_of: not a calendar day written YYYY-MM-DD: {bad!r}",
+    }
+
+
+def test_openapi_says_as_of_is_a_day(client: TestClient) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    (as_of,) = [
+        p
+        for p in doc["paths"][P.replace("montenegro-nato", "{slug}")]["get"]["parameters"]
+        if p["name"] == "as_of"
+    ]
+    assert as_of["schema"] == {
+        "type": "string",
+        "format": "date",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "title": "As Of",
+    }

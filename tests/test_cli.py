@@ -299,3 +299,10 @@ def test_backtest_command(cli: Cli, tmp_path: Path) -> None:
         "eu-2013-croatia",
         "montenegro-nato",
     } <= rounds
+
+
+def test_as_of_refuses_timestamps_and_partial_days(cli: Cli) -> None:
+    cli("import", "--example")
+    for bad in ("1500000000", "2016-1-1", "20161231"):
+        r = cli("status", "montenegro-nato", "--as-of", bad)
+        assert r.code == 2 and "YYYY-MM-DD" in r.err, bad

@@ -10,6 +10,7 @@ from treatywatch.domain.dates import (
     DateParseError,
     PartialDate,
     Precision,
+    parse_as_of,
     parse_edtf_span,
     parse_text,
     validate_edtf,
@@ -76,3 +77,26 @@ def test_edtf_round_trip(d: date, precision: Precision) -> None:
     )
     assert parse_edtf_span(p.edtf).start == p
     assert p.lower() <= d <= p.upper()
+
+
+STRICT_DAY_REFUSED = [
+    "0",
+    "1500000000",  # a Unix timestamp
+    "2016-1-1",
+    "2016-12-31T00:00",
+    "20161231",  # ISO basic format, which date.fromisoformat takes
+    "2016-W52-6",  # an ISO week date, likewise
+    "2016-02-30",
+    " 2016-12-31",
+    "２０１６-12-31",  # full-width digits
+]
+
+
+@pytest.mark.parametrize("text", STRICT_DAY_REFUSED)
+def test_as_of_takes_only_a_calendar_day_written_yyyy_mm_dd(text: str) -> None:
+    with pytest.raises(DateParseError, match="YYYY-MM-DD"):
+        parse_as_of(text)
+
+
+def test_as_of_reads_a_day() -> None:
+    assert parse_as_of("2016-02-29") == date(2016, 2, 29)

@@ -229,9 +229,16 @@ def parse_text(text: str) -> DateSpan:
     raise DateParseError(f"not a date: {text!r}")
 
 
+# Exactly YYYY-MM-DD in ASCII digits: no timestamps, no "2016-1-1", no times, no week dates.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DAY_PATTERN = "^" + _ISO_DAY.pattern + "$"
+
+
 def parse_as_of(text: str) -> date:
-    """Read an ``--as-of`` date: a full ISO day (``2016-12-31``)."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise DateParseError(f"not a date (expected YYYY-MM-DD): {text!r}") from None
+    """Read an as-of day (``--as-of``, ``?as_of=``): exactly ``YYYY-MM-DD``, a real calendar day."""
+    if _ISO_DAY.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise DateParseError(f"not a calendar day written YYYY-MM-DD: {text!r}")

@@ -16,12 +16,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from treatywatch import serialize
 from treatywatch.analysis.overview import document, process_overview
 from treatywatch.analysis.status import process_status
+from treatywatch.domain.dates import ISO_DAY_PATTERN, DateParseError, parse_as_of
 from treatywatch.errors import NotFoundError
 from treatywatch.render.pages import render
 from treatywatch.render.process_charts import KINDS, NoChart, process_chart, process_charts
@@ -29,7 +32,26 @@ from treatywatch.store.db import Store
 from treatywatch.web.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
 
 API = "/api/v1"
-AsOf = Annotated[date | None, Query(description="Show the process as it stood on this day.")]
+
+
+def _strict_day(value: object) -> date:
+    # Only "YYYY-MM-DD": pydantic's own date type also takes Unix timestamps ("0", "1500000000").
+    if isinstance(value, date):
+        return value
+    try:
+        return parse_as_of(str(value))
+    except DateParseError:
+        raise PydanticCustomError(
+            "iso_day", "not a calendar day written YYYY-MM-DD: {value}", {"value": repr(value)}
+        ) from None
+
+
+AsOf = Annotated[
+    date | None,
+    BeforeValidator(_strict_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN}),
+    Query(description="Show the process as it stood on this day (YYYY-MM-DD)."),
+]
 
 
 def _page_source_url(sha: str, line: int) -> str:
