@@ -12,13 +12,11 @@ from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from treatywatch import serialize
@@ -30,8 +28,7 @@ from treatywatch.render.pages import render
 from treatywatch.render.process_charts import KINDS, NoChart, process_chart, process_charts
 from treatywatch.store.db import Store
 from treatywatch.web.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
-
-API = "/api/v1"
+from treatywatch.web.errors import API, document_errors, install_error_handlers
 
 
 def _strict_day(value: object) -> date:
@@ -193,6 +190,10 @@ def api_document(sha: str, store: StoreDep) -> dict[str, Any]:
     return {**document(doc), "text_lines": doc.text.split("\n")}
 
 
+class CsvResponse(Response):
+    media_type = "text/csv"  # Starlette adds "; charset=utf-8"
+
+
 def csv_table(slug: str, table: str, store: StoreDep, as_of: AsOf = None) -> Response:
     """A table of the process as CSV: milestones, ratifications, polls, positions, findings
     or sources."""
@@ -200,26 +201,9 @@ def csv_table(slug: str, table: str, store: StoreDep, as_of: AsOf = None) -> Res
 
     ov = process_overview(store, slug, as_of)
     text = table_csv(ov, table)
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{ov.slug}-{table}.csv"'},
+    return CsvResponse(
+        text, headers={"Content-Disposition": f'attachment; filename="{ov.slug}-{table}.csv"'}
     )
-
-
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
-
-
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith(API)
-
-
-def _error_response(request: Request, status: int, message: str) -> Response:
-    if _wants_html(request):
-        html = render("error.html", _page_source_url, status=status, message=message)
-        return HTMLResponse(html, status_code=status)
-    return _error(status, message)
 
 
 def create_app(db: str | None = None) -> FastAPI:
@@ -246,7 +230,7 @@ def create_app(db: str | None = None) -> FastAPI:
         APIRoute(f"{P}/findings", api_findings),
         APIRoute(f"{P}/timeline", api_timeline),
         APIRoute(f"{P}/charts/{{kind}}", api_chart),
-        APIRoute(f"{P}/{{table}}.csv", csv_table, response_class=Response),
+        APIRoute(f"{P}/{{table}}.csv", csv_table, response_class=CsvResponse),
         APIRoute(f"{API}/documents/{{sha}}", api_document),
     ]
     app = FastAPI(
@@ -261,18 +245,7 @@ def create_app(db: str | None = None) -> FastAPI:
     app.state.db = db
     static = resources.files("treatywatch") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-
-    @app.exception_handler(NotFoundError)
-    async def not_found(request: Request, exc: NotFoundError) -> Response:
-        return _error_response(request, 404, str(exc))
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        parts = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        return _error_response(request, 422, "; ".join(parts))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error_response(request, exc.status_code, str(exc.detail))
-
+    # Errors in one shape, each declared in the OpenAPI document (web/errors.py).
+    install_error_handlers(app)
+    app.openapi_schema = document_errors(app.openapi(), app.routes)
     return app
