@@ -143,6 +143,42 @@ def test_process_page_map_polls_and_as_of(browser: Any, site: str) -> None:
     page.close()
 
 
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI + " " + (e.sample || "")));
+"""
+
+
+def test_charts_draw_under_the_content_security_policy(browser: Any, site: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.add_init_script(CSP_LISTENER)
+    # As of a day with a forecast, so all six charts are on the page.
+    response = page.goto(f"{site}/processes/montenegro-nato?as_of=2017-01-20")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    charts = page.evaluate("() => document.querySelectorAll('script[data-chart]').length")
+    assert charts == 6
+    _wait_for_charts(page, charts)
+    # A tooltip (vega-tooltip, whose own stylesheet is off) still shows.
+    point = page.locator("#chart-polls svg .mark-symbol.role-mark path").nth(3)
+    point.scroll_into_view_if_needed()
+    point.hover()
+    page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
+    assert page.evaluate("() => window.__csp") == []
+    assert [m for m in console if m.startswith(("error", "pageerror"))] == []
+    # The policy is enforced: an inline script is blocked and reported.
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__ran = true'; document.body.appendChild(s); }"
+    )
+    assert page.evaluate("() => window.__ran") is None
+    assert [v.split()[0] for v in page.evaluate("() => window.__csp")] == ["script-src-elem"]
+    page.close()
+
+
 def test_untrusted_text_is_shown_literally_everywhere(browser: Any, tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     text = text.replace("| CISR/IRI |", f"| {EVIL[0]} |").replace("| NSPM |", f"| {EVIL[1]} |")

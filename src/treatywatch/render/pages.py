@@ -9,6 +9,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+# Served pages' Content-Security-Policy allows this one inline stylesheet by its hash, and no
+# other: the charts' own stylesheets (vega-embed's, vega-tooltip's) are turned off in
+# web/static/charts.js and the rules they need are here.
 CSS = """
 :root { --fg:#1b1f24; --muted:#57606a; --line:#d0d7de; --accent:#0b5cad; }
 body { font: 16px/1.5 system-ui, sans-serif; color: var(--fg); margin: 0; }
@@ -26,6 +29,17 @@ figure { margin: 1rem 0; } figcaption { color: var(--muted); font-size: 0.9rem; 
 ol.source { font: 13px/1.4 ui-monospace, monospace; white-space: pre-wrap; padding-left: 3.5rem; }
 ol.source li:target { background: #fff3b0; }
 a.ln { color: var(--muted); text-decoration: none; margin-right: 0.5rem; }
+.vega-embed { position: relative; display: inline-block; box-sizing: border-box; }
+.vega-embed .chart-wrapper.fit-x { width: 100%; } .vega-embed .chart-wrapper.fit-y { height: 100%; }
+#vg-tooltip-element { visibility: hidden; padding: 8px; position: fixed; z-index: 1000;
+  font: 11px sans-serif; border-radius: 3px; box-shadow: 2px 2px 4px rgba(0, 0, 0, 0.1);
+  background-color: rgba(255, 255, 255, 0.95); border: 1px solid #d9d9d9; color: black; }
+#vg-tooltip-element.visible { visibility: visible; }
+#vg-tooltip-element h2 { margin: 0 0 10px; font-size: 13px; }
+#vg-tooltip-element table { border-spacing: 0; width: auto; margin: 0; font-size: 11px; }
+#vg-tooltip-element td { border: none; padding: 2px 0; }
+#vg-tooltip-element td.key { color: #808080; max-width: 150px; text-align: right; padding-right: 4px; }
+#vg-tooltip-element td.value { max-width: 300px; max-height: 7em; text-align: left; }
 """
 
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from treatywatch.analysis.overview import Overview
 from treatywatch.render.pages import render
 from treatywatch.render.process_charts import process_charts
-from treatywatch.web.assets import vendor_text, world_topojson
+from treatywatch.web.assets import page_script, vendor_text, world_topojson
 
 
-def _inline_js(name: str) -> str:
+def _inline_js(text: str) -> str:
     # A script's text must not close its own <script> element.
-    return vendor_text(name).replace("</script", "<\\/script")
+    return text.replace("</script", "<\\/script")
 
 
 def report_html(ov: Overview) -> str:
@@ -28,8 +28,9 @@ def report_html(ov: Overview) -> str:
         home_url="#main",
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         vendor_js={
-            "vega": _inline_js("vega.min.js"),
-            "vega_lite": _inline_js("vega-lite.min.js"),
-            "vega_embed": _inline_js("vega-embed.min.js"),
+            "vega": _inline_js(vendor_text("vega.min.js")),
+            "vega_lite": _inline_js(vendor_text("vega-lite.min.js")),
+            "vega_embed": _inline_js(vendor_text("vega-embed.min.js")),
+            "charts": _inline_js(page_script()),
         },
     )

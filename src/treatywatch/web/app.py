@@ -6,7 +6,7 @@ One success shape (a JSON object) and one error shape: ``{"error": {"status", "m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any
@@ -29,6 +29,7 @@ from treatywatch.render.process_charts import KINDS, NoChart, process_chart, pro
 from treatywatch.store.db import Store
 from treatywatch.web.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
 from treatywatch.web.errors import API, document_errors, install_error_handlers
+from treatywatch.web.security import Dashboard
 
 
 def _strict_day(value: object) -> date:
@@ -206,8 +207,12 @@ def csv_table(slug: str, table: str, store: StoreDep, as_of: AsOf = None) -> Res
     )
 
 
-def create_app(db: str | None = None) -> FastAPI:
-    """The dashboard and API over the store at ``db`` (default: the user's store)."""
+def create_app(db: str | None = None, allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+    """The dashboard and API over the store at ``db`` (default: the user's store).
+
+    With ``allowed_hosts``, only requests whose Host header names one of them are served
+    (``*`` any, ``*.example.org`` its subdomains); others get a 400.
+    """
     P = f"{API}/processes/{{slug}}"
     routes: list[BaseRoute] = [
         APIRoute("/", home, response_class=HTMLResponse, include_in_schema=False),
@@ -233,7 +238,8 @@ def create_app(db: str | None = None) -> FastAPI:
         APIRoute(f"{P}/{{table}}.csv", csv_table, response_class=CsvResponse),
         APIRoute(f"{API}/documents/{{sha}}", api_document),
     ]
-    app = FastAPI(
+    app = Dashboard(
+        allowed_hosts=allowed_hosts,
         title="treatywatch",
         version="1",
         description="Accession processes, their ratifications and polls, each with its source line.",

@@ -25,6 +25,8 @@ VENDOR_FILES: tuple[str, ...] = (
 # Where the web app serves the vendor directory (its static mount + "vendor/").
 STATIC_URL_PREFIX = "/static/vendor/"
 WORLD_TOPOJSON = "countries-110m.json"
+# The script that draws a page's charts, served at /static/charts.js and inlined in the report.
+PAGE_SCRIPT = "charts.js"
 
 
 def vendor_dir() -> Traversable:
@@ -57,6 +59,11 @@ def vendor_bytes(name: str) -> bytes:
 def vendor_text(name: str) -> str:
     """The text of a vendored file (UTF-8)."""
     return _resource(name).read_text(encoding="utf-8")
+
+
+def page_script() -> str:
+    """Our own script that draws a page's charts (``web/static/charts.js``)."""
+    return files("treatywatch").joinpath("web", "static", PAGE_SCRIPT).read_text(encoding="utf-8")
 
 
 def vendor_url(name: str) -> str:

@@ -40,6 +40,7 @@ class ErrorBody(BaseModel):
 
 # What each error status means, as the OpenAPI document says it.
 DESCRIPTIONS = {
+    400: "The Host header is not one this server answers to (when it has a host allow-list).",
     404: "No such process, document, organization, chart or table.",
     422: "A malformed parameter, e.g. an as_of that is not a calendar day written YYYY-MM-DD.",
 }
@@ -74,8 +75,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
-        # Every route answers GET; Starlette's own 405s (static files) name no method at all.
-        headers.setdefault("Allow", "GET")
+        # Every route answers GET, and HEAD with it (web/security.py); Starlette's own 405s
+        # (static files) name no method at all.
+        methods = [m.strip() for m in headers.get("Allow", "GET").split(",")]
+        if "GET" in methods and "HEAD" not in methods:
+            methods.append("HEAD")
+        headers["Allow"] = ", ".join(methods)
     return error_response(request, exc.status_code, str(exc.detail), headers)
 
 
@@ -94,7 +99,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def _statuses(route: APIRoute) -> list[int]:
     """The error statuses an API operation can answer."""
-    statuses = []
+    statuses = [400]
     if route.dependant.path_params:
         statuses.append(404)
     if route.dependant.query_params:
