@@ -26,7 +26,7 @@ def test_every_error_status_is_documented_with_the_error_schema(client: TestClie
     ]
     for path, op in _operations(client):
         responses = op["responses"]
-        expected = set()
+        expected = {"400"}  # a Host the server does not answer to
         if "{" in path:
             expected.add("404")
         if any(p["in"] == "query" for p in op.get("parameters", [])):
@@ -57,7 +57,7 @@ def test_csv_is_documented_as_csv(client: TestClient) -> None:
 def test_405_names_the_allowed_methods(client: TestClient, url: str, method: str) -> None:
     r = client.request(method, url)
     assert r.status_code == 405
-    assert "GET" in [m.strip() for m in r.headers["allow"].split(",")]
+    assert sorted(m.strip() for m in r.headers["allow"].split(",")) == ["GET", "HEAD"]
     if url.startswith("/api/"):
         assert r.json() == {"error": {"status": 405, "message": "Method Not Allowed"}}
     else:

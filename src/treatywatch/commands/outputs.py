@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -23,20 +24,39 @@ from treatywatch.cli import (
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Also answer requests for this host name (repeatable; '*.example.org' for its "
+            "subdomains). Loopback names and a specific --host are always answered.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web dashboard and JSON API (/api/v1/) over the store.
 
-    Example: treatywatch serve --port 8000
+    Example: treatywatch serve --host 0.0.0.0 --allow-host dashboard.example.org
     """
     import uvicorn
 
     from treatywatch.store.db import default_url
+    from treatywatch.store.urls import redact_url
     from treatywatch.web.app import create_app
+    from treatywatch.web.security import allowed_hosts_for, is_loopback
 
     db = _state["db"] or default_url()
     _store().close()  # fail early, with a clear message, if the store cannot be opened
-    _console().print(f"treatywatch dashboard: http://{host}:{port}/  (store: {db})")
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    hosts = allowed_hosts_for(host, allow_host or ())
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    _console().print(
+        f"treatywatch dashboard: {url}  (store: {redact_url(db)})", markup=False, soft_wrap=True
+    )
+    if not is_loopback(host):
+        sys.stderr.write(
+            f"warning: listening on {host}: the dashboard is reachable from other machines. "
+            f"It answers only requests for {', '.join(hosts)}; add names with --allow-host.\n"
+        )
+    uvicorn.run(create_app(db, allowed_hosts=hosts), host=host, port=port, log_level="warning")
 
 
 @app.command()
@@ -121,4 +141,4 @@ def demo(
         return
     console.print()
     report("montenegro-nato", output=Path("report.html"), as_of=None)
-    serve(host="127.0.0.1", port=port)
+    serve(host="127.0.0.1", port=port, allow_host=None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -119,6 +120,16 @@ def normalize_host(name: str) -> str:
     if ":" in name and not name.startswith("["):
         return f"[{name}]"
     return name
+
+
+def is_loopback(bind: str) -> bool:
+    """Whether an address to listen on is reachable from this machine only."""
+    if bind.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(bind.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 def allowed_hosts_for(bind: str, extra: Iterable[str] = ()) -> list[str]:
