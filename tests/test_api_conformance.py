@@ -86,3 +86,13 @@ def test_an_unexpected_error_is_a_500_in_the_error_shape(
     }
     page = quiet.get("/")
     assert page.status_code == 500 and "kaboom" not in page.text  # no internals shown
+
+
+def test_path_parameters_say_what_they_take(client: TestClient) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    chart = doc["paths"]["/api/v1/processes/{slug}/charts/{kind}"]["get"]["parameters"]
+    schemas = {p["name"]: p["schema"] for p in chart}
+    assert schemas["slug"]["examples"] == ["montenegro-nato"]
+    assert "map" in schemas["kind"]["enum"] and "pie" not in schemas["kind"]["enum"]
+    for kind in schemas["kind"]["enum"]:  # every documented chart exists (as of a day with all)
+        assert client.get(f"{P}/charts/{kind}", params={"as_of": "2017-01-20"}).status_code == 200

@@ -28,7 +28,8 @@ from treatywatch.render.pages import render
 from treatywatch.render.process_charts import KINDS, NoChart, process_chart, process_charts
 from treatywatch.store.db import Store
 from treatywatch.web.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
-from treatywatch.web.errors import API, document_errors, install_error_handlers
+from treatywatch.web.errors import API, install_error_handlers
+from treatywatch.web.openapi import finish_openapi
 from treatywatch.web.security import Dashboard
 
 
@@ -251,7 +252,7 @@ def create_app(db: str | None = None, allowed_hosts: Sequence[str] | None = None
     app.state.db = db
     static = resources.files("treatywatch") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    # Errors in one shape, each declared in the OpenAPI document (web/errors.py).
+    # Errors in one shape (web/errors.py), each declared in the OpenAPI document.
     install_error_handlers(app)
-    app.openapi_schema = document_errors(app.openapi(), app.routes)
+    app.openapi_schema = finish_openapi(app.openapi(), app.routes)
     return app
