@@ -23,20 +23,33 @@ from treatywatch.cli import (
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (each serves many requests).")
+    ] = 1,
 ) -> None:
     """Serve the web dashboard and JSON API (/api/v1/) over the store.
 
     Example: treatywatch serve --port 8000
     """
+    import os
+
     import uvicorn
 
-    from treatywatch.store.db import default_url
-    from treatywatch.web.app import create_app
+    from treatywatch.store.connection import redact
+    from treatywatch.store.db import ENV_VAR, default_url
 
     db = _state["db"] or default_url()
-    _store().close()  # fail early, with a clear message, if the store cannot be opened
-    _console().print(f"treatywatch dashboard: http://{host}:{port}/  (store: {db})")
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    _store().close()  # migrate once here, and fail early with a clear message
+    _console().print(f"treatywatch dashboard: http://{host}:{port}/  (store: {redact(db)})")
+    os.environ[ENV_VAR] = db  # read by the factory in each worker process
+    uvicorn.run(
+        "treatywatch.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @app.command()
