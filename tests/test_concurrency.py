@@ -205,3 +205,61 @@ def test_fresh_store_migrated_by_many_at_once(store_url: str) -> None:
     assert [(p.returncode, p.stderr) for p in done] == [(0, "")] * n
     with Store.open(store_url) as s:
         assert [v for v, _ in s.schema_versions()] == [1, 2, 3]
+
+
+def test_writers_beside_dashboard_readers(store_url: str, tmp_path: Path) -> None:
+    """Imports while 16 clients read the dashboard: every batch lands, every read answers."""
+    assert cli(store_url, "import", "--example").returncode == 0
+    text = EXAMPLE.read_text(encoding="utf-8")
+    batches = []
+    for i in range(8):
+        f = tmp_path / f"batch-{i}.txt"
+        f.write_text(variant(text, i), encoding="utf-8")
+        batches.append(f)
+    with running_server(store_url, WORKERS) as server:
+        base = f"{server.url}/api/v1/processes/montenegro-nato"
+        urls = [f"{base}/status", f"{base}/polls", f"{base}/ratifications", server.url + "/"]
+        imports: list[tuple[int, str]] = []
+        writer = threading.Thread(
+            target=lambda: imports.extend(
+                (p.returncode, p.stderr)
+                for p in (cli(store_url, "import", str(f)) for f in batches)
+            )
+        )
+        writer.start()
+        failures = hammer(urls)
+        writer.join()
+    assert failures == []
+    assert imports == [(0, "")] * len(batches)
+    with Store.open(store_url) as store:
+        assert len(store.polls("montenegro-nato")) == 28  # the last batch's version
+
+
+def test_migration_repairs_a_store_with_several_current_versions(store_url: str) -> None:
+    """Stores written before migration 3 could hold two current versions of one article
+    (concurrent imports on PostgreSQL); migrating keeps the newest and its records only."""
+    from treatywatch.store import db
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    old, new = parse(text, "a.txt"), parse(variant(text, 0), "a.txt")
+    real = db._migrations
+    try:
+        db._migrations = lambda: real()[:2]  # type: ignore[assignment]
+        with Store.open(store_url) as s:
+            for p in (old, new):  # as the old code did without a lock: both stay current
+                s.execute("UPDATE documents SET superseded_by = 'x' WHERE superseded_by IS NULL")
+                s.import_documents([p])
+            s.execute("UPDATE documents SET superseded_by = NULL, superseded_at = NULL")
+            assert len(s.polls("montenegro-nato")) == 27 + 28
+    finally:
+        db._migrations = real  # type: ignore[assignment]
+    with Store.open(store_url) as s:
+        assert [v for v, _ in s.schema_versions()] == [1, 2, 3]
+        current = s.documents("montenegro-nato")
+        assert [d.sha256 for d in current] == [new.document.sha256]
+        assert len(s.polls("montenegro-nato")) == 28
+        history = s.document_history(old.document.source_key)
+        assert [(h[0], h[2]) for h in history] == [
+            (old.document.sha256, new.document.sha256),
+            (new.document.sha256, None),
+        ]
