@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean setup
+.PHONY: demo test lint bench load clean setup
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python -m treatywatch.bench --out bench-results.json
+
+# Long runs of the concurrency and SIGKILL tests (make test runs a few of each).
+load: $(STAMP)
+	TREATYWATCH_LOAD_REQUESTS=100 TREATYWATCH_KILL_RUNS=30 \
+		$(BIN)/pytest -q tests/test_concurrency.py tests/test_kill.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

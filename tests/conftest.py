@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,64 @@ def store() -> Iterator[Store]:
     s = Store.memory()
     yield s
     s.close()
+
+
+# -- backends: every store test runs on SQLite and on PostgreSQL ----------------
+PG_URL = os.environ.get("TREATYWATCH_TEST_PG", "")
+
+
+def pg_database() -> Iterator[str]:
+    """A throwaway PostgreSQL database (skipped without TREATYWATCH_TEST_PG; CI sets
+    TREATYWATCH_REQUIRE_PG=1 to make a missing server a failure)."""
+    if not PG_URL:
+        if os.environ.get("TREATYWATCH_REQUIRE_PG"):
+            pytest.fail("TREATYWATCH_TEST_PG is not set but TREATYWATCH_REQUIRE_PG is")
+        pytest.skip("set TREATYWATCH_TEST_PG=postgresql://… to run the PostgreSQL tests")
+    import psycopg
+
+    name = f"treatywatch_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = PG_URL.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        _drop_pg(name)
+
+
+def _drop_pg(name: str) -> None:
+    """Drop a test database; an autovacuum worker may hold it for a moment, so retry."""
+    import psycopg
+
+    for _ in range(40):
+        try:
+            with psycopg.connect(PG_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            return
+        except psycopg.errors.ObjectInUse:
+            time.sleep(0.25)
+    # Still in use after 10 s: leave it; the next CI run starts from a new server state.
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    yield from pg_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store's URL: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.db")
+    else:
+        yield from pg_database()
+
+
+@pytest.fixture
+def any_store(store_url: str) -> Iterator[Store]:
+    """An open store on each backend."""
+    with Store.open(store_url) as s:
+        yield s
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""schemathesis against a real server: uvicorn with two workers over a store holding the example.
+"""schemathesis against a real server: `serve --workers 2` over a store holding the example.
 
 Every phase (the documented examples, boundary coverage, random fuzzing, stateful sequences)
 and every check: no 5xx, every status, content type, header and body as the OpenAPI document
@@ -9,63 +9,25 @@ TREATYWATCH_SCHEMATHESIS_EXAMPLES raises the number of cases per operation for a
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from serving import cli, running_server
+
 EXAMPLES = int(os.environ.get("TREATYWATCH_SCHEMATHESIS_EXAMPLES", "8"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    db = tmp_path / "api.db"
-    env = {**os.environ, "TREATYWATCH_DB": str(db)}
-    subprocess.run(
-        [sys.executable, "-m", "treatywatch", "import", "--example"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    port = _free_port()
-    log = (tmp_path / "uvicorn.log").open("w")
-    # create_app() with no store URL reads TREATYWATCH_DB, so uvicorn's --factory can build it
-    # in each worker.
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "treatywatch.web.app:create_app", "--factory"]
-        + ["--workers", "2", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/v1/processes", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("uvicorn did not start") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    """`treatywatch serve --workers 2` over a SQLite store holding the example."""
+    db = str(tmp_path / "api.db")
+    assert cli(db, "import", "--example").returncode == 0
+    with running_server(db, workers=2) as server:
+        yield server.url
 
 
 @pytest.mark.schemathesis

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import os
 import selectors
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +14,7 @@ from typing import IO
 
 import pytest
 
-from test_store_postgres import pg_url  # noqa: F401  (a throwaway PostgreSQL database)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
+from serving import free_port
 
 Serve = Callable[..., "subprocess.Popen[str]"]
 
@@ -77,8 +69,9 @@ def _get(port: int, path: str, host: str, method: str = "GET") -> tuple[int, byt
             conn.close()
 
 
-def test_serve_masks_the_store_password(serve: Serve, pg_url: str) -> None:  # noqa: F811
-    port = _free_port()
+@pytest.mark.postgres
+def test_serve_masks_the_store_password(serve: Serve, pg_url: str) -> None:
+    port = free_port()
     p = serve("--db", pg_url, "serve", "--port", str(port))
     line = _read_line(p.stdout)
     user = pg_url.split("://", 1)[1].split(":", 1)[0]
@@ -88,7 +81,7 @@ def test_serve_masks_the_store_password(serve: Serve, pg_url: str) -> None:  # n
 
 
 def test_serve_on_every_interface_warns_and_checks_the_host(serve: Serve) -> None:
-    port = _free_port()
+    port = free_port()
     p = serve("serve", "--host", "0.0.0.0", "--port", str(port), "--allow-host", "dash.example.org")
     assert _read_line(p.stdout).startswith(f"treatywatch dashboard: http://0.0.0.0:{port}/")
     warning = _read_line(p.stderr)
@@ -103,7 +96,7 @@ def test_serve_on_every_interface_warns_and_checks_the_host(serve: Serve) -> Non
 
 
 def test_serve_on_loopback_answers_loopback_names_only(serve: Serve) -> None:
-    port = _free_port()
+    port = free_port()
     p = serve("serve", "--port", str(port))
     line = _read_line(p.stdout)
     assert line.startswith(f"treatywatch dashboard: http://127.0.0.1:{port}/  (store: ")

@@ -1,4 +1,7 @@
-"""The store: round trip, idempotent re-import, versions, transactions, migrations."""
+"""The store: round trip, idempotent re-import, versions, transactions, migrations.
+
+Every test here runs on SQLite and on PostgreSQL (the ``any_store``/``store_url`` fixtures).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,12 @@ import pytest
 from treatywatch.importing import import_paths
 from treatywatch.sources.article import parse
 from treatywatch.store.db import Store
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """This module's store: one per backend."""
+    return any_store
 
 
 def test_round_trip(store: Store, example_text: str) -> None:
@@ -55,11 +64,14 @@ def test_failed_import_leaves_nothing_behind(store: Store, example_text: str) ->
     assert all(n == 0 for n in store.table_counts().values())
 
 
-def test_migrations_are_recorded_once(tmp_path: Path) -> None:
-    db = tmp_path / "m.db"
-    with Store.open(str(db)) as s:
-        assert s.schema_versions() == [(1, "initial"), (2, "prose_and_findings")]
-    with Store.open(str(db)) as s:
+def test_migrations_are_recorded_once(store_url: str) -> None:
+    with Store.open(store_url) as s:
+        assert s.schema_versions() == [
+            (1, "initial"),
+            (2, "prose_and_findings"),
+            (3, "one_current_version"),
+        ]
+    with Store.open(store_url) as s:
         assert s.migrate() == []
 
 

@@ -1,6 +1,7 @@
-"""The same store behaviour on PostgreSQL (psycopg 3), in a throwaway database.
+"""PostgreSQL end to end (psycopg 3), in a throwaway database (``pg_url`` in conftest).
 
-Runs when TREATYWATCH_TEST_PG is a postgresql:// URL of a role that may create
+The store's own tests run on both backends (tests/test_store.py); these add the CLI
+and the dashboard. Runs when TREATYWATCH_TEST_PG is a postgresql:// URL of a role that may create
 databases (.ci/run starts a local server and sets it); skipped otherwise, except
 that CI sets TREATYWATCH_REQUIRE_PG=1 to make a missing server a failure.
 """
@@ -8,8 +9,6 @@ that CI sets TREATYWATCH_REQUIRE_PG=1 to make a missing server a failure.
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,47 +16,13 @@ from treatywatch.analysis.status import process_status
 from treatywatch.sources.article import parse
 from treatywatch.store.db import Store
 
-URL = os.environ.get("TREATYWATCH_TEST_PG", "")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    if not URL:
-        if os.environ.get("TREATYWATCH_REQUIRE_PG"):
-            pytest.fail("TREATYWATCH_TEST_PG is not set but TREATYWATCH_REQUIRE_PG is")
-        pytest.skip("set TREATYWATCH_TEST_PG=postgresql://… to run the PostgreSQL store tests")
-    import psycopg
-
-    name = f"treatywatch_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = URL.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        _drop(name)
-
-
-def _drop(name: str) -> None:
-    """Drop a test database; an autovacuum worker may hold it for a moment, so retry."""
-    import time
-
-    import psycopg
-
-    for _ in range(40):
-        try:
-            with psycopg.connect(URL, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            return
-        except psycopg.errors.ObjectInUse:
-            time.sleep(0.25)
-    # Still in use after 10 s: leave it; the next CI run starts from a new server state.
+pytestmark = pytest.mark.postgres
 
 
 def test_postgres_round_trip_and_status(pg_url: str, example_text: str) -> None:
     with Store.open(pg_url) as store:
         assert store.dialect == "postgresql"
-        assert store.schema_versions() == [(1, "initial"), (2, "prose_and_findings")]
+        assert [v for v, _ in store.schema_versions()] == [1, 2, 3]
         doc = parse(example_text, "example.txt")
         assert store.import_documents([doc])[0].action == "imported"
         assert store.import_documents([doc])[0].action == "unchanged"

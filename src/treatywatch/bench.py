@@ -82,11 +82,19 @@ def bench_poll_average() -> dict[str, Any]:
     return run()
 
 
+def bench_load() -> dict[str, Any]:
+    """The real server under 1, 2, 4 and 16 clients; 16 importers at once."""
+    from treatywatch.bench_load import run
+
+    return run()
+
+
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "import_and_status": bench_import_and_status,
     "cli_start": bench_cli_start,
     "checks": bench_checks,
     "poll_average": bench_poll_average,
+    "load": bench_load,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from importlib import resources
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from treatywatch.errors import TreatywatchError
+from treatywatch.errors import INTERNAL_ERROR_EXIT, TreatywatchError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,8 +88,22 @@ def main() -> None:
     try:
         app()
     except TreatywatchError as e:
-        sys.stderr.write(f"treatywatch: error: {e}\n")
+        sys.stderr.write(f"treatywatch: error: {_one_line(str(e))}\n")
         raise SystemExit(e.exit_code) from None
+    except Exception as e:  # a bug: say so in one line, with a code of its own
+        if os.environ.get("TREATYWATCH_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"treatywatch: internal error: {type(e).__name__}: {_one_line(str(e))}; "
+            "this is a bug in treatywatch: please report it with the command you ran "
+            "(TREATYWATCH_DEBUG=1 shows the traceback)\n"
+        )
+        raise SystemExit(INTERNAL_ERROR_EXIT) from None
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _register() -> None:

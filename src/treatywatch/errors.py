@@ -4,7 +4,11 @@
     ├── InputError          exit 2  a document cannot be read (missing, empty, binary, not UTF-8, too big)
     ├── ProblemsError       exit 1  --strict and a document has rows that cannot be read
     ├── NotFoundError       exit 3  no such process in the store
-    └── StoreError          exit 4  the store cannot be opened or is from a newer version
+    └── StoreError          exit 4  the store cannot be opened, is from a newer version, or failed
+        └── StoreBusyError  exit 5  another writer held the store past the lock timeout
+
+Anything else that escapes is a bug: the CLI prints one line asking for a report and
+exits with 70 (``INTERNAL_ERROR_EXIT``, sysexits' EX_SOFTWARE), never 1.
 
 Problems inside a readable document (a bad table row) are not exceptions: they are
 values (:class:`treatywatch.domain.model.Problem`) kept with the document.
@@ -33,3 +37,13 @@ class NotFoundError(TreatywatchError):
 
 class StoreError(TreatywatchError):
     exit_code = 4
+
+
+class StoreBusyError(StoreError):
+    """Another writer held the store for longer than the lock timeout."""
+
+    exit_code = 5
+
+
+# An exception that is none of the above: a bug in treatywatch.
+INTERNAL_ERROR_EXIT = 70

@@ -24,6 +24,9 @@ from treatywatch.cli import (
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (each serves many requests).")
+    ] = 1,
     allow_host: Annotated[
         list[str] | None,
         typer.Option(
@@ -37,15 +40,16 @@ def serve(
 
     Example: treatywatch serve --host 0.0.0.0 --allow-host dashboard.example.org
     """
+    import os
+
     import uvicorn
 
-    from treatywatch.store.db import default_url
+    from treatywatch.store.db import ENV_VAR, default_url
     from treatywatch.store.urls import redact_url
-    from treatywatch.web.app import create_app
-    from treatywatch.web.security import allowed_hosts_for, is_loopback
+    from treatywatch.web.security import ALLOWED_HOSTS_ENV, allowed_hosts_for, is_loopback
 
     db = _state["db"] or default_url()
-    _store().close()  # fail early, with a clear message, if the store cannot be opened
+    _store().close()  # migrate once here, and fail early with a clear message
     hosts = allowed_hosts_for(host, allow_host or ())
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     _console().print(
@@ -56,7 +60,17 @@ def serve(
             f"warning: listening on {host}: the dashboard is reachable from other machines. "
             f"It answers only requests for {', '.join(hosts)}; add names with --allow-host.\n"
         )
-    uvicorn.run(create_app(db, allowed_hosts=hosts), host=host, port=port, log_level="warning")
+    # Read by the factory in each worker process.
+    os.environ[ENV_VAR] = db
+    os.environ[ALLOWED_HOSTS_ENV] = ",".join(hosts)
+    uvicorn.run(
+        "treatywatch.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @app.command()
@@ -141,4 +155,4 @@ def demo(
         return
     console.print()
     report("montenegro-nato", output=Path("report.html"), as_of=None)
-    serve(host="127.0.0.1", port=port, allow_host=None)
+    serve(host="127.0.0.1", port=port)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +38,17 @@ from treatywatch.domain.model import (
     Share,
 )
 from treatywatch.errors import NotFoundError, StoreError
+from treatywatch.store.connection import (
+    MIGRATION_LOCK,
+    WRITE_LOCK,
+    connect_postgres,
+    connect_sqlite,
+    driver_errors,
+    is_postgres,
+    lock_timeout,
+    sqlite_path,
+    translate,
+)
 
 ENV_VAR = "TREATYWATCH_DB"
 # Tables of records read from one document (deleted and rewritten with it).
@@ -102,29 +112,25 @@ class Store:
 
     # -- connection ---------------------------------------------------------
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
+    def open(cls, url: str | None = None, *, readonly: bool = False) -> Store:
+        """Open the store at ``url``; a writer brings its schema up to date first.
+
+        ``readonly`` (the web server's requests) never migrates and cannot write; it
+        refuses a store whose schema is not the one this version knows.
+        """
         url = url or default_url()
-        if url.startswith(("postgresql://", "postgres://")):
-            try:
-                import psycopg
-            except ImportError as e:  # pragma: no cover - psycopg is a dependency
-                raise StoreError(f"PostgreSQL needs psycopg: {e}") from None
-            try:
-                conn = psycopg.connect(url, autocommit=True)
-            except psycopg.Error as e:
-                raise StoreError(f"cannot connect to {url}: {str(e).strip()}") from None
-            store = cls(conn, "postgresql")
+        if is_postgres(url):
+            store = cls(connect_postgres(url, readonly), "postgresql")
         else:
-            path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
-            if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                lite = sqlite3.connect(path, isolation_level=None)
-            except sqlite3.Error as e:
-                raise StoreError(f"cannot open {path}: {e}") from None
-            lite.execute("PRAGMA foreign_keys = ON")
-            store = cls(lite, "sqlite")
-        store.migrate()
+            store = cls(connect_sqlite(sqlite_path(url), readonly), "sqlite")
+        try:
+            if readonly:
+                store.require_current_schema()
+            else:
+                store.migrate()
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @classmethod
@@ -132,7 +138,10 @@ class Store:
         return cls.open(":memory:")
 
     def close(self) -> None:
-        self.conn.close()
+        try:
+            self.conn.close()
+        except self._errors:
+            pass
 
     def __enter__(self) -> Store:
         return self
@@ -140,53 +149,97 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def _errors(self) -> tuple[type[Exception], ...]:
+        return driver_errors(self.dialect)
+
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
             return self.conn.execute(self._sql(sql), tuple(params))
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"store error: {e}") from None
+        except self._errors as e:
+            raise translate(e) from None
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self.execute(sql, params).fetchall())
+        try:
+            return list(self.execute(sql, params).fetchall())
+        except self._errors as e:
+            raise translate(e) from None
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self.execute("BEGIN")
+    def transaction(self, lock: int | None = None) -> Iterator[None]:
+        """One transaction; with ``lock``, a writer's: it waits its turn (up to the lock
+        timeout) behind any other writer, on SQLite (``BEGIN IMMEDIATE``) and on
+        PostgreSQL (a transaction-scoped advisory lock with that key)."""
+        if self.dialect == "sqlite":
+            self.execute("BEGIN IMMEDIATE" if lock is not None else "BEGIN")
+        else:
+            self.execute("BEGIN")
         try:
+            if lock is not None and self.dialect == "postgresql":
+                self.execute(f"SET LOCAL lock_timeout = {int(lock_timeout() * 1000)}")
+                self.execute("SELECT pg_advisory_xact_lock(?)", (lock,))
             yield
         except BaseException:
-            self.execute("ROLLBACK")
+            try:
+                self.conn.execute("ROLLBACK")
+            except self._errors:
+                pass  # the connection is gone; the server rolls back on its own
             raise
         self.execute("COMMIT")
 
     # -- migrations ---------------------------------------------------------
-    def migrate(self) -> list[int]:
-        """Apply the migrations not yet recorded; return the versions applied."""
-        self.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        done = {r[0] for r in self.rows("SELECT version FROM schema_migrations")}
-        known = _migrations()
-        if done and max(done) > max(v for v, _, _ in known):
+    def schema_version(self) -> int:
+        """The newest migration applied (0 for an empty store)."""
+        try:
+            found = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchall()
+        except self._errors:
+            return 0  # no schema_migrations table yet
+        return int(found[0][0] or 0)
+
+    def require_current_schema(self) -> None:
+        have, want = self.schema_version(), _migrations()[-1][0]
+        if have != want:
             raise StoreError(
-                f"the store is at schema version {max(done)}, newer than this treatywatch knows"
+                f"the store is at schema version {have}, this treatywatch needs {want}: "
+                "open it once with a command that writes (e.g. `treatywatch processes`)"
             )
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations not yet recorded; return the versions applied.
+
+        Under the writers' lock, so that two processes opening a fresh store cannot both
+        create it; all pending migrations apply in one transaction (DDL is transactional
+        on both backends).
+        """
+        known = _migrations()
+        latest = known[-1][0]
+        current = self.schema_version()
+        if current > latest:
+            raise StoreError(
+                f"the store is at schema version {current}, newer than this treatywatch knows"
+            )
+        if current == latest:
+            return []
         applied = []
-        for version, name, sql in known:
-            if version in done:
-                continue
-            with self.transaction():
+        with self.transaction(lock=MIGRATION_LOCK):
+            self.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            done = {r[0] for r in self.rows("SELECT version FROM schema_migrations")}
+            for version, name, sql in known:
+                if version in done:
+                    continue
                 for statement in _statements(sql.replace("{ID}", _ID[self.dialect])):
                     self.execute(statement)
                 self.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (version, name, _now()),
                 )
-            applied.append(version)
+                applied.append(version)
         return applied
 
     def schema_versions(self) -> list[tuple[int, str]]:
@@ -199,7 +252,7 @@ class Store:
     def import_documents(self, parsed: Sequence[ParsedDocument]) -> list[ImportOutcome]:
         """Store what was read from documents, all in one transaction."""
         outcomes = []
-        with self.transaction():
+        with self.transaction(lock=WRITE_LOCK):
             for p in parsed:
                 outcomes.append(self._import_one(p))
         return outcomes

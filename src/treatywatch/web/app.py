@@ -6,12 +6,16 @@ One success shape (a JSON object) and one error shape: ``{"error": {"status", "m
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+import inspect
+import os
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -26,11 +30,12 @@ from treatywatch.domain.dates import ISO_DAY_PATTERN, DateParseError, parse_as_o
 from treatywatch.errors import NotFoundError
 from treatywatch.render.pages import render
 from treatywatch.render.process_charts import KINDS, NoChart, process_chart, process_charts
-from treatywatch.store.db import Store
+from treatywatch.store.db import ENV_VAR, Store
+from treatywatch.store.readers import Readers
 from treatywatch.web.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
 from treatywatch.web.errors import API, install_error_handlers
 from treatywatch.web.openapi import finish_openapi
-from treatywatch.web.security import Dashboard
+from treatywatch.web.security import Dashboard, allowed_hosts_from_env
 
 
 def _strict_day(value: object) -> date:
@@ -57,26 +62,34 @@ def _page_source_url(sha: str, line: int) -> str:
     return f"/documents/{sha}#L{line}"
 
 
-def get_store(request: Request) -> Iterator[Store]:
-    """One store connection per request, to the app's store URL."""
-    s = Store.open(request.app.state.db)
-    try:
-        yield s
-    finally:
-        s.close()
+def with_store(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """The handler, given a read-only store for the request as ``store``.
 
+    The store is opened and closed inside the handler's call, so in the one worker
+    thread that runs it (a dependency with ``yield`` may be set up and torn down in
+    two different threads, which ``sqlite3`` refuses).
+    """
+    signature = inspect.signature(handler)
+    params = [p for p in signature.parameters.values() if p.name != "store"]
+    request = inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
 
-StoreDep = Annotated[Store, Depends(get_store)]
+    @functools.wraps(handler)
+    def call(*args: Any, request: Request, **kwargs: Any) -> Any:
+        with request.app.state.readers.connect() as store:
+            return handler(*args, store=store, **kwargs)
+
+    call.__signature__ = signature.replace(parameters=[*params, request])  # type: ignore[attr-defined]
+    return call
 
 
 # -- pages ----------------------------------------------------------------
-def home(store: StoreDep) -> HTMLResponse:
+def home(store: Store) -> HTMLResponse:
     statuses = [process_status(store, p.slug) for p in store.processes()]
     html = render("home.html", _page_source_url, statuses=statuses, today=date.today())
     return HTMLResponse(html)
 
 
-def process_page(slug: str, store: StoreDep, as_of: AsOf = None) -> HTMLResponse:
+def process_page(slug: str, store: Store, as_of: AsOf = None) -> HTMLResponse:
     ov = process_overview(store, slug, as_of)
     charts = process_charts(ov, STATIC_URL_PREFIX + WORLD_TOPOJSON)
     html = render(
@@ -85,36 +98,36 @@ def process_page(slug: str, store: StoreDep, as_of: AsOf = None) -> HTMLResponse
     return HTMLResponse(html)
 
 
-def document_page(sha: str, store: StoreDep) -> HTMLResponse:
+def document_page(sha: str, store: Store) -> HTMLResponse:
     doc = store.document(sha)
     html = render("document.html", _page_source_url, doc=doc, lines=doc.text.split("\n"))
     return HTMLResponse(html)
 
 
 # -- API ------------------------------------------------------------------
-def api_processes(store: StoreDep) -> dict[str, Any]:
+def api_processes(store: Store) -> dict[str, Any]:
     """Every process with its status today."""
     return {
         "processes": [serialize.status(process_status(store, p.slug)) for p in store.processes()]
     }
 
 
-def api_process(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+def api_process(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """Everything about a process as of a day: the process page as JSON."""
     return process_overview(store, slug, as_of).to_dict()
 
 
-def api_status(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+def api_status(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """Stage, ratified and pending members as of a day."""
     return serialize.status(process_status(store, slug, as_of))
 
 
-def api_milestones(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+def api_milestones(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """Milestones reached by a day, each with its date precision and source line."""
     return {"milestones": process_overview(store, slug, as_of).to_dict()["milestones"]}
 
 
-def api_ratifications(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+def api_ratifications(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """Each required member's state on a day, with the dated acts behind it."""
     s = process_status(store, slug, as_of)
     return {
@@ -125,31 +138,31 @@ def api_ratifications(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[st
     }
 
 
-def api_polls(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+def api_polls(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """Polls whose fieldwork ended by a day, as the sources give them."""
     return {"polls": process_overview(store, slug, as_of).to_dict()["polls"]}
 
 
-def api_sources(slug: str, store: StoreDep) -> dict[str, Any]:
+def api_sources(slug: str, store: Store) -> dict[str, Any]:
     """The documents a process was read from, and rows that could not be read."""
     ov = process_overview(store, slug)
     data = ov.to_dict()
     return {"sources": data["sources"], "problems": data["problems"]}
 
 
-def api_average(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+def api_average(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """The poll average of each question: estimate, 90% interval, house effects, daily curve."""
     ov = process_overview(store, slug, as_of)
     return {"averages": [a.to_dict(daily=True) for a in ov.averages]}
 
 
-def api_forecast(slug: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """When ratification will likely be complete, as of a day; none once it is complete."""
     f = process_overview(store, slug, as_of).forecast
     return {"forecast": f.to_dict() if f else None}
 
 
-def api_members(code: str, store: StoreDep) -> dict[str, Any]:
+def api_members(code: str, store: Store) -> dict[str, Any]:
     """Each member's days from signature to ratification across past rounds, with sources."""
     from treatywatch.analysis.enlargements import member_speeds
 
@@ -159,7 +172,7 @@ def api_members(code: str, store: StoreDep) -> dict[str, Any]:
     return {"organization": code.upper(), "members": [m.to_dict() for m in rows]}
 
 
-def api_findings(slug: str, store: StoreDep) -> dict[str, Any]:
+def api_findings(slug: str, store: Store) -> dict[str, Any]:
     """What the checks found in the process's sources: rule, severity, line, evidence, fix."""
     from treatywatch.checks import summary
 
@@ -167,14 +180,14 @@ def api_findings(slug: str, store: StoreDep) -> dict[str, Any]:
     return {"summary": summary(ov.findings), "findings": ov.to_dict()["findings"]}
 
 
-def api_timeline(slug: str, store: StoreDep) -> dict[str, Any]:
+def api_timeline(slug: str, store: Store) -> dict[str, Any]:
     """Table milestones and prose events merged: each event once, with all its sources."""
     from treatywatch.analysis.timeline import process_timeline
 
     return {"timeline": process_timeline(store, slug).to_json()}
 
 
-def api_chart(slug: str, kind: str, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
+def api_chart(slug: str, kind: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """A chart of the process as a Vega-Lite specification, with its text alternative."""
     if kind not in KINDS:
         raise NotFoundError(f"no chart {kind!r}; charts: {', '.join(KINDS)}")
@@ -186,7 +199,7 @@ def api_chart(slug: str, kind: str, store: StoreDep, as_of: AsOf = None) -> dict
     return {"kind": kind, "caption": chart.caption, "spec": chart.spec}
 
 
-def api_document(sha: str, store: StoreDep) -> dict[str, Any]:
+def api_document(sha: str, store: Store) -> dict[str, Any]:
     """A source document's text, line by line."""
     doc = store.document(sha)
     return {**document(doc), "text_lines": doc.text.split("\n")}
@@ -196,7 +209,7 @@ class CsvResponse(Response):
     media_type = "text/csv"  # Starlette adds "; charset=utf-8"
 
 
-def csv_table(slug: str, table: str, store: StoreDep, as_of: AsOf = None) -> Response:
+def csv_table(slug: str, table: str, store: Store, as_of: AsOf = None) -> Response:
     """A table of the process as CSV: milestones, ratifications, polls, positions, findings
     or sources."""
     from treatywatch.render.exports import table_csv
@@ -216,32 +229,46 @@ def create_app(db: str | None = None, allowed_hosts: Sequence[str] | None = None
     """
     P = f"{API}/processes/{{slug}}"
     routes: list[BaseRoute] = [
-        APIRoute("/", home, response_class=HTMLResponse, include_in_schema=False),
+        APIRoute("/", with_store(home), response_class=HTMLResponse, include_in_schema=False),
         APIRoute(
-            "/processes/{slug}", process_page, response_class=HTMLResponse, include_in_schema=False
+            "/processes/{slug}",
+            with_store(process_page),
+            response_class=HTMLResponse,
+            include_in_schema=False,
         ),
         APIRoute(
-            "/documents/{sha}", document_page, response_class=HTMLResponse, include_in_schema=False
+            "/documents/{sha}",
+            with_store(document_page),
+            response_class=HTMLResponse,
+            include_in_schema=False,
         ),
-        APIRoute(f"{API}/processes", api_processes),
-        APIRoute(P, api_process),
-        APIRoute(f"{P}/status", api_status),
-        APIRoute(f"{P}/milestones", api_milestones),
-        APIRoute(f"{P}/ratifications", api_ratifications),
-        APIRoute(f"{P}/polls", api_polls),
-        APIRoute(f"{P}/sources", api_sources),
-        APIRoute(f"{P}/average", api_average),
-        APIRoute(f"{P}/forecast", api_forecast),
-        APIRoute(f"{API}/organizations/{{code}}/members", api_members),
-        APIRoute(f"{P}/findings", api_findings),
-        APIRoute(f"{P}/timeline", api_timeline),
-        APIRoute(f"{P}/charts/{{kind}}", api_chart),
-        APIRoute(f"{P}/{{table}}.csv", csv_table, response_class=CsvResponse),
-        APIRoute(f"{API}/documents/{{sha}}", api_document),
+        APIRoute(f"{API}/processes", with_store(api_processes)),
+        APIRoute(P, with_store(api_process)),
+        APIRoute(f"{P}/status", with_store(api_status)),
+        APIRoute(f"{P}/milestones", with_store(api_milestones)),
+        APIRoute(f"{P}/ratifications", with_store(api_ratifications)),
+        APIRoute(f"{P}/polls", with_store(api_polls)),
+        APIRoute(f"{P}/sources", with_store(api_sources)),
+        APIRoute(f"{P}/average", with_store(api_average)),
+        APIRoute(f"{P}/forecast", with_store(api_forecast)),
+        APIRoute(f"{API}/organizations/{{code}}/members", with_store(api_members)),
+        APIRoute(f"{P}/findings", with_store(api_findings)),
+        APIRoute(f"{P}/timeline", with_store(api_timeline)),
+        APIRoute(f"{P}/charts/{{kind}}", with_store(api_chart)),
+        APIRoute(f"{P}/{{table}}.csv", with_store(csv_table), response_class=CsvResponse),
+        APIRoute(f"{API}/documents/{{sha}}", with_store(api_document)),
     ]
+    readers = Readers(db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        readers.close()
+
     app = Dashboard(
         allowed_hosts=allowed_hosts,
         title="treatywatch",
+        lifespan=lifespan,
         version="1",
         description="Accession processes, their ratifications and polls, each with its source line.",
         routes=routes,
@@ -250,9 +277,16 @@ def create_app(db: str | None = None, allowed_hosts: Sequence[str] | None = None
         redoc_url=None,
     )
     app.state.db = db
+    app.state.readers = readers
     static = resources.files("treatywatch") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     # Errors in one shape (web/errors.py), each declared in the OpenAPI document.
     install_error_handlers(app)
     app.openapi_schema = finish_openapi(app.openapi(), app.routes)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app over ``$TREATYWATCH_DB``, answering the hosts in ``$TREATYWATCH_ALLOWED_HOSTS``
+    (any when unset): the factory ``serve`` gives uvicorn's workers."""
+    return create_app(os.environ.get(ENV_VAR), allowed_hosts_from_env())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import ipaddress
+import os
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -23,6 +24,8 @@ from treatywatch.render.pages import CSS
 from treatywatch.web.errors import error_response
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+# How `serve` tells its uvicorn worker processes which hosts to answer (comma-separated).
+ALLOWED_HOSTS_ENV = "TREATYWATCH_ALLOWED_HOSTS"
 # Addresses that listen on every interface: not a name anyone sends in a Host header.
 ANY_ADDRESS = ("0.0.0.0", "::", "[::]", "")
 
@@ -139,6 +142,12 @@ def allowed_hosts_for(bind: str, extra: Iterable[str] = ()) -> list[str]:
         hosts.append(normalize_host(bind))
     hosts += [normalize_host(h) for h in extra]
     return list(dict.fromkeys(hosts))
+
+
+def allowed_hosts_from_env() -> list[str] | None:
+    """The hosts in ``$TREATYWATCH_ALLOWED_HOSTS``; None (any host) when it is unset."""
+    text = os.environ.get(ALLOWED_HOSTS_ENV)
+    return None if text is None else [h for h in text.split(",") if h.strip()]
 
 
 def host_allowed(host: str, allowed: Sequence[str]) -> bool:
