@@ -35,3 +35,17 @@ def test_password_is_masked(url: str, shown: str) -> None:
 )
 def test_urls_without_a_password_are_unchanged(url: str) -> None:
     assert redact_url(url) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://tw:a/s3cret@db/tw",
+        "postgresql://db/tw?password=s3cret",
+        "postgresql://tw:s3cret@db:99999/tw",  # a bad port must not turn the message into a crash
+    ],
+)
+def test_connection_errors_mask_the_password_too(url: str) -> None:
+    from treatywatch.store.connection import redact
+
+    assert "s3cret" not in redact(url) and "***" in redact(url)

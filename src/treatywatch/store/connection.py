@@ -13,9 +13,9 @@ import os
 import sqlite3
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from treatywatch.errors import StoreBusyError, StoreError
+from treatywatch.store.urls import redact_url
 
 LOCK_TIMEOUT_ENV = "TREATYWATCH_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 60.0
@@ -51,14 +51,9 @@ def sqlite_path(url: str) -> str:
 
 def redact(url: str) -> str:
     """The URL with its password masked, for messages: ``postgresql://u:***@host/db``."""
-    if not is_postgres(url):
-        return url
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    # One implementation for every message (serve prints it too); it also masks ?password=,
+    # libpq key=value strings and passwords with an unescaped "/", and never raises.
+    return redact_url(url)
 
 
 def connect_sqlite(path: str, readonly: bool = False) -> sqlite3.Connection:
