@@ -149,3 +149,18 @@ def test_average_stays_within_its_inputs(rows: list[tuple[float, float, int, int
     lo, hi = min(min(ps), 0.5), max(max(ps), 0.5)
     assert np.all(fit.mean >= lo - 1e-9) and np.all(fit.mean <= hi + 1e-9)
     assert np.all(fit.lower <= fit.mean) and np.all(fit.mean <= fit.upper)
+
+
+def test_a_far_off_as_of_day_fits_no_more_days(example_text: str) -> None:
+    """A hostile ?as_of=9999-12-31 must not make the server fit 3 million days: the fit
+    stops after the last poll and the as-of estimate is extrapolated (same numbers)."""
+    from treatywatch.analysis.average import poll_averages
+    from treatywatch.sources.article import parse
+
+    polls = parse(example_text, "a.txt").polls
+    near = poll_averages(polls, dt.date(2017, 10, 13))[0]
+    far = poll_averages(polls, dt.date(9999, 12, 31))[0]
+    assert far.result.days == near.result.days
+    assert far.result.days[-1] == dt.date(2017, 10, 13)
+    assert far.to_dict()["estimate"]["for"] == pytest.approx(near.to_dict()["estimate"]["for"])
+    assert far.to_dict()["estimate"]["upper"] > near.to_dict()["estimate"]["upper"] + 20

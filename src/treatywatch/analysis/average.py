@@ -109,6 +109,8 @@ def poll_averages(polls: Sequence[Poll], as_of: date) -> list[SeriesAverage]:
     out = []
     for series, obs in sorted(group_by_series(usable).items()):
         last = max(o.end for o in obs)
-        result = fit_average(obs, until=max(as_of, last + timedelta(days=1)))
+        # The fit stops after the last poll: beyond it the walk is extrapolated (mean held,
+        # variance growing), so a far-off as-of day costs nothing.
+        result = fit_average(obs, until=last + timedelta(days=1))
         out.append(SeriesAverage(series, len(obs), result, as_of, last))
     return out
