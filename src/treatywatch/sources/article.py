@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from treatywatch.domain.dates import DateParseError, PartialDate, parse_text
@@ -38,9 +39,29 @@ from treatywatch.reference import (
     resolve_organization,
 )
 from treatywatch.sources.structure import Article, BulletList, Row, Table, parse_structure
+from treatywatch.sources.textscan import followed_in_sentence
 
 # A list counts as a list of countries when at least this share of its items are.
 _COUNTRY_LIST_SHARE = 0.8
+# A poll's sample size: national polls ask hundreds to tens of thousands of people; the
+# largest online panels reach a few million. Beyond this a figure is a typo, not a sample
+# (and it stays far inside PostgreSQL's INTEGER, 2,147,483,647).
+MAX_SAMPLE = 10_000_000
+_DIGITS = re.compile(r"[0-9]+")
+_THOUSANDS = str.maketrans("", "", ", \u00a0\u202f")  # 1,034 / 1 034 / 1\u202f034
+
+
+def sample_size(text: str) -> int:
+    """A sample size as tables write it ("1,034", "1 034", "600"): ASCII digits only
+    (``str.isdigit`` also takes "²" and "٣"), between 1 and ``MAX_SAMPLE``."""
+    digits = text.translate(_THOUSANDS)
+    if not _DIGITS.fullmatch(digits):
+        raise ValueError(f"sample size {text!r} is not a whole number")
+    digits = digits.lstrip("0") or "0"
+    # Count the digits before converting: int() of a huge digit string is slow or refused.
+    if len(digits) > len(str(MAX_SAMPLE)) or not 1 <= int(digits) <= MAX_SAMPLE:
+        raise ValueError(f"sample size {text!r} is outside 1–{MAX_SAMPLE:,}")
+    return int(digits)
 
 
 def slugify(*parts: str) -> str:
@@ -49,17 +70,41 @@ def slugify(*parts: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
+# "Montenegro–NATO", "Sweden and NATO". A match starts only where no whitespace precedes
+# (the same matches): else every position of a run of spaces is retried, quadratically.
+_TITLE_PARTS = re.compile(r"(?<!\s)(?:\s*[–—-]\s*|\s+and\s+)")
+_ACCESSION_OF = re.compile(r"accession of ")
+_ACCESSION_TO = re.compile(r" to ")
+_STOP = re.compile(r"[,.]")
+
+
+def _accession_of(title: str) -> tuple[str, str] | None:
+    """The candidate and the organization in "… accession of X to (the) Y, …": what
+    r"accession of (.+?) to (?:the )?(.+?)[,.]" finds, without its quadratic retries.
+
+    The first "accession of" and the first " to " after it are the match if any is: a later
+    one has fewer commas and full stops after it."""
+    m = _ACCESSION_OF.search(title)
+    to = _ACCESSION_TO.search(title, m.end() + 1) if m else None
+    if m is None or to is None:
+        return None
+    after = to.end()
+    if title.startswith("the ", after) and (stop := _STOP.search(title, after + 5)):
+        return title[m.end() : to.start()], title[after + 4 : stop.start()]
+    if stop := _STOP.search(title, after + 1):
+        return title[m.end() : to.start()], title[after : stop.start()]
+    return None
+
+
 def _find_process(article: Article, path: str) -> tuple[Process, Organization]:
     title = article.title
     if not title:
         raise InputError(f"{path}:1: no title line ('= Title =') found; not an accession article")
-    parts = [p.strip() for p in re.split(r"\s*[–—-]\s*|\s+and\s+", title.replace(" relations", ""))]
+    parts = [p.strip() for p in _TITLE_PARTS.split(title.replace(" relations", ""))]
     org = next((o for p in parts if (o := resolve_organization(p))), None)
     code = next((c for p in parts if (c := resolve_country(p))), None)
-    if org is None:
-        match = re.search(r"accession of (.+?) to (?:the )?(.+?)[,.]", title)
-        if match:
-            code, org = resolve_country(match.group(1)), resolve_organization(match.group(2))
+    if org is None and (names := _accession_of(title)):
+        code, org = resolve_country(names[0]), resolve_organization(names[1])
     if org is None or code is None:
         known = ", ".join(sorted(organizations()))
         raise InputError(
@@ -107,20 +152,20 @@ def _question(header: str) -> str | None:
 
 
 def _date_column(table: Table) -> int | None:
-    """The column in which most non-empty cells read as dates."""
-    best, best_count = None, 0
-    width = max(len(r.cells) for r in [table.header, *table.rows])
-    for i in range(width):
-        count = 0
-        for r in table.rows:
-            if i < len(r.cells) and r.cells[i]:
+    """The column in which most non-empty cells read as dates (the first, on a tie)."""
+    counts: dict[int, int] = {}
+    for r in table.rows:  # cell by cell: a ragged table's widest row is not every row's width
+        for i, cell in enumerate(r.cells):
+            if cell:
                 try:
-                    parse_text(r.cells[i])
-                    count += 1
+                    parse_text(cell)
                 except DateParseError:
-                    pass
-        if count > best_count:
-            best, best_count = i, count
+                    continue
+                counts[i] = counts.get(i, 0) + 1
+    best, best_count = None, 0
+    for i in sorted(counts):
+        if counts[i] > best_count:
+            best, best_count = i, counts[i]
     return best if best_count >= max(2, len(table.rows) // 2) else None
 
 
@@ -181,20 +226,16 @@ class _Reader:
                 continue
             try:
                 shares[name] = Share.parse(text)
-            except ValueError:
-                self.problem(
-                    "bad-number", row.line, f"{name} share {text!r} is not a number; row left out"
-                )
+            except ValueError as e:
+                self.problem("bad-number", row.line, f"{name} share {e}; row left out")
                 return None
         sample: int | None = None
         if "sample" in cols and cell[cols["sample"]]:
-            digits = cell[cols["sample"]].replace(",", "").replace(" ", "")
-            if not digits.isdigit():
-                self.problem(
-                    "bad-number", row.line, f"sample size {digits!r} is not a whole number"
-                )
+            try:
+                sample = sample_size(cell[cols["sample"]])
+            except ValueError as e:
+                self.problem("bad-number", row.line, f"{e}; row left out")
                 return None
-            sample = int(digits)
         s_for, s_against = shares["for"], shares["against"]
         assert s_for is not None and s_against is not None
         und = shares["undecided"]
@@ -224,6 +265,13 @@ class _Reader:
 
     # -- milestones and ratifications ---------------------------------------
     def read_milestones(self, table: Table, date_col: int) -> None:
+        if len(table.header.cells) < 2:
+            self.problem(
+                "unknown-table",
+                table.line,
+                "table of dates has one column; expected a label and a date; not imported",
+            )
+            return
         label_col = 0 if date_col != 0 else 1
         in_ratification = False
         blank: list[tuple[Row, PartialDate]] = []
@@ -335,15 +383,36 @@ class _Reader:
             self.doc.relations.append(Relation(code, item.text, self.prov(item.line)))
 
 
+# A party's name: at most eight capitalized words (of at most 41 characters) before the
+# word that makes it a party. Unbounded, the search retries every word of a long run of
+# capitalized words and is quadratic in the run's length.
 _PARTY = re.compile(
-    r"((?:[A-Z][\w'’]+ )*(?:Party|Democracy|Movement|Front|Union|Alliance|Coalition|League)"
+    r"((?:[A-Z][\w'’]{1,40} ){0,8}(?:Party|Democracy|Movement|Front|Union|Alliance|Coalition|League)"
     r"(?: (?:of|for)(?: [A-Z][\w'’]+)+)*)"
 )
-_STANCES: list[tuple[Position, re.Pattern[str]]] = [
-    (Position.AMBIGUOUS, re.compile(r"\bambiguous\b", re.I)),
-    (Position.NEUTRAL, re.compile(r"\bneutral\b", re.I)),
-    (Position.AGAINST, re.compile(r"\b(opponent|opposes|opposed to|against)\b", re.I)),
-    (Position.FOR, re.compile(r"\b(supports? (nato )?membership|desire for .* member|pro-)", re.I)),
+_SUPPORTS = re.compile(r"\b(?:supports? (nato )?membership|pro-)", re.I)
+_DESIRE, _MEMBER = re.compile(r"\bdesire for ", re.I), re.compile(r"member", re.I)
+
+
+def _stance_pattern(rx: re.Pattern[str]) -> Callable[[str], bool]:
+    return lambda sentence: rx.search(sentence) is not None
+
+
+def _supports(sentence: str) -> bool:
+    r"""As r"\b(supports? (nato )?membership|desire for .* member|pro-)" (case-insensitive)."""
+    return _SUPPORTS.search(sentence) is not None or followed_in_sentence(
+        sentence, _DESIRE, _MEMBER, stop="\n"
+    )
+
+
+_STANCES: list[tuple[Position, Callable[[str], bool]]] = [
+    (Position.AMBIGUOUS, _stance_pattern(re.compile(r"\bambiguous\b", re.I))),
+    (Position.NEUTRAL, _stance_pattern(re.compile(r"\bneutral\b", re.I))),
+    (
+        Position.AGAINST,
+        _stance_pattern(re.compile(r"\b(opponent|opposes|opposed to|against)\b", re.I)),
+    ),
+    (Position.FOR, _supports),
 ]
 
 
@@ -353,7 +422,7 @@ def _read_positions(reader: _Reader, article: Article) -> None:
         if not re.search(r"politic|part(y|ies)|view", p.section, re.I):
             continue
         for sentence in re.split(r"(?<=[.!?])\s+", p.text):
-            stance = next((pos for pos, rx in _STANCES if rx.search(sentence)), None)
+            stance = next((pos for pos, says in _STANCES if says(sentence)), None)
             if stance is None:
                 continue
             for name in _PARTY.findall(sentence):
