@@ -70,9 +70,25 @@ def slugify(*parts: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
-# "Montenegro–NATO", "Sweden and NATO". A match starts only where no whitespace precedes
-# (the same matches): else every position of a run of spaces is retried, quadratically.
-_TITLE_PARTS = re.compile(r"(?<!\s)(?:\s*[–—-]\s*|\s+and\s+)")
+# "Montenegro–NATO", "Sweden and NATO".
+_TITLE_SEPARATOR = re.compile(r"\s*[–—-]\s*|\s+and\s+")
+# The same, starting at the start of a run of spaces only: whether a separator starts in a
+# run depends on what follows the run, and retrying each of its positions is quadratic.
+_TITLE_SEPARATOR_AT_RUN = re.compile(r"(?<!\s)(?:\s*[–—-]\s*|\s+and\s+)")
+
+
+def title_parts(title: str) -> list[str]:
+    """``re.split(_TITLE_SEPARATOR, title)``, in linear time."""
+    parts, start = [], 0
+    while m := _TITLE_SEPARATOR.match(title, start) or _TITLE_SEPARATOR_AT_RUN.search(
+        title, start + 1
+    ):
+        parts.append(title[start : m.start()])
+        start = m.end()
+    parts.append(title[start:])
+    return parts
+
+
 _ACCESSION_OF = re.compile(r"accession of ")
 _ACCESSION_TO = re.compile(r" to ")
 _STOP = re.compile(r"[,.]")
@@ -100,7 +116,7 @@ def _find_process(article: Article, path: str) -> tuple[Process, Organization]:
     title = article.title
     if not title:
         raise InputError(f"{path}:1: no title line ('= Title =') found; not an accession article")
-    parts = [p.strip() for p in _TITLE_PARTS.split(title.replace(" relations", ""))]
+    parts = [p.strip() for p in title_parts(title.replace(" relations", ""))]
     org = next((o for p in parts if (o := resolve_organization(p))), None)
     code = next((c for p in parts if (c := resolve_country(p))), None)
     if org is None and (names := _accession_of(title)):

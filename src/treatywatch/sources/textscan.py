@@ -46,10 +46,12 @@ def followed_in_sentence(
 
 def strip_last_word(text: str, words: tuple[str, ...]) -> str:
     r"""``text`` without a last word among ``words`` and the whitespace before it: what
-    ``re.sub(r"\s+(?:of|for)$", "", text)`` gives (``words`` ("of", "for"))."""
+    ``re.sub(r"\s+(?:of|for)$", "", text)`` gives (``words`` ("of", "for")); like ``$``, the
+    end may be before a final newline."""
+    body, newline = (text[:-1], "\n") if text.endswith("\n") else (text, "")
     for w in words:
-        if text.endswith(w):
-            i = space_before(text, len(text) - len(w))
-            if i < len(text) - len(w):
-                return text[:i]
+        if body.endswith(w):
+            i = space_before(body, len(body) - len(w))
+            if i < len(body) - len(w):
+                return body[:i] + newline
     return text
