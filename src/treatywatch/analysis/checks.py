@@ -54,7 +54,7 @@ def check_file(path: str | Path) -> CheckResult:
 
     text, sha = read_document(path)
     parsed = enrich(parse(text, path))
-    return CheckResult(parsed.findings, {sha: str(path)})
+    return CheckResult(parsed.findings, {sha: parsed.document.path})
 
 
 def check_process(store: Store, query: str) -> CheckResult:

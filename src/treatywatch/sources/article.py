@@ -38,6 +38,7 @@ from treatywatch.reference import (
     resolve_country,
     resolve_organization,
 )
+from treatywatch.sources.reading import shown
 from treatywatch.sources.structure import Article, BulletList, Row, Table, parse_structure
 from treatywatch.sources.textscan import followed_in_sentence
 
@@ -168,10 +169,11 @@ def _question(header: str) -> str | None:
 
 
 def _date_column(table: Table) -> int | None:
-    """The column in which most non-empty cells read as dates (the first, on a tie)."""
+    """The header's column in which most non-empty cells read as dates (the first, on a tie)."""
     counts: dict[int, int] = {}
-    for r in table.rows:  # cell by cell: a ragged table's widest row is not every row's width
-        for i, cell in enumerate(r.cells):
+    width = len(table.header.cells)  # a row wider than its header is left out, not read
+    for r in table.rows:
+        for i, cell in enumerate(r.cells[:width]):
             if cell:
                 try:
                     parse_text(cell)
@@ -453,7 +455,7 @@ def _read_positions(reader: _Reader, article: Article) -> None:
 
 def parse(text: str, path: str | Path, source_key: str | None = None) -> ParsedDocument:
     """Read an accession article; raise InputError when it is not one."""
-    path = str(path)
+    path = shown(path)  # stored and printed: one line of UTF-8
     article = parse_structure(text)
     process, org = _find_process(article, path)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

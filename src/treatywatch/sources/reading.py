@@ -34,11 +34,16 @@ _ERRNO = {
 
 
 def shown(path: str | Path) -> str:
-    """A path as one printable line: control characters (a newline, an escape) written as
-    escapes, so a file name cannot break a message in two or drive the terminal."""
+    """A path as one printable line of UTF-8: bytes that are not UTF-8 (a Latin-1 name on
+    Linux) and control characters (a newline, an escape) are written as escapes, so a file
+    name can be stored, printed, and cannot break a message in two or drive the terminal."""
     s = str(path)
     if s.isprintable():
         return s
+    try:
+        s = s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that no file system gave us
+        s = s.encode("utf-8", "backslashreplace").decode("utf-8")
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in s)
 
 
