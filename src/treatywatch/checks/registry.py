@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -54,10 +54,11 @@ class Context:
     parsed: ParsedDocument
     org: Organization
     document_date: date | None = None
+    reading: InitVar[ProseReading | None] = None  # the prose as read already, if it was
     prose: ProseReading = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.prose = read_prose(self.parsed, self.org)
+    def __post_init__(self, reading: ProseReading | None) -> None:
+        self.prose = reading if reading is not None else read_prose(self.parsed, self.org)
         if self.document_date is None:
             for value in document_stamps(self.parsed.document.text):
                 try:
