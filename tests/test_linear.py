@@ -379,8 +379,10 @@ def test_document_stamp_on_its_own_line_or_the_next() -> None:
 
 
 def _old_date_column(table: structure.Table) -> int | None:
+    """The original loop, over the header's columns: it also counted the cells of rows wider
+    than the header, and a date column past the header's raised IndexError when read."""
     best, best_count = None, 0
-    width = max(len(r.cells) for r in [table.header, *table.rows])
+    width = len(table.header.cells)
     for i in range(width):
         count = 0
         for r in table.rows:
