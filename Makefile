@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean setup
+.PHONY: demo test lint bench fuzz clean setup
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,14 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python -m treatywatch.bench --out bench-results.json
+
+# Long fuzzing: the hypothesis fuzz tests with a large budget, then FUZZ_INPUTS inputs
+# through the whole pipeline on two processes (crashes are kept in fuzz/crashes/).
+TREATYWATCH_FUZZ_EXAMPLES ?= 20000
+FUZZ_INPUTS ?= 100000
+fuzz: $(STAMP)
+	TREATYWATCH_FUZZ_EXAMPLES=$(TREATYWATCH_FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py
+	$(BIN)/python fuzz/run.py --inputs $(FUZZ_INPUTS) --workers 2
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

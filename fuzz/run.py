@@ -33,11 +33,14 @@ CRASHES = ROOT / "fuzz" / "crashes"
 def _worker(args: tuple[int, int, int, int]) -> dict[str, int]:
     seed, worker, workers, count = args
     counts = {"inputs": 0, "refused": 0, "imported": 0, "own_errors": 0, "crashes": 0}
+    counts |= {"slowest_ms": 0, "largest_bytes": 0}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "article.txt"
         for i in range(worker, count, workers):
             data = make_input(random.Random(f"{seed}:{i}"))
             counts["inputs"] += 1
+            counts["largest_bytes"] = max(counts["largest_bytes"], len(data))
+            started = time.perf_counter()
             try:
                 parsed = run_pipeline(data, path)
                 counts["imported" if parsed is not None else "refused"] += 1
@@ -48,6 +51,8 @@ def _worker(args: tuple[int, int, int, int]) -> dict[str, int]:
                 CRASHES.mkdir(parents=True, exist_ok=True)
                 (CRASHES / f"{seed}-{i}.bin").write_bytes(data)
                 (CRASHES / f"{seed}-{i}.txt").write_text(traceback.format_exc())
+            ms = round(1000 * (time.perf_counter() - started))
+            counts["slowest_ms"] = max(counts["slowest_ms"], ms)
     return counts
 
 
@@ -59,6 +64,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=20_000, help="inputs per progress line")
     args = parser.parse_args()
     total = {"inputs": 0, "refused": 0, "imported": 0, "own_errors": 0, "crashes": 0}
+    total |= {"slowest_ms": 0, "largest_bytes": 0}
     started = time.perf_counter()
     with multiprocessing.Pool(args.workers) as pool:
         done = 0
@@ -67,7 +73,9 @@ def main() -> None:
             jobs = [(f"{args.seed}.{done}", w, args.workers, n) for w in range(args.workers)]
             for counts in pool.map(_worker, jobs):  # type: ignore[arg-type]
                 for k, v in counts.items():
-                    total[k] += v
+                    total[k] = (
+                        max(total[k], v) if k in ("slowest_ms", "largest_bytes") else total[k] + v
+                    )
             done += n
             rate = total["inputs"] / (time.perf_counter() - started)
             print(json.dumps({**total, "per_second": round(rate, 1)}), flush=True)
