@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/treatywatch demo
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check src tests
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests fuzz
+	$(BIN)/ruff check src tests fuzz
 	$(BIN)/mypy
 
 test: $(STAMP) lint
