@@ -73,12 +73,6 @@ def documents(size: int) -> dict[str, str]:
     }
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    t = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t, out
-
-
 def bench_scaling(sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
     """Seconds to parse, read the prose and run the rules, per document and size, and the
     growth ratio of the total from each size to the next."""
@@ -91,11 +85,13 @@ def bench_scaling(sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for size in sizes:
         for name, text in documents(size).items():
-            parse_s, parsed = _timed(lambda text=text, name=name: parse(text, f"{name}.txt"))
-            prose_s, reading = _timed(lambda parsed=parsed: read_prose(parsed, org))
-            checks_s, found = _timed(
-                lambda parsed=parsed, reading=reading: run_checks(parsed, org, prose=reading)
-            )
+            t0 = time.perf_counter()
+            parsed = parse(text, f"{name}.txt")
+            t1 = time.perf_counter()
+            reading = read_prose(parsed, org)
+            t2 = time.perf_counter()
+            found = run_checks(parsed, org, prose=reading)
+            parse_s, prose_s, checks_s = t1 - t0, t2 - t1, time.perf_counter() - t2
             row = results.setdefault(name, {"sizes": {}})
             row["sizes"][str(size)] = {
                 "bytes": len(text.encode("utf-8")),
