@@ -22,10 +22,13 @@ from treatywatch.checks.registry import Context, document_stamps
 from treatywatch.checks.timeline import compatible, finer, merge_timeline
 from treatywatch.domain.dates import DateParseError, PartialDate, parse_text
 from treatywatch.domain.model import (
+    RATIFYING_ACTS,
+    ActKind,
     Milestone,
     ParsedDocument,
     ProseEvent,
     Provenance,
+    RatificationAct,
 )
 from treatywatch.reference import organization
 from treatywatch.sources import article, mentions, prose, prose_polls, structure
@@ -539,6 +542,69 @@ def test_prose_milestone_date(evs: list[ProseEvent], rows: list[tuple[str, Parti
             old.append((e.line, same[0].provenance.line_start))
     new = [(f.line_start, f.related[0]) for f in date_rules.prose_milestone_date(ctx)]
     assert new == old
+
+
+def _old_prose_act_date(ctx: Context) -> list[tuple[int, str, tuple[int, ...]]]:
+    """The rule's original loops (each prose act against every table act), as (line,
+    message, related); the rewrite reports at most five earlier acts against one approval."""
+    out = []
+    latest = max((a.date for a in ctx.parsed.acts), key=lambda d: d.upper(), default=None)
+    for a in ctx.prose.acts:
+        rows = [t for t in ctx.parsed.acts if t.member_code == a.member_code and a.member_code]
+        same = [t for t in rows if t.kind == a.kind]
+        line = a.provenance.line_start
+        if same and not any(compatible(t.date, a.date) for t in same):
+            t = same[0]
+            written = next(
+                (
+                    date_rules.written(e)
+                    for e in ctx.prose.events
+                    if e.line == line and e.kind == f"member_{a.kind.value}"
+                    and e.member_code == a.member_code and e.date == a.date
+                ),
+                str(a.date),
+            )  # fmt: skip
+            message = (
+                f"{date_rules.act_text(a)}: {written} in the prose, {t.date} in the table "
+                f"(line {t.provenance.line_start})"
+            )
+            assert latest is not None
+            out.append((line, message, (t.provenance.line_start,)))
+            continue
+        if a.kind is ActKind.PARLIAMENT_APPROVAL:
+            earlier = [
+                t for t in rows if t.kind in RATIFYING_ACTS and t.date.upper() < a.date.lower()
+            ]
+            for t in earlier[:5]:
+                message = (
+                    f"{a.member_name} ratified on {t.date} by the table (line "
+                    f"{t.provenance.line_start}), before its parliament's approval on "
+                    f"{a.date} in the prose"
+                )
+                out.append((line, message, (t.provenance.line_start,)))
+    return out
+
+
+acts = st.lists(
+    st.tuples(st.sampled_from(["ES", "FR", None]), st.sampled_from(list(ActKind)), partial_dates),
+    max_size=12,
+)
+
+
+@FAST
+@given(acts, acts)
+def test_prose_act_date(
+    table: list[tuple[str | None, ActKind, PartialDate]],
+    prose_acts: list[tuple[str | None, ActKind, PartialDate]],
+) -> None:
+    def act(i: int, code: str | None, kind: ActKind, d: PartialDate) -> RatificationAct:
+        return RatificationAct(code, code and f"name {code}", kind, d, Provenance("sha", i, i))
+
+    ctx = _context([])
+    ctx.parsed.acts = [act(100 + i, *t) for i, t in enumerate(table)]
+    ctx.prose = replace(ctx.prose, acts=[act(1 + i, *t) for i, t in enumerate(prose_acts)])
+    new = [(f.line_start, f.message, f.related) for f in date_rules.prose_act_date(ctx)]
+    assert new == _old_prose_act_date(ctx)
 
 
 def test_poll_twins_listed_and_counted(example_text: str) -> None:

@@ -86,47 +86,68 @@ def act_text(a: RatificationAct) -> str:
     return f"{name}{suffix} {ACT_NAMES[a.kind]}"
 
 
-def _events_by_act(ctx: Context) -> dict[tuple[int, str, str | None, PartialDate], ProseEvent]:
+_ActKey = tuple[int, str, str | None, PartialDate]  # line, event kind, member, date
+
+
+def _events_by_act(ctx: Context) -> dict[_ActKey, ProseEvent]:
     """The first prose event stating each (line, kind, member, date): the act's wording."""
-    out: dict[tuple[int, str, str | None, PartialDate], ProseEvent] = {}
+    out: dict[_ActKey, ProseEvent] = {}
     for e in ctx.prose.events:
         out.setdefault((e.line, e.kind, e.member_code, e.date), e)
     return out
 
 
-def _written_act(
-    events: dict[tuple[int, str, str | None, PartialDate], ProseEvent], a: RatificationAct
-) -> str:
-    key = (a.provenance.line_start, f"member_{a.kind.value}", a.member_code, a.date)
-    e = events.get(key)
+def _written_act(events: dict[_ActKey, ProseEvent], a: RatificationAct) -> str:
+    e = events.get((a.provenance.line_start, f"member_{a.kind.value}", a.member_code, a.date))
     return written(e) if e is not None else str(a.date)
+
+
+class _TableActs:
+    """The table's acts, indexed for the prose's: by member and kind, and each member's
+    ratifying acts by the day they end."""
+
+    def __init__(self, acts: list[RatificationAct]) -> None:
+        self.first: dict[tuple[str, ActKind], RatificationAct] = {}
+        self.dated: dict[tuple[str, ActKind], DateSet] = {}
+        self.ratifying: dict[str, list[RatificationAct]] = {}
+        for t in acts:
+            if t.member_code:
+                self.first.setdefault((t.member_code, t.kind), t)
+                self.dated.setdefault((t.member_code, t.kind), DateSet()).add(t.date)
+                if t.kind in RATIFYING_ACTS:
+                    self.ratifying.setdefault(t.member_code, []).append(t)
+        self._ending = {
+            code: FirstEndingBefore([t.date.upper().toordinal() for t in own], _MAX_EARLIER_ACTS)
+            for code, own in self.ratifying.items()
+        }
+
+    def disagreeing(self, a: RatificationAct) -> RatificationAct | None:
+        """The member's first table act of the same kind, when none of those can be the
+        prose act's day."""
+        key = (a.member_code or "", a.kind)
+        if key in self.first and not self.dated[key].compatible_with(a.date):
+            return self.first[key]
+        return None
+
+    def ratified_before(self, a: RatificationAct) -> list[RatificationAct]:
+        """The member's ratifying table acts (the first few, in table order) that end
+        before the prose act's day."""
+        if a.member_code not in self._ending:
+            return []
+        own = self.ratifying[a.member_code]
+        return [own[i] for i in self._ending[a.member_code].before(a.date.lower().toordinal())]
 
 
 @rule("prose-act-date", Severity.ERROR)
 def prose_act_date(ctx: Context) -> Iterator[Finding]:
     """The prose dates a member's ratification step differently from the table."""
     latest = max((a.date for a in ctx.parsed.acts), key=lambda d: d.upper(), default=None)
-    by_member: dict[str, list[RatificationAct]] = {}  # each member's ratifying table acts
-    for t in ctx.parsed.acts:
-        if t.member_code and t.kind in RATIFYING_ACTS:
-            by_member.setdefault(t.member_code, []).append(t)
+    table = _TableActs(ctx.parsed.acts)
     completing = {e.line for e in ctx.prose.events if e.kind == "ratification_by_members"}
     events = _events_by_act(ctx)
-    first: dict[tuple[str, ActKind], RatificationAct] = {}
-    dated: dict[tuple[str, ActKind], DateSet] = {}
-    for t in ctx.parsed.acts:
-        if t.member_code:
-            first.setdefault((t.member_code, t.kind), t)
-            dated.setdefault((t.member_code, t.kind), DateSet()).add(t.date)
-    ratified = {
-        code: FirstEndingBefore([t.date.upper().toordinal() for t in acts], _MAX_EARLIER_ACTS)
-        for code, acts in by_member.items()
-    }
     for a in ctx.prose.acts:
-        key = (a.member_code or "", a.kind)
         line = a.provenance.line_start
-        if key in first and not dated[key].compatible_with(a.date):
-            t = first[key]
+        if (t := table.disagreeing(a)) is not None:
             tl = t.provenance.line_start
             notes = [f"line {line} (prose) against line {tl} (table)"]
             if a.provenance.inferred:
@@ -151,22 +172,21 @@ def prose_act_date(ctx: Context) -> Iterator[Finding]:
                 related=[tl],
             )
             continue
-        if a.kind is ActKind.PARLIAMENT_APPROVAL and a.member_code in ratified:
-            rows = by_member[a.member_code]
-            for i in ratified[a.member_code].before(a.date.lower().toordinal()):
-                t = rows[i]
-                yield ctx.finding(
-                    "prose-act-date",
-                    Severity.WARNING,
-                    line,
-                    f"{a.member_name} ratified on {t.date} by the table (line "
-                    f"{t.provenance.line_start}), before its parliament's approval on "
-                    f"{a.date} in the prose",
-                    f"line {line}: parliament's approval {a.date}; table: {t.date}",
-                    "check the order of the member's acts; a ratification follows the "
-                    "parliament's approval",
-                    related=[t.provenance.line_start],
-                )
+        if a.kind is not ActKind.PARLIAMENT_APPROVAL:
+            continue
+        for t in table.ratified_before(a):
+            yield ctx.finding(
+                "prose-act-date",
+                Severity.WARNING,
+                line,
+                f"{a.member_name} ratified on {t.date} by the table (line "
+                f"{t.provenance.line_start}), before its parliament's approval on "
+                f"{a.date} in the prose",
+                f"line {line}: parliament's approval {a.date}; table: {t.date}",
+                "check the order of the member's acts; a ratification follows the "
+                "parliament's approval",
+                related=[t.provenance.line_start],
+            )
 
 
 @rule("prose-date-conflict", Severity.WARNING)
