@@ -21,7 +21,7 @@ from treatywatch.errors import InputError
 from treatywatch.importing import enrich, read_paths
 from treatywatch.reference import organization
 from treatywatch.sources.article import MAX_SAMPLE, parse, sample_size
-from treatywatch.sources.prose import read_prose
+from treatywatch.sources.prose import MAX_SENTENCE, read_prose
 from treatywatch.sources.reading import read_document
 from treatywatch.store.db import Store
 
@@ -71,6 +71,21 @@ def test_a_lone_pipe_and_an_empty_table_row() -> None:
     parsed = enrich(parse(text, "x.txt"))
     assert [m.kind for m in parsed.milestones] == ["protocol_signed", "membership"]
     assert [(p.kind, p.line) for p in parsed.problems] == [("row-cells", 4), ("row-cells", 5)]
+
+
+def test_a_sentence_without_full_stops_is_stored_once_per_event_in_part() -> None:
+    """Each event of a long "sentence" kept all of it: quadratic in the store."""
+    clauses = "".join(f"in {1900 + i % 100} the protocol was signed, and " for i in range(2000))
+    parsed = enrich(parse(TITLE + clauses + "\n", "x.txt"))
+    assert len(parsed.events) == 2000
+    for e in parsed.events:
+        assert len(e.sentence) <= MAX_SENTENCE + 2 and e.date_text in e.sentence
+    assert parsed.events[0].sentence.startswith("in 1900") and parsed.events[0].sentence.endswith(
+        "…"
+    )
+    with Store.memory() as store:
+        store.import_documents([parsed])
+        assert store.events(parsed.process.slug) == parsed.events
 
 
 # -- numbers -----------------------------------------------------------------------------------

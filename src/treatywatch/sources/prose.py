@@ -267,6 +267,22 @@ def _label_tail(s: str) -> int:
     return space_before(s, cut)
 
 
+# A prose event keeps its sentence as evidence; a "sentence" longer than this (a paragraph
+# without full stops) keeps this much of it around the date: every event of a 10 MB
+# sentence storing all of it would be quadratic in the store.
+MAX_SENTENCE = 1000
+
+
+def excerpt(sentence: str, m: Mention) -> str:
+    """The sentence, or at most ``MAX_SENTENCE`` characters of it around the date."""
+    if len(sentence) <= MAX_SENTENCE:
+        return sentence
+    half = (MAX_SENTENCE - (m.end - m.start)) // 2
+    start = max(0, min(m.start - half, len(sentence) - MAX_SENTENCE))
+    end = min(len(sentence), max(start + MAX_SENTENCE, m.end))
+    return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
+
+
 # -- the whole prose ------------------------------------------------------------
 
 
@@ -371,7 +387,7 @@ class _Reader:
                 m.qualifier,
                 kind,
                 label,
-                sentence,
+                excerpt(sentence, m),
                 line,
                 bool(reasons),
                 reason,
