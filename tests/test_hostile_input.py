@@ -88,6 +88,22 @@ def test_a_sentence_without_full_stops_is_stored_once_per_event_in_part() -> Non
         assert store.events(parsed.process.slug) == parsed.events
 
 
+def test_long_cells_are_not_repeated_in_full_with_every_row() -> None:
+    """A header's question, a section's condition, a pollster named in other rows' findings
+    and a date's spaces are kept with many records: each is kept short."""
+    long = "x" * 5000
+    text = (TITLE + f"== Opinion polls if Sweden joins {long} ==\n"
+            f"| Date | Polling Firm/Source | For {long} | Against | Lead |\n"
+            f"| June 2017 | {long} | 54.2 | 45.8 | 1 |\n" + "| June 2016 | CEDEM | 54.2 | 45.8 | 2 |\n" * 3
+            + "In May" + " " * 5000 + "2016 Montenegro signed. On 10 May it joined.\n")  # fmt: skip
+    parsed = enrich(parse(text, "x.txt"))
+    assert all(len(q.question or "") <= 200 and len(q.condition or "") <= 200 for q in parsed.polls)
+    assert parsed.polls[0].question.startswith("x")  # type: ignore[union-attr]
+    mismatch = [f for f in parsed.findings if f.rule == "poll-lead-mismatch"]
+    assert len(mismatch) == 4 and all(len(f.message) + len(f.evidence) < 2000 for f in mismatch)
+    assert [e.date_text for e in parsed.events][:1] == ["May 2016"]
+
+
 # -- numbers -----------------------------------------------------------------------------------
 
 

@@ -163,6 +163,8 @@ def _old_find_mentions(sentence: str) -> list[mentions.Mention]:
         leading = bool(re.fullmatch(r"\s*(?i:in|on|by|at|during|from|since)?\s*", clause))
         qual = q.lower().replace("the ", "").replace(" of", "") if q else None
         text = m.group(0).rstrip(".") if form in ("dm", "m") else m.group(0)
+        if len(text) > 40:  # not in the original: a long match's runs of spaces become one
+            text = " ".join(text.split())
         out.append(mentions.Mention(start, m.end(), text, form, span, qual, adjectival, leading))
     return out
 

@@ -40,6 +40,8 @@ def computed_lead(p: Poll) -> tuple[float, float, int]:
 
 def describe(p: Poll) -> str:
     who = p.pollster or "no pollster"
+    if len(who) > 60:  # a cell, named in the findings of other rows too: keep them short
+        who = who[:59] + "…"
     return f"{p.fieldwork} {who} (line {p.provenance.line_start})"
 
 

@@ -168,6 +168,15 @@ def _question(header: str) -> str | None:
     return rest or None
 
 
+# A poll's question and condition come from its table's header or section and are kept
+# with every row: a longer one is cut (a header cell is not a paragraph).
+_MAX_LABEL = 200
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1] + "…"
+
+
 def _date_column(table: Table) -> int | None:
     """The header's column in which most non-empty cells read as dates (the first, on a tie)."""
     counts: dict[int, int] = {}
@@ -215,9 +224,10 @@ class _Reader:
         condition = None
         for text in (table.section, *table.header.cells):  # the section's title or a header
             if m := _CONDITION.search(text):
-                condition = m.group(1).strip()
+                condition = _label(m.group(1).strip())
                 break
         question = _question(table.header.cells[cols["for"]])
+        question = _label(question) if question else None
         for row in table.rows:
             if not self.check_width(table, row):
                 continue

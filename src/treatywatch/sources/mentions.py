@@ -47,6 +47,11 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# A date as written is short ("the end of September 2016"); a longer match has runs of
+# spaces between its words, which its text (stored with every event it dates) keeps as one.
+_LONGEST_DATE = 40
+
+
 @dataclass(frozen=True)
 class Mention:
     """A date as written in a sentence; ``span`` is None when the text has no year."""
@@ -89,6 +94,8 @@ def find_mentions(sentence: str) -> list[Mention]:
         leading = _leading(sentence, start)
         qual = q.lower().replace("the ", "").replace(" of", "") if q else None
         text = m.group(0).rstrip(".") if form in ("dm", "m") else m.group(0)
+        if len(text) > _LONGEST_DATE:  # spaces run between its words: keep one
+            text = " ".join(text.split())
         out.append(Mention(start, m.end(), text, form, span, qual, adjectival, leading))
     return out
 
