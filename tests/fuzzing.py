@@ -238,6 +238,13 @@ def sentence(rng: random.Random) -> str:
     return " ".join(parts) + rng.choice([".", ".", "!", "", "?"])
 
 
+def long_sentence(rng: random.Random) -> str:
+    """One sentence of many dated clauses, no full stop: every record it makes repeats it."""
+    clause = rng.choice(["in {} the protocol was signed", "and on 10 May {} Spain ratified",
+                         "{} percent", "early {}", "the {} summit"])  # fmt: skip
+    return ", ".join(clause.format(rng.choice(DATES)) for _ in range(rng.randint(20, 400)))
+
+
 def generate(rng: random.Random) -> str:
     """An article: a title, then sections of prose, tables and lists in random order."""
     out = [f"= {rng.choice(TITLES)} =", ""]
@@ -247,8 +254,10 @@ def generate(rng: random.Random) -> str:
             out.append(
                 f"== {rng.choice(['Opinion polls', 'Political views', 'History', '', 'See also', '[/b]'])} =="
             )
-        elif kind < 0.5:
+        elif kind < 0.45:
             out.append(" ".join(sentence(rng) for _ in range(rng.randint(1, 6))))
+        elif kind < 0.5:
+            out.append(long_sentence(rng))
         elif kind < 0.75:
             header = rng.choice(POLL_HEADERS)
             out.append("| " + " | ".join(header) + " |")
@@ -296,6 +305,7 @@ _LINE_OPS: list[Callable[[random.Random, str], str]] = [
     lambda rng, s: "== " + s[:30] + " ==",  # an empty section
     lambda rng, s: sentence(rng),
     lambda rng, s: table_row(rng, rng.randint(1, 7)),
+    lambda rng, s: long_sentence(rng),
 ]
 
 
@@ -377,11 +387,30 @@ def run_pipeline(data: bytes, path: Path) -> ParsedDocument | None:
         assert q.sample_size is None or 1 <= q.sample_size <= MAX_SAMPLE
         for share in (q.share_for, q.share_against, q.share_undecided, q.lead):
             assert share is None or 0 <= share.value <= 100
+    assert _stored_text(parsed) <= 50 * len(parsed.document.text) + 100_000, "text amplified"
     lines = parsed.document.line_count
     for problem in parsed.problems:
         assert 1 <= problem.line <= lines and "\n" not in problem.message, problem
     _print_as_cli(outcome, parsed)
     return parsed
+
+
+def _stored_text(p: ParsedDocument) -> int:
+    """Characters of text the store keeps beside the document: linear in its size, or a
+    record repeats something long (a sentence with every event, a header with every row)."""
+    parts: list[str | None] = []
+    for e in p.events:
+        parts += [e.sentence, e.label, e.reason, e.date_text]
+    for q in p.polls:
+        parts += [q.pollster, q.question, q.condition]
+    for m in p.milestones:
+        parts += [m.label, m.source_label, m.provenance.reason]
+    for a in [*p.acts, *p.prose_acts]:
+        parts += [a.member_name, a.provenance.reason]
+    for f in p.findings:
+        parts += [f.message, f.evidence, f.fix]
+    parts += [x.message for x in p.problems] + [x.quote for x in p.positions]
+    return sum(len(x) for x in parts if x)
 
 
 def _print_as_cli(outcome: object, parsed: ParsedDocument) -> None:
