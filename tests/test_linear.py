@@ -609,6 +609,17 @@ def test_prose_act_date(
     assert new == _old_prose_act_date(ctx)
 
 
+@FAST
+@given(st.lists(st.tuples(kinds, partial_dates), max_size=12), st.sets(kinds, min_size=1))
+def test_first_step_of_kinds(rows: list[tuple[str, PartialDate]], wanted: set[str]) -> None:
+    from treatywatch.checks.procedure import _Source
+
+    steps = [Milestone(k, k, d, Provenance("sha", i, i)) for i, (k, d) in enumerate(rows)]
+    found = [m for m in steps if m.kind in wanted]
+    want = min(found, key=lambda m: m.date.lower()) if found else None
+    assert _Source("table", steps, []).first(*sorted(wanted)) is want
+
+
 def test_poll_twins_listed_and_counted(example_text: str) -> None:
     """Eleven copies of a row with a wrong lead: ten twins named, one counted."""
     row = "| 26 June 2016 | DAMAR | 54.2 | 45.8 | 8.4 |"

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import InitVar, dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from treatywatch.domain.dates import DateParseError, parse_text
 from treatywatch.domain.findings import Finding, Severity
@@ -56,6 +57,8 @@ class Context:
     document_date: date | None = None
     reading: InitVar[ProseReading | None] = None  # the prose as read already, if it was
     prose: ProseReading = field(init=False)
+    # Values several rules derive from the document, made once (e.g. procedure.sources).
+    shared: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self, reading: ProseReading | None) -> None:
         self.prose = reading if reading is not None else read_prose(self.parsed, self.org)
