@@ -273,6 +273,56 @@ def test_a_name_too_long_and_a_nul_in_a_name(tmp_path: Path) -> None:
         read_document("a\0b")
 
 
+def test_a_fifo_swapped_in_after_the_stat_does_not_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race: the path is a regular file when stat()ed, a FIFO when opened. Opening a FIFO
+    for reading blocks until a writer comes, unless O_NONBLOCK; then fstat refuses it."""
+    import threading
+
+    from treatywatch.sources import reading
+
+    fifo, regular = tmp_path / "pipe.txt", tmp_path / "file.txt"
+    os.mkfifo(fifo)
+    regular.write_text("x")
+    real_stat = os.stat
+    monkeypatch.setattr(reading.os, "stat", lambda p, *a, **k: real_stat(regular))
+    errors: list[Exception] = []
+    reader = threading.Thread(target=lambda: errors.append(_raised(fifo)), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive(), "read_document blocked on a FIFO"
+    assert [str(e) for e in errors] == [f"{fifo}: is a named pipe (FIFO), not a regular file"]
+
+
+def _raised(path: Path) -> Exception:
+    try:
+        read_document(path)
+    except InputError as e:
+        return e
+    raise AssertionError("no InputError")
+
+
+@pytest.mark.parametrize(
+    ("errno_", "message"),
+    [(13, "permission denied"), (40, "too many levels of symbolic links (a symlink loop?)"),
+     (5, "cannot open: Input/output error")],
+)  # fmt: skip
+def test_open_errors_are_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, errno_: int, message: str
+) -> None:
+    from treatywatch.sources import reading
+
+    path = tmp_path / "a.txt"
+    path.write_text("= x =")
+
+    def refuse(*_a: object, **_k: object) -> int:
+        raise OSError(errno_, os.strerror(errno_))
+
+    monkeypatch.setattr(reading.os, "open", refuse)
+    _one_line_error(path, message)
+
+
 def test_a_name_with_control_characters_and_bad_bytes_is_escaped(tmp_path: Path) -> None:
     path = tmp_path / "new\nline\x1b[31m.txt"
     with pytest.raises(InputError) as e:
