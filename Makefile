@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench load clean setup
+.PHONY: demo test lint bench load fuzz clean setup
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/treatywatch demo
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check src tests
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests fuzz
+	$(BIN)/ruff check src tests fuzz
 	$(BIN)/mypy
 
 test: $(STAMP) lint
@@ -32,6 +32,14 @@ bench: $(STAMP)
 load: $(STAMP)
 	TREATYWATCH_LOAD_REQUESTS=100 TREATYWATCH_KILL_RUNS=30 \
 		$(BIN)/pytest -q tests/test_concurrency.py tests/test_kill.py
+
+# Long fuzzing: the hypothesis fuzz tests with a large budget, then FUZZ_INPUTS inputs
+# through the whole pipeline on two processes (crashes are kept in fuzz/crashes/).
+TREATYWATCH_FUZZ_EXAMPLES ?= 20000
+FUZZ_INPUTS ?= 100000
+fuzz: $(STAMP)
+	TREATYWATCH_FUZZ_EXAMPLES=$(TREATYWATCH_FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py
+	$(BIN)/python fuzz/run.py --inputs $(FUZZ_INPUTS) --workers 2
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

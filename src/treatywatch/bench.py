@@ -75,6 +75,13 @@ def bench_checks() -> dict[str, Any]:
     return run()
 
 
+def bench_checks_scaling() -> dict[str, Any]:
+    """Parsing, prose and checks at 100 kB, 1 MB and 10 MB: time should grow linearly."""
+    from treatywatch.checks.bench_scaling import bench_scaling
+
+    return bench_scaling()
+
+
 def bench_poll_average() -> dict[str, Any]:
     """Averaging 10,000, 100,000 and 1,000,000 synthetic polls: time should grow linearly."""
     from treatywatch.bench_pollavg import run
@@ -93,6 +100,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "import_and_status": bench_import_and_status,
     "cli_start": bench_cli_start,
     "checks": bench_checks,
+    "checks_scaling": bench_checks_scaling,
     "poll_average": bench_poll_average,
     "load": bench_load,
 }

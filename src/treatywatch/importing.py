@@ -31,7 +31,7 @@ def enrich(parsed: ParsedDocument) -> ParsedDocument:
     parsed.prose_acts = [
         a for a in reading.acts if a.member_code and (a.member_code, a.kind) not in dated
     ]
-    parsed.findings = run_checks(parsed, org)
+    parsed.findings = run_checks(parsed, org, prose=reading)
     return parsed
 
 

@@ -55,12 +55,21 @@ def resolve_country(name: str) -> str | None:
         return code
     except LookupError:
         pass
+    return _iso_names().get(key)
+
+
+@cache
+def _iso_names() -> dict[str, str]:
+    """ISO 3166 names, folded: the first country (in ISO order) that has each one."""
+    import pycountry
+
+    names: dict[str, str] = {}
     for c in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
             value = getattr(c, attr, None)
-            if value and _fold(value) == key:
-                return str(c.alpha_2)
-    return None
+            if value:
+                names.setdefault(_fold(value), str(c.alpha_2))
+    return names
 
 
 def country_name(code: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,7 +54,7 @@ def check_file(path: str | Path) -> CheckResult:
 
     text, sha = read_document(path)
     parsed = enrich(parse(text, path))
-    return CheckResult(parsed.findings, {sha: str(path)})
+    return CheckResult(parsed.findings, {sha: parsed.document.path})
 
 
 def check_process(store: Store, query: str) -> CheckResult:
@@ -62,9 +63,21 @@ def check_process(store: Store, query: str) -> CheckResult:
     return CheckResult(store.findings(process.slug), store.document_paths(process.slug))
 
 
+def _is_path(target: str) -> bool:
+    """True when something is at ``target`` (a file, a FIFO, a broken or looping symlink):
+    reading it then says what is wrong with it, instead of looking up a process."""
+    try:
+        os.lstat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError):  # a name too long, a NUL byte: not a process either
+        return True
+    return True
+
+
 def check_target(target: str, db: str | None) -> CheckResult:
     """A path that exists is checked as a file; anything else names a stored process."""
-    if Path(target).exists():
+    if _is_path(target):
         return check_file(target)
     from treatywatch.store.db import Store
 

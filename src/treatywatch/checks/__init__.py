@@ -16,6 +16,7 @@ from treatywatch.checks import dates, inference, polls, procedure, prose_vs_tabl
 from treatywatch.checks.registry import RULES, Context, Rule
 from treatywatch.domain.findings import Finding, Severity, sort_key
 from treatywatch.domain.model import Organization, ParsedDocument
+from treatywatch.sources.prose import ProseReading
 
 __all__ = [
     "RULES",
@@ -36,13 +37,15 @@ def run_checks(
     *,
     rules: Iterable[str] | None = None,
     document_date: date | None = None,
+    prose: ProseReading | None = None,
 ) -> list[Finding]:
-    """Findings on one document, sorted by line then severity; ``rules`` limits the rule ids."""
+    """Findings on one document, sorted by line then severity; ``rules`` limits the rule ids;
+    ``prose`` is the document's prose reading when the caller has it (else it is read)."""
     chosen = list(RULES) if rules is None else list(rules)
     unknown = [r for r in chosen if r not in RULES]
     if unknown:
         raise ValueError(f"unknown rule id(s): {', '.join(unknown)}; known: {', '.join(RULES)}")
-    ctx = Context(parsed, organization, document_date)
+    ctx = Context(parsed, organization, document_date, prose)
     found = [f for r in chosen for f in RULES[r].func(ctx)]
     unique = {f.id: f for f in found}
     return sorted(unique.values(), key=sort_key)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from treatywatch.checks.dateindex import DateSet, FirstDisjoint, FirstEndingBefore
 from treatywatch.checks.registry import Context, rule
 from treatywatch.checks.timeline import compatible
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.findings import Finding, Severity
-from treatywatch.domain.model import RATIFYING_ACTS, ActKind, ProseEvent, RatificationAct
+from treatywatch.domain.model import (
+    RATIFYING_ACTS,
+    ActKind,
+    Milestone,
+    ProseEvent,
+    RatificationAct,
+)
 
 _ASIDE = ("event", "ratification_by_members")
+# A member's table acts reported against one prose approval that comes after them: a table
+# has one or two acts a member; more are a broken table, and listing them all is quadratic.
+_MAX_EARLIER_ACTS = 5
 
 
 def quote(sentence: str, limit: int = 220) -> str:
@@ -37,11 +47,15 @@ def typed_events(ctx: Context) -> list[ProseEvent]:
 @rule("prose-milestone-date", Severity.ERROR)
 def prose_milestone_date(ctx: Context) -> Iterator[Finding]:
     """The prose dates a procedure step differently from the table."""
+    first: dict[str, Milestone] = {}
+    dated: dict[str, DateSet] = {}
+    for row in ctx.parsed.milestones:
+        first.setdefault(row.kind, row)
+        dated.setdefault(row.kind, DateSet()).add(row.date)
     for e in typed_events(ctx):
-        rows = [m for m in ctx.parsed.milestones if m.kind == e.kind]
-        if not rows or any(compatible(m.date, e.date) for m in rows):
+        if e.kind not in first or dated[e.kind].compatible_with(e.date):
             continue
-        m = rows[0]
+        m = first[e.kind]
         inferred = e.inferred or m.provenance.inferred
         yield ctx.finding(
             "prose-milestone-date",
@@ -72,34 +86,75 @@ def act_text(a: RatificationAct) -> str:
     return f"{name}{suffix} {ACT_NAMES[a.kind]}"
 
 
-def _written_act(ctx: Context, a: RatificationAct) -> str:
+_ActKey = tuple[int, str, str | None, PartialDate]  # line, event kind, member, date
+
+
+def _events_by_act(ctx: Context) -> dict[_ActKey, ProseEvent]:
+    """The first prose event stating each (line, kind, member, date): the act's wording."""
+    out: dict[_ActKey, ProseEvent] = {}
     for e in ctx.prose.events:
-        if e.line == a.provenance.line_start and e.kind == f"member_{a.kind.value}":
-            if e.member_code == a.member_code and e.date == a.date:
-                return written(e)
-    return str(a.date)
+        out.setdefault((e.line, e.kind, e.member_code, e.date), e)
+    return out
+
+
+def _written_act(events: dict[_ActKey, ProseEvent], a: RatificationAct) -> str:
+    e = events.get((a.provenance.line_start, f"member_{a.kind.value}", a.member_code, a.date))
+    return written(e) if e is not None else str(a.date)
+
+
+class _TableActs:
+    """The table's acts, indexed for the prose's: by member and kind, and each member's
+    ratifying acts by the day they end."""
+
+    def __init__(self, acts: list[RatificationAct]) -> None:
+        self.first: dict[tuple[str, ActKind], RatificationAct] = {}
+        self.dated: dict[tuple[str, ActKind], DateSet] = {}
+        self.ratifying: dict[str, list[RatificationAct]] = {}
+        for t in acts:
+            if t.member_code:
+                self.first.setdefault((t.member_code, t.kind), t)
+                self.dated.setdefault((t.member_code, t.kind), DateSet()).add(t.date)
+                if t.kind in RATIFYING_ACTS:
+                    self.ratifying.setdefault(t.member_code, []).append(t)
+        self._ending = {
+            code: FirstEndingBefore([t.date.upper().toordinal() for t in own], _MAX_EARLIER_ACTS)
+            for code, own in self.ratifying.items()
+        }
+
+    def disagreeing(self, a: RatificationAct) -> RatificationAct | None:
+        """The member's first table act of the same kind, when none of those can be the
+        prose act's day."""
+        key = (a.member_code or "", a.kind)
+        if key in self.first and not self.dated[key].compatible_with(a.date):
+            return self.first[key]
+        return None
+
+    def ratified_before(self, a: RatificationAct) -> list[RatificationAct]:
+        """The member's ratifying table acts (the first few, in table order) that end
+        before the prose act's day."""
+        if a.member_code not in self._ending:
+            return []
+        own = self.ratifying[a.member_code]
+        return [own[i] for i in self._ending[a.member_code].before(a.date.lower().toordinal())]
 
 
 @rule("prose-act-date", Severity.ERROR)
 def prose_act_date(ctx: Context) -> Iterator[Finding]:
     """The prose dates a member's ratification step differently from the table."""
     latest = max((a.date for a in ctx.parsed.acts), key=lambda d: d.upper(), default=None)
+    table = _TableActs(ctx.parsed.acts)
+    completing = {e.line for e in ctx.prose.events if e.kind == "ratification_by_members"}
+    events = _events_by_act(ctx)
     for a in ctx.prose.acts:
-        rows = [t for t in ctx.parsed.acts if t.member_code == a.member_code and a.member_code]
-        same = [t for t in rows if t.kind == a.kind]
         line = a.provenance.line_start
-        if same and not any(compatible(t.date, a.date) for t in same):
-            t = same[0]
+        if (t := table.disagreeing(a)) is not None:
             tl = t.provenance.line_start
             notes = [f"line {line} (prose) against line {tl} (table)"]
             if a.provenance.inferred:
                 notes.append(f"prose: {a.provenance.reason}")
             if t.provenance.inferred:
                 notes.append(f"table: the row has no country name; {t.provenance.reason}")
-            completes = any(
-                e.kind == "ratification_by_members" and e.line == line for e in ctx.prose.events
-            )
-            if completes and latest == t.date:
+            if line in completing and latest == t.date:
                 notes.append(
                     f"the prose says this ratification completed ratification by every member; "
                     f"{t.date} is also the table's latest ratification"
@@ -109,7 +164,7 @@ def prose_act_date(ctx: Context) -> Iterator[Finding]:
                 "prose-act-date",
                 Severity.WARNING if inferred else Severity.ERROR,
                 line,
-                f"{act_text(a)}: {_written_act(ctx, a)} in the prose, {t.date} in the table "
+                f"{act_text(a)}: {_written_act(events, a)} in the prose, {t.date} in the table "
                 f"(line {tl})",
                 "; ".join(notes),
                 f"check {a.member_name}'s date with the depositary; correct the prose, or the "
@@ -117,44 +172,67 @@ def prose_act_date(ctx: Context) -> Iterator[Finding]:
                 related=[tl],
             )
             continue
-        if a.kind is ActKind.PARLIAMENT_APPROVAL:
-            for t in rows:
-                if t.kind in RATIFYING_ACTS and t.date.upper() < a.date.lower():
-                    yield ctx.finding(
-                        "prose-act-date",
-                        Severity.WARNING,
-                        line,
-                        f"{a.member_name} ratified on {t.date} by the table (line "
-                        f"{t.provenance.line_start}), before its parliament's approval on "
-                        f"{a.date} in the prose",
-                        f"line {line}: parliament's approval {a.date}; table: {t.date}",
-                        "check the order of the member's acts; a ratification follows the "
-                        "parliament's approval",
-                        related=[t.provenance.line_start],
-                    )
+        if a.kind is not ActKind.PARLIAMENT_APPROVAL:
+            continue
+        for t in table.ratified_before(a):
+            yield ctx.finding(
+                "prose-act-date",
+                Severity.WARNING,
+                line,
+                f"{a.member_name} ratified on {t.date} by the table (line "
+                f"{t.provenance.line_start}), before its parliament's approval on "
+                f"{a.date} in the prose",
+                f"line {line}: parliament's approval {a.date}; table: {t.date}",
+                "check the order of the member's acts; a ratification follows the "
+                "parliament's approval",
+                related=[t.provenance.line_start],
+            )
 
 
 @rule("prose-date-conflict", Severity.WARNING)
 def prose_date_conflict(ctx: Context) -> Iterator[Finding]:
     """Two sentences of the prose date the same step differently."""
+    events = [e for e in ctx.prose.events if e.kind != "event"]
+    if any(a.line > b.line for a, b in zip(events, events[1:], strict=False)):
+        yield from _date_conflicts_any_order(ctx, events)
+        return
+    # Events come in line order (read_prose reads paragraphs top down): an event's
+    # same-line predecessors are the latest of its kind, so the earliest event of its kind
+    # that disagrees with it is on an earlier line, or none is.
+    seen: dict[tuple[str, str | None], tuple[FirstDisjoint, list[ProseEvent]]] = {}
+    for e in events:
+        index, earlier = seen.setdefault((e.kind, e.member_code), (FirstDisjoint(), []))
+        lower, upper = e.date.lower().toordinal(), e.date.upper().toordinal()
+        i = index.first_disjoint(lower, upper)
+        if i is not None and earlier[i].line != e.line:
+            yield _date_conflict(ctx, e, earlier[i])
+        index.add(lower, upper)
+        earlier.append(e)
+
+
+def _date_conflicts_any_order(ctx: Context, events: list[ProseEvent]) -> Iterator[Finding]:
+    """The rule's plain loop (quadratic), for events not in line order; read_prose never
+    gives those."""
     seen: dict[tuple[str, str | None], list[ProseEvent]] = {}
-    for e in ctx.prose.events:
-        if e.kind == "event":
-            continue
+    for e in events:
         key = (e.kind, e.member_code)
         for first in seen.get(key, []):
             if not compatible(first.date, e.date) and first.line != e.line:
-                yield ctx.finding(
-                    "prose-date-conflict",
-                    Severity.WARNING,
-                    e.line,
-                    f"{e.label}: {written(e)} here, {written(first)} on line {first.line}",
-                    f"line {first.line}: {quote(first.sentence)}; line {e.line}: {quote(e.sentence)}",
-                    "make the two sentences agree",
-                    related=[first.line],
-                )
+                yield _date_conflict(ctx, e, first)
                 break
         seen.setdefault(key, []).append(e)
+
+
+def _date_conflict(ctx: Context, e: ProseEvent, first: ProseEvent) -> Finding:
+    return ctx.finding(
+        "prose-date-conflict",
+        Severity.WARNING,
+        e.line,
+        f"{e.label}: {written(e)} here, {written(first)} on line {first.line}",
+        f"line {first.line}: {quote(first.sentence)}; line {e.line}: {quote(e.sentence)}",
+        "make the two sentences agree",
+        related=[first.line],
+    )
 
 
 @rule("document-future-date", Severity.WARNING)

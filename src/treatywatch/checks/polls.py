@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from treatywatch.checks.registry import Context, rule
 from treatywatch.domain.findings import Finding, Severity
@@ -39,23 +40,36 @@ def computed_lead(p: Poll) -> tuple[float, float, int]:
 
 def describe(p: Poll) -> str:
     who = p.pollster or "no pollster"
+    if len(who) > 60:  # a cell, named in the findings of other rows too: keep them short
+        who = who[:59] + "…"
     return f"{p.fieldwork} {who} (line {p.provenance.line_start})"
 
 
-def _same_shares(ctx: Context, p: Poll) -> list[Poll]:
-    key = (str(p.share_for), str(p.share_against))
-    return [
-        q
-        for q in ctx.parsed.polls
-        if q is not p
-        and (str(q.share_for), str(q.share_against)) == key
-        and max(p.share_for.decimals, p.share_against.decimals) > 0
-    ]
+# A finding names this many other rows with the same shares (and counts the rest).
+_SHOWN = 10
+
+
+def _by_shares(ctx: Context) -> dict[tuple[str, str], list[Poll]]:
+    """The polls of each pair of shares, as written, in table order."""
+    groups: dict[tuple[str, str], list[Poll]] = {}
+    for q in ctx.parsed.polls:
+        groups.setdefault((str(q.share_for), str(q.share_against)), []).append(q)
+    return groups
+
+
+def _same_shares(groups: dict[tuple[str, str], list[Poll]], p: Poll) -> tuple[list[Poll], int]:
+    """Other polls with the same shares (the first _SHOWN, and how many in all); whole
+    numbers are too common to suggest a copy."""
+    if max(p.share_for.decimals, p.share_against.decimals) == 0:
+        return [], 0
+    group = groups[(str(p.share_for), str(p.share_against))]
+    return list(islice((q for q in group if q is not p), _SHOWN)), len(group) - 1
 
 
 @rule("poll-lead-mismatch", Severity.ERROR)
 def lead_mismatch(ctx: Context) -> Iterator[Finding]:
     """A poll's stated lead does not follow from its shares, even allowing for rounding."""
+    groups = _by_shares(ctx)
     for p in ctx.parsed.polls:
         if p.lead is None:
             continue
@@ -76,9 +90,11 @@ def lead_mismatch(ctx: Context) -> Iterator[Finding]:
                 f", or check the shares: a lead of {p.lead} on decided-only shares would be "
                 f"{fmt(50 + half, p.lead.decimals + 1)} / {fmt(50 - half, p.lead.decimals + 1)}"
             )
-        twins = _same_shares(ctx, p)
+        twins, count = _same_shares(groups, p)
         if twins:
             evidence += "; the same shares appear in " + ", ".join(describe(q) for q in twins)
+            if count > len(twins):
+                evidence += f" and {count - len(twins)} more rows"
             fix += " (the shares may have been copied from that row)"
         yield ctx.finding(
             "poll-lead-mismatch",

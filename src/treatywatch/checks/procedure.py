@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from treatywatch.checks.dates import act_text, typed_events
 from treatywatch.checks.registry import Context, rule
@@ -33,18 +33,38 @@ class _Source:
     name: str  # "table" or "prose"
     milestones: list[Milestone]
     acts: list[RatificationAct]
+    _by_kind: dict[str, Milestone] = field(default_factory=dict, repr=False)
+    _index: dict[int, int] = field(default_factory=dict, repr=False)
 
     def first(self, *kinds: str) -> Milestone | None:
-        found = [m for m in self.milestones if m.kind in kinds]
-        return min(found, key=lambda m: m.date.lower()) if found else None
+        """The earliest step of these kinds (the first listed, on a tie)."""
+        found = [self._earliest()[k] for k in kinds if k in self._earliest()]
+        return min(found, key=lambda m: (m.date.lower(), self._index[id(m)])) if found else None
+
+    def _earliest(self) -> dict[str, Milestone]:
+        if not self._by_kind and self.milestones:
+            for i, m in enumerate(self.milestones):
+                self._index[id(m)] = i
+                if (
+                    m.kind not in self._by_kind
+                    or m.date.lower() < self._by_kind[m.kind].date.lower()
+                ):
+                    self._by_kind[m.kind] = m
+        return self._by_kind
 
 
 def sources(ctx: Context) -> list[_Source]:
-    prose = [Milestone(e.kind, e.label, e.date, e.provenance, e.label) for e in typed_events(ctx)]
-    return [
-        _Source("table", list(ctx.parsed.milestones), list(ctx.parsed.acts)),
-        _Source("prose", prose, list(ctx.prose.acts)),
-    ]
+    """The table's and the prose's steps and acts, made once per document."""
+    if "procedure.sources" not in ctx.shared:
+        prose = [
+            Milestone(e.kind, e.label, e.date, e.provenance, e.label) for e in typed_events(ctx)
+        ]
+        ctx.shared["procedure.sources"] = [
+            _Source("table", list(ctx.parsed.milestones), list(ctx.parsed.acts)),
+            _Source("prose", prose, list(ctx.prose.acts)),
+        ]
+    found: list[_Source] = ctx.shared["procedure.sources"]
+    return found
 
 
 def _anchor(ctx: Context, src: _Source, *kinds: str) -> Milestone | None:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
+from treatywatch.checks.dateindex import OverlapIndex
 from treatywatch.checks.dates import quote
 from treatywatch.checks.polls import decided_mid, decided_share, describe, fmt
 from treatywatch.checks.registry import Context, rule
 from treatywatch.domain.findings import Finding, Severity
 from treatywatch.domain.model import Poll
 from treatywatch.sources.prose_polls import ProsePoll
+
+# A finding lists this many table polls of a prose poll's period (and counts the rest).
+_SHOWN = 10
+# A prose poll is compared with at most this many table polls of its period, in table order:
+# a real table has a few polls a month; comparing with every row of a huge one is quadratic.
+_MAX_COMPARED = 200
 
 
 @dataclass(frozen=True)
@@ -19,8 +27,9 @@ class PollMatch:
 
     prose: ProsePoll
     table: Poll | None
-    same_period: tuple[Poll, ...]
+    same_period: tuple[Poll, ...]  # the first _SHOWN table polls of its period, in table order
     decided: tuple[float, float]  # the prose's share for, on the decided base, with rounding
+    period_size: int = 0  # how many table polls its period has
 
 
 def overlaps(p: ProsePoll, q: Poll) -> bool:
@@ -28,18 +37,23 @@ def overlaps(p: ProsePoll, q: Poll) -> bool:
 
 
 def match_polls(prose: list[ProsePoll], table: list[Poll]) -> list[PollMatch]:
-    """Match each prose poll to a table poll of the same period and the same decided shares."""
+    """Match each prose poll to a table poll of the same period and the same decided shares:
+    the first such in table order, among the first ``_MAX_COMPARED`` of its period."""
+    periods = OverlapIndex(
+        [(q.fieldwork.lower().toordinal(), q.fieldwork.upper().toordinal()) for q in table]
+    )
+    shares = [decided_share(q.share_for, q.share_against) for q in table]
     out = []
     for p in prose:
         lo, hi = decided_share(p.share_for, p.share_against)
-        period = tuple(q for q in table if overlaps(p, q))
-        match = None
-        for q in period:
-            qlo, qhi = decided_share(q.share_for, q.share_against)
-            if qlo <= hi + 1e-9 and lo <= qhi + 1e-9:
-                match = q
-                break
-        out.append(PollMatch(p, match, period, (lo, hi)))
+        start, end = p.date.lower().toordinal(), p.date.upper().toordinal()
+        compared = islice(periods.overlapping(start, end), _MAX_COMPARED)
+        match = next(
+            (table[i] for i in compared if shares[i][0] <= hi + 1e-9 and lo <= shares[i][1] + 1e-9),
+            None,
+        )
+        shown = tuple(table[i] for i in islice(periods.overlapping(start, end), _SHOWN))
+        out.append(PollMatch(p, match, shown, (lo, hi), periods.count(start, end)))
     return out
 
 
@@ -59,6 +73,8 @@ def poll_missing(ctx: Context) -> Iterator[Finding]:
         p, (lo, hi) = m.prose, m.decided
         mid = decided_mid(p.share_for, p.share_against) or 0.0
         near = "; ".join(f"{describe(q)}: {q.share_for} / {q.share_against}" for q in m.same_period)
+        if m.period_size > len(m.same_period):
+            near += f"; and {m.period_size - len(m.same_period)} more"
         who = p.pollster or (f"a {p.commissioner} poll" if p.commissioner else "no pollster named")
         yield ctx.finding(
             "prose-poll-missing",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from heapq import heappop, heappush
 
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import Milestone, ProseEvent, Provenance, RatificationAct
@@ -34,6 +35,62 @@ class TimelineEntry:
         return tuple(sorted({p.line_start for p in self.sources}))
 
 
+def _entry(e: ProseEvent) -> TimelineEntry:
+    return TimelineEntry(e.kind, e.label, e.date, (e.provenance,), e.qualifier, e.member_code)
+
+
+_Node = tuple[int, ...]  # (year,), (year, month) or (year, month, day)
+
+
+def _node(d: PartialDate) -> _Node:
+    return tuple(x for x in (d.year, d.month, d.day) if x is not None)
+
+
+class _EntryIndex:
+    """Timeline entries by kind, member and date, to find the first one (in list order)
+    whose date is compatible with a given one, as a scan of the list would.
+
+    Partial dates are years, months or days, so two compatible dates are equal or one lies
+    in the other: the candidates are the entries dated exactly the date or one of its
+    enclosing periods, and those dated inside it. An entry whose date gets finer is added
+    again under its new date; its old places are skipped when met (lazy deletion).
+    """
+
+    def __init__(self) -> None:
+        self.dates: dict[int, PartialDate] = {}
+        self._at: dict[tuple[object, _Node], list[int]] = {}  # dated exactly the node
+        self._inside: dict[tuple[object, _Node], list[int]] = {}  # dated strictly inside it
+
+    def add(self, i: int, t: TimelineEntry) -> None:
+        key = (t.kind, t.member_code)
+        self.dates[i] = t.date
+        node = _node(t.date)
+        heappush(self._at.setdefault((key, node), []), i)
+        for k in range(1, len(node)):
+            heappush(self._inside.setdefault((key, node[:k]), []), i)
+
+    def _first(self, heap: list[int] | None, ok: Callable[[PartialDate], bool]) -> int | None:
+        while heap and not ok(self.dates[heap[0]]):
+            heappop(heap)  # the entry's date has changed since it was put here
+        return heap[0] if heap else None
+
+    def first_compatible(self, key: tuple[str, str | None], d: PartialDate) -> int | None:
+        node = _node(d)
+        found: list[int | None] = []
+        for k in range(1, len(node) + 1):  # dated the year, the month, the day itself
+            found.append(self._first(self._at.get((key, node[:k])), _is_at(node[:k])))
+        found.append(self._first(self._inside.get((key, node)), _is_inside(node)))
+        return min((i for i in found if i is not None), default=None)
+
+
+def _is_at(node: _Node) -> Callable[[PartialDate], bool]:
+    return lambda d: _node(d) == node
+
+
+def _is_inside(node: _Node) -> Callable[[PartialDate], bool]:
+    return lambda d: len(_node(d)) > len(node) and _node(d)[: len(node)] == node
+
+
 def merge_timeline(
     table_milestones: Iterable[Milestone],
     prose_events: Iterable[ProseEvent],
@@ -57,25 +114,23 @@ def merge_timeline(
         )
         for a in table_acts
     ]
+    index = _EntryIndex()
+    for i, t in enumerate(entries):
+        index.add(i, t)
     for e in prose_events:
-        i = next(
-            (
-                i
-                for i, t in enumerate(entries)
-                if e.kind != "event"
-                and t.kind == e.kind
-                and t.member_code == e.member_code
-                and compatible(t.date, e.date)
-            ),
-            None,
+        found = (
+            index.first_compatible((e.kind, e.member_code), e.date) if e.kind != "event" else None
         )
-        if i is None:
-            entries.append(
-                TimelineEntry(e.kind, e.label, e.date, (e.provenance,), e.qualifier, e.member_code)
-            )
+        if found is None:
+            entries.append(_entry(e))
+            index.add(len(entries) - 1, entries[-1])
             continue
-        t = entries[i]
+        t = entries[found]
         date = finer(t.date, e.date)
         qualifier = e.qualifier if date == e.date else t.qualifier
-        entries[i] = replace(t, date=date, qualifier=qualifier, sources=(*t.sources, e.provenance))
+        entries[found] = replace(
+            t, date=date, qualifier=qualifier, sources=(*t.sources, e.provenance)
+        )
+        if date != t.date:
+            index.add(found, entries[found])
     return sorted(entries, key=lambda t: (t.date.lower(), t.date.upper(), t.lines))

@@ -46,7 +46,7 @@ def check(
 
 
 def _print_findings(result: Any) -> None:
-    from rich.markup import escape
+    from treatywatch.commands.plain import line, plain
 
     console = _console()
     groups = result.by_severity()
@@ -56,8 +56,8 @@ def _print_findings(result: Any) -> None:
         console.print(f"[bold]{severity}s ({len(items)})[/]")
         for f in items:
             where = f"{result.path_of(f.document)}:{f.line_start}"
-            console.print(f"  [cyan]{escape(where)}[/] [dim]{f.rule}[/] {escape(f.message)}")
-            console.print(f"      evidence: {f.evidence}", markup=False)
-            console.print(f"      fix: {f.fix}", markup=False)
+            console.print(line("  ", (where, "cyan"), " ", (f.rule, "dim"), " ", f.message))
+            console.print(plain(f"      evidence: {f.evidence}"))
+            console.print(plain(f"      fix: {f.fix}"))
     counts = ", ".join(f"{len(v)} {k}{'s' if len(v) != 1 else ''}" for k, v in groups.items())
     console.print(counts, markup=False)

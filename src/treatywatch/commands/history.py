@@ -34,6 +34,7 @@ def members(
     Example: treatywatch members NATO --sort slowest
     """
     from treatywatch.analysis.enlargements import member_speeds
+    from treatywatch.commands.plain import cells, plain
 
     keys = {
         "median": lambda m: m.median_days,
@@ -56,16 +57,18 @@ def members(
     from treatywatch.reference import country_name
 
     table = Table("member", "rounds", "median days", "fastest", "slowest", "sources",
-                  title=f"{organization.upper()}: days from signature to ratification")  # fmt: skip
+                  title=plain(f"{organization.upper()}: days from signature to ratification"))  # fmt: skip
     for m in rows:
         src = {f"{s.file}:{s.line}" for d in m.observations for s in d.sources}
         table.add_row(
-            country_name(m.member_code),
-            str(m.rounds),
-            f"{m.median_days:.0f}",
-            f"{'~' if m.fastest.imprecise else ''}{m.fastest.days:.0f} ({m.fastest.round_id})",
-            f"{'~' if m.slowest.imprecise else ''}{m.slowest.days:.0f} ({m.slowest.round_id})",
-            f"{len(src)} rows",
+            *cells(
+                country_name(m.member_code),
+                m.rounds,
+                f"{m.median_days:.0f}",
+                f"{'~' if m.fastest.imprecise else ''}{m.fastest.days:.0f} ({m.fastest.round_id})",
+                f"{'~' if m.slowest.imprecise else ''}{m.slowest.days:.0f} ({m.slowest.round_id})",
+                f"{len(src)} rows",
+            )
         )
     _console().print(table)
     _console().print(
@@ -80,6 +83,7 @@ def forecast(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption 
     Example: treatywatch forecast montenegro-nato --as-of 2017-01-20
     """
     from treatywatch.analysis.enlargements import process_forecast
+    from treatywatch.commands.plain import cells
 
     day = _as_of(as_of)
     with _store() as store:
@@ -106,8 +110,8 @@ def forecast(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption 
     )
     for pm in f.pending:
         d = pm.to_dict(f.start)
-        table.add_row(d["member"]["name"], str(d["days_pending"]), d["median_date"],
-                      " – ".join(d["interval80"]), f"{d['chance_last']:.0%}")  # fmt: skip
+        table.add_row(*cells(d["member"]["name"], d["days_pending"], d["median_date"],
+                             " – ".join(d["interval80"]), f"{d['chance_last']:.0%}"))  # fmt: skip
     console.print(table)
 
 
@@ -122,10 +126,11 @@ def backtest_(
     Example: treatywatch backtest --json backtest.json
     """
     from treatywatch.analysis.enlargements import run_backtest
+    from treatywatch.commands.plain import line
 
     with _store() as store:
         report = run_backtest(store)
     sys.stdout.write(report.render() + "\n")
     if json_file is not None:
         json_file.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
-        _console().print(f"wrote {json_file}")
+        _console().print(line("wrote ", json_file))

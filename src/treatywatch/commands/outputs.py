@@ -84,13 +84,14 @@ def report(
     Example: treatywatch report montenegro-nato -o report.html
     """
     from treatywatch.analysis.overview import process_overview
+    from treatywatch.commands.plain import line
     from treatywatch.render.report import report_html
 
     day = _as_of(as_of)
     with _store() as store:
         html = report_html(process_overview(store, process, day))
     output.write_text(html, encoding="utf-8")
-    _console().print(f"wrote {output} ({len(html) / 1e6:.1f} MB)")
+    _console().print(line("wrote ", output, f" ({len(html) / 1e6:.1f} MB)"))
 
 
 @app.command()
@@ -105,6 +106,7 @@ def chart(
     Example: treatywatch chart montenegro-nato map -o map.svg
     """
     from treatywatch.analysis.overview import process_overview
+    from treatywatch.commands.plain import line
     from treatywatch.render.export import chart_to_png, chart_to_svg
     from treatywatch.render.process_charts import KINDS, process_chart
     from treatywatch.web.assets import world_topojson
@@ -121,7 +123,7 @@ def chart(
         output.write_text(chart_to_svg(spec.spec), encoding="utf-8")
     else:
         output.write_bytes(chart_to_png(spec.spec))
-    _console().print(f"wrote {output}: {spec.caption}")
+    _console().print(line("wrote ", output, f": {spec.caption}"))
 
 
 @app.command()
@@ -135,10 +137,13 @@ def demo(
 
     Example: treatywatch demo
     """
+    from treatywatch.commands.plain import line
     from treatywatch.commands.records import import_, status
 
     console = _console()
-    console.print(f"[bold]treatywatch demo[/]: importing the bundled example {example_path()}")
+    console.print(
+        line(("treatywatch demo", "bold"), ": importing the bundled example ", example_path())
+    )
     import_(paths=None, example=True, strict=False, as_json=False)
     for day in ("2016-12-31", None):
         console.print()

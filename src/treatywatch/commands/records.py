@@ -37,6 +37,7 @@ def import_(
     Example: treatywatch import montenegro-nato-relations.txt
     """
     from treatywatch import serialize
+    from treatywatch.commands.plain import line
     from treatywatch.importing import import_paths
 
     todo: list[str | Path] = list(paths or [])
@@ -54,12 +55,16 @@ def import_(
         c = o.counts
         verb = {"unchanged": "unchanged (already imported)", "replaced": "replaced earlier version"}
         console.print(
-            f"[bold]{o.path}[/] → {o.process}: {verb.get(o.action, o.action)}; "
-            f"{c['milestones']} milestones, {c['ratifications']} ratifications, {c['polls']} polls, "
-            f"{c['relations']} member-state relations, {c['party_positions']} party positions"
+            line(
+                (o.path, "bold"),
+                f" → {o.process}: {verb.get(o.action, o.action)}; "
+                f"{c['milestones']} milestones, {c['ratifications']} ratifications, "
+                f"{c['polls']} polls, {c['relations']} member-state relations, "
+                f"{c['party_positions']} party positions",
+            )
         )
         for p in o.problems:
-            console.print(f"  [yellow]{o.path}:{p.line}[/]: {p.message}", markup=True)
+            console.print(line("  ", (f"{o.path}:{p.line}", "yellow"), f": {p.message}"))
 
 
 @app.command()
@@ -70,6 +75,7 @@ def processes(as_json: JsonOption = False) -> None:
     """
     from treatywatch import serialize
     from treatywatch.analysis.status import process_status
+    from treatywatch.commands.plain import cells
 
     with _store() as store:
         statuses = [process_status(store, p.slug) for p in store.processes()]
@@ -81,13 +87,15 @@ def processes(as_json: JsonOption = False) -> None:
     table = Table("process", "organization", "candidate", "stage", "ratified")
     for s in statuses:
         table.add_row(
-            s.process.slug,
-            s.process.organization,
-            s.process.candidate_name,
-            s.stage_label,
-            f"{s.ratified_count} of {s.required_count}"
-            if s.members_known
-            else f"{s.ratified_count} (member list unknown)",
+            *cells(
+                s.process.slug,
+                s.process.organization,
+                s.process.candidate_name,
+                s.stage_label,
+                f"{s.ratified_count} of {s.required_count}"
+                if s.members_known
+                else f"{s.ratified_count} (member list unknown)",
+            )
         )
     _console().print(table)
 
@@ -100,6 +108,7 @@ def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = 
     """
     from treatywatch import serialize
     from treatywatch.analysis.status import process_status
+    from treatywatch.commands.plain import line, plain
 
     day = _as_of(as_of)
     with _store() as store:
@@ -108,8 +117,12 @@ def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = 
         _print_json(serialize.status(s))
         return
     console = _console()
-    console.print(f"[bold]{s.process.candidate_name} → {s.process.organization}[/] as of {s.as_of}")
-    console.print(f"stage: {s.stage_label}")
+    console.print(
+        line(
+            (f"{s.process.candidate_name} → {s.process.organization}", "bold"), f" as of {s.as_of}"
+        )
+    )
+    console.print(plain(f"stage: {s.stage_label}"))
     if s.protocol_signed:
         since = (
             f" ({s.days_since_signature} days ago)" if s.days_since_signature is not None else ""
@@ -125,7 +138,7 @@ def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = 
             f"({s.process.organization}'s member list is not in the reference data)"
         )
     if s.pending:
-        console.print("pending: " + ", ".join(m.name for m in s.pending))
+        console.print(plain("pending: " + ", ".join(m.name for m in s.pending)))
     if s.unattributed_acts:
         console.print(f"[yellow]{s.unattributed_acts} ratification acts are not attributed[/]")
     console.print(f"member since: {s.member_since or '—'}")
@@ -144,6 +157,7 @@ def timeline(
     Example: treatywatch timeline montenegro-nato
     """
     from treatywatch.analysis.timeline import process_timeline
+    from treatywatch.commands.plain import cells
 
     with _store() as store:
         timeline = process_timeline(store, process, with_acts=acts)
@@ -157,7 +171,9 @@ def timeline(
         when = f"{e.qualifier} {e.date.edtf}" if e.qualifier else e.date.edtf
         names = {Path(timeline.path_of(s.document)).name for s in e.sources}
         lines = ", ".join(f"{s.line_start}{' (inferred)' if s.inferred else ''}" for s in e.sources)
-        table.add_row(when, e.date.precision.value, e.label, f"{', '.join(sorted(names))}: {lines}")
+        table.add_row(
+            *cells(when, e.date.precision.value, e.label, f"{', '.join(sorted(names))}: {lines}")
+        )
     _console().print(table)
 
 
@@ -171,6 +187,7 @@ def ratifications(
     """
     from treatywatch import serialize
     from treatywatch.analysis.status import process_status
+    from treatywatch.commands.plain import cells
 
     day = _as_of(as_of)
     with _store() as store:
@@ -185,11 +202,13 @@ def ratifications(
         last = m.acts[-1] if m.acts else None
         note = " (inferred)" if last and last.provenance.inferred else ""
         table.add_row(
-            m.name,
-            m.state.value,
-            str(m.ratified_on or ""),
-            last.kind.value if last else "",
-            f"line {last.provenance.line_start}{note}" if last else "",
+            *cells(
+                m.name,
+                m.state.value,
+                m.ratified_on or "",
+                last.kind.value if last else "",
+                f"line {last.provenance.line_start}{note}" if last else "",
+            )
         )
     console = _console()
     console.print(table)
@@ -212,6 +231,7 @@ def polls(
     """
     from treatywatch import serialize
     from treatywatch.analysis.status import polls_by
+    from treatywatch.commands.plain import cells
 
     day = _as_of(as_of) or date.today()
     with _store() as store:
@@ -228,20 +248,23 @@ def polls(
     table.add_column("fieldwork", no_wrap=True)
     for q in rows:
         table.add_row(
-            q.pollster or "",
-            str(q.share_for),
-            str(q.share_against),
-            str(q.share_undecided or ""),
-            str(q.lead or ""),
-            q.base.value,
-            str(q.provenance.line_start),
-            q.fieldwork.edtf,
+            *cells(
+                q.pollster or "",
+                q.share_for,
+                q.share_against,
+                q.share_undecided or "",
+                q.lead or "",
+                q.base.value,
+                q.provenance.line_start,
+                q.fieldwork.edtf,
+            )
         )
     _console().print(table)
 
 
 def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
     from treatywatch.analysis.average import poll_averages
+    from treatywatch.commands.plain import cells, line
 
     averages = poll_averages(rows, day)
     if as_json:
@@ -258,8 +281,12 @@ def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
         name = f"series '{a.series}'" if a.series else "polls"
         last = d["at_last_poll"]
         console.print(
-            f"[bold]{name}[/]: {a.polls} polls; at the last poll ({d['last_poll']}), {last['for']:.1f}% "
-            f"of those deciding were for ({d['level']:.0%} interval {last['lower']:.1f}–{last['upper']:.1f})"
+            line(
+                (name, "bold"),
+                f": {a.polls} polls; at the last poll ({d['last_poll']}), {last['for']:.1f}% "
+                f"of those deciding were for ({d['level']:.0%} interval "
+                f"{last['lower']:.1f}–{last['upper']:.1f})",
+            )
         )
         if day > a.last_poll:
             console.print(
@@ -269,10 +296,12 @@ def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
         table = Table("pollster", "house effect (points)", f"{d['level']:.0%} interval", "polls")
         for name, h in d["house_effects"].items():
             table.add_row(
-                name,
-                f"{h['estimate']:+.1f}",
-                f"{h['lower']:+.1f} to {h['upper']:+.1f}",
-                str(h["polls"]),
+                *cells(
+                    name,
+                    f"{h['estimate']:+.1f}",
+                    f"{h['lower']:+.1f} to {h['upper']:+.1f}",
+                    h["polls"],
+                )
             )
         console.print(table)
 
@@ -292,13 +321,14 @@ def polls_eval(
     from rich.table import Table
 
     from treatywatch.analysis.polleval import evaluate, format_table
+    from treatywatch.commands.plain import cells, line
 
     report = evaluate(polls_csv, outcomes_csv)
     rows = format_table(report)
     table = Table(*rows[0])
     for row in rows[1:]:
-        table.add_row(*row)
+        table.add_row(*cells(*row))
     _console().print(table)
     if json_file is not None:
         json_file.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-        _console().print(f"wrote {json_file}")
+        _console().print(line("wrote ", json_file))

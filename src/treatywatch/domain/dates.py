@@ -132,7 +132,7 @@ class DateSpan:
         return cls(d, d)
 
 
-_EDTF_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_EDTF_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 def parse_edtf_date(text: str) -> PartialDate:
@@ -163,24 +163,29 @@ _DASH = r"\s*[-–—]\s*"
 _MONTH = r"([A-Za-z]{3,9})\.?"
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # 2016-05-28/2016-06-05 or 2014-10
-    (re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:/(\d{4}(?:-\d{2}(?:-\d{2})?)?))?$"), "iso"),
+    (
+        re.compile(
+            r"^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)(?:/([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?))?$"
+        ),
+        "iso",
+    ),
     # 28 May-5 Jun 2016 / 28 May 2016 – 5 June 2016
     (
         re.compile(
-            rf"^(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?{_DASH}(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})$"
+            rf"^([0-9]{{1,2}})\s+{_MONTH}(?:\s+([0-9]{{4}}))?{_DASH}([0-9]{{1,2}})\s+{_MONTH}\s+([0-9]{{4}})$"
         ),
         "dmdmy",
     ),
     # 6–12 October 2017
-    (re.compile(rf"^(\d{{1,2}}){_DASH}(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})$"), "ddmy"),
+    (re.compile(rf"^([0-9]{{1,2}}){_DASH}([0-9]{{1,2}})\s+{_MONTH}\s+([0-9]{{4}})$"), "ddmy"),
     # 26 June 2016
-    (re.compile(rf"^(\d{{1,2}})\s+{_MONTH},?\s+(\d{{4}})$"), "dmy"),
+    (re.compile(rf"^([0-9]{{1,2}})\s+{_MONTH},?\s+([0-9]{{4}})$"), "dmy"),
     # June 26, 2016
-    (re.compile(rf"^{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})$"), "mdy"),
+    (re.compile(rf"^{_MONTH}\s+([0-9]{{1,2}}),?\s+([0-9]{{4}})$"), "mdy"),
     # May-June 2016
-    (re.compile(rf"^{_MONTH}{_DASH}{_MONTH}\s+(\d{{4}})$"), "mmy"),
+    (re.compile(rf"^{_MONTH}{_DASH}{_MONTH}\s+([0-9]{{4}})$"), "mmy"),
     # Oct 2014
-    (re.compile(rf"^{_MONTH}\s+(\d{{4}})$"), "my"),
+    (re.compile(rf"^{_MONTH}\s+([0-9]{{4}})$"), "my"),
 ]
 
 
@@ -191,14 +196,29 @@ def _month(name: str) -> int:
         raise DateParseError(f"unknown month: {name!r}") from None
 
 
+# Years a source may date an accession step or a poll with: treaty organizations are younger
+# than 1800; anything after 2200 is a typo (and far dates overflow date arithmetic).
+SOURCE_YEARS = range(1800, 2201)
+
+
 def parse_text(text: str) -> DateSpan:
-    """Read a date as sources write it, keeping its precision.
+    """Read a date as sources write it, keeping its precision (years 1800–2200).
 
     >>> parse_text("28 May-5 Jun 2016").edtf
     '2016-05-28/2016-06-05'
     >>> parse_text("Oct 2014").edtf
     '2014-10'
     """
+    span = _parse_text(text)
+    for d in (span.start, span.end):
+        if d.year not in SOURCE_YEARS:
+            raise DateParseError(
+                f"year {d.year} is outside {SOURCE_YEARS.start}–{SOURCE_YEARS.stop - 1}"
+            )
+    return span
+
+
+def _parse_text(text: str) -> DateSpan:
     s = " ".join(text.replace("\u00a0", " ").split())
     for pattern, kind in _PATTERNS:
         m = pattern.match(s)
@@ -226,7 +246,9 @@ def parse_text(text: str) -> DateSpan:
             return DateSpan(PartialDate(y, _month(g[0])), PartialDate(y, _month(g[1])))
         if kind == "my":
             return DateSpan.single(PartialDate(int(g[1]), _month(g[0])))
-    raise DateParseError(f"not a date: {text!r}")
+    raise DateParseError(
+        f"not a date: {text!r}" if len(text) <= 60 else f"not a date: {text[:60]!r}…"
+    )
 
 
 # Exactly YYYY-MM-DD in ASCII digits: no timestamps, no "2016-1-1", no times, no week dates.

@@ -6,6 +6,7 @@ statuses are derived from them in :mod:`treatywatch.domain.status`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -146,6 +147,10 @@ class Base(StrEnum):
     UNKNOWN = "unknown"
 
 
+# A percentage as written: up to three digits, and up to six decimals after "." or ",".
+_SHARE = re.compile(r"(?:[0-9]{1,3}(?:[.,]([0-9]{0,6}))?|[.,]([0-9]{1,6}))")
+
+
 @dataclass(frozen=True)
 class Share:
     """A percentage as written: its value and the decimals it was given with."""
@@ -155,12 +160,17 @@ class Share:
 
     @classmethod
     def parse(cls, text: str) -> Share:
-        s = text.strip().rstrip("%").strip().replace(",", ".")
-        value = float(s)
-        if not 0 <= value <= 100:
-            raise ValueError(f"share out of range: {text!r}")
-        decimals = len(s.split(".", 1)[1]) if "." in s else 0
-        return cls(value, decimals)
+        """Read "54.2", "54,2 %" or "8": ASCII digits only (``float`` also takes "٥٤",
+        "1e1", "nan" and "1_0"), at most six decimals, between 0 and 100."""
+        s = text.strip().rstrip("%").strip()
+        m = _SHARE.fullmatch(s)
+        if m is None:
+            shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
+            raise ValueError(f"{shown} is not a number")
+        value = float(s.replace(",", "."))
+        if value > 100:
+            raise ValueError(f"{text!r} is out of range (0–100)")
+        return cls(value, len(m.group(1) or m.group(2) or ""))
 
     @property
     def rounding(self) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from treatywatch.domain.dates import DateParseError, PartialDate, parse_text
@@ -37,10 +38,31 @@ from treatywatch.reference import (
     resolve_country,
     resolve_organization,
 )
+from treatywatch.sources.reading import shown
 from treatywatch.sources.structure import Article, BulletList, Row, Table, parse_structure
+from treatywatch.sources.textscan import followed_in_sentence
 
 # A list counts as a list of countries when at least this share of its items are.
 _COUNTRY_LIST_SHARE = 0.8
+# A poll's sample size: national polls ask hundreds to tens of thousands of people; the
+# largest online panels reach a few million. Beyond this a figure is a typo, not a sample
+# (and it stays far inside PostgreSQL's INTEGER, 2,147,483,647).
+MAX_SAMPLE = 10_000_000
+_DIGITS = re.compile(r"[0-9]+")
+_THOUSANDS = str.maketrans("", "", ", \u00a0\u202f")  # 1,034 / 1 034 / 1\u202f034
+
+
+def sample_size(text: str) -> int:
+    """A sample size as tables write it ("1,034", "1 034", "600"): ASCII digits only
+    (``str.isdigit`` also takes "²" and "٣"), between 1 and ``MAX_SAMPLE``."""
+    digits = text.translate(_THOUSANDS)
+    if not _DIGITS.fullmatch(digits):
+        raise ValueError(f"sample size {text!r} is not a whole number")
+    digits = digits.lstrip("0") or "0"
+    # Count the digits before converting: int() of a huge digit string is slow or refused.
+    if len(digits) > len(str(MAX_SAMPLE)) or not 1 <= int(digits) <= MAX_SAMPLE:
+        raise ValueError(f"sample size {text!r} is outside 1–{MAX_SAMPLE:,}")
+    return int(digits)
 
 
 def slugify(*parts: str) -> str:
@@ -49,17 +71,57 @@ def slugify(*parts: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
+# "Montenegro–NATO", "Sweden and NATO".
+_TITLE_SEPARATOR = re.compile(r"\s*[–—-]\s*|\s+and\s+")
+# The same, starting at the start of a run of spaces only: whether a separator starts in a
+# run depends on what follows the run, and retrying each of its positions is quadratic.
+_TITLE_SEPARATOR_AT_RUN = re.compile(r"(?<!\s)(?:\s*[–—-]\s*|\s+and\s+)")
+
+
+def title_parts(title: str) -> list[str]:
+    """``re.split(_TITLE_SEPARATOR, title)``, in linear time."""
+    parts, start = [], 0
+    while m := _TITLE_SEPARATOR.match(title, start) or _TITLE_SEPARATOR_AT_RUN.search(
+        title, start + 1
+    ):
+        parts.append(title[start : m.start()])
+        start = m.end()
+    parts.append(title[start:])
+    return parts
+
+
+_ACCESSION_OF = re.compile(r"accession of ")
+_ACCESSION_TO = re.compile(r" to ")
+_STOP = re.compile(r"[,.]")
+
+
+def _accession_of(title: str) -> tuple[str, str] | None:
+    """The candidate and the organization in "… accession of X to (the) Y, …": what
+    r"accession of (.+?) to (?:the )?(.+?)[,.]" finds, without its quadratic retries.
+
+    The first "accession of" and the first " to " after it are the match if any is: a later
+    one has fewer commas and full stops after it."""
+    m = _ACCESSION_OF.search(title)
+    to = _ACCESSION_TO.search(title, m.end() + 1) if m else None
+    if m is None or to is None:
+        return None
+    after = to.end()
+    if title.startswith("the ", after) and (stop := _STOP.search(title, after + 5)):
+        return title[m.end() : to.start()], title[after + 4 : stop.start()]
+    if stop := _STOP.search(title, after + 1):
+        return title[m.end() : to.start()], title[after : stop.start()]
+    return None
+
+
 def _find_process(article: Article, path: str) -> tuple[Process, Organization]:
     title = article.title
     if not title:
         raise InputError(f"{path}:1: no title line ('= Title =') found; not an accession article")
-    parts = [p.strip() for p in re.split(r"\s*[–—-]\s*|\s+and\s+", title.replace(" relations", ""))]
+    parts = [p.strip() for p in title_parts(title.replace(" relations", ""))]
     org = next((o for p in parts if (o := resolve_organization(p))), None)
     code = next((c for p in parts if (c := resolve_country(p))), None)
-    if org is None:
-        match = re.search(r"accession of (.+?) to (?:the )?(.+?)[,.]", title)
-        if match:
-            code, org = resolve_country(match.group(1)), resolve_organization(match.group(2))
+    if org is None and (names := _accession_of(title)):
+        code, org = resolve_country(names[0]), resolve_organization(names[1])
     if org is None or code is None:
         known = ", ".join(sorted(organizations()))
         raise InputError(
@@ -106,21 +168,31 @@ def _question(header: str) -> str | None:
     return rest or None
 
 
+# A poll's question and condition come from its table's header or section and are kept
+# with every row: a longer one is cut (a header cell is not a paragraph).
+_MAX_LABEL = 200
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1] + "…"
+
+
 def _date_column(table: Table) -> int | None:
-    """The column in which most non-empty cells read as dates."""
-    best, best_count = None, 0
-    width = max(len(r.cells) for r in [table.header, *table.rows])
-    for i in range(width):
-        count = 0
-        for r in table.rows:
-            if i < len(r.cells) and r.cells[i]:
+    """The header's column in which most non-empty cells read as dates (the first, on a tie)."""
+    counts: dict[int, int] = {}
+    width = len(table.header.cells)  # a row wider than its header is left out, not read
+    for r in table.rows:
+        for i, cell in enumerate(r.cells[:width]):
+            if cell:
                 try:
-                    parse_text(r.cells[i])
-                    count += 1
+                    parse_text(cell)
                 except DateParseError:
-                    pass
-        if count > best_count:
-            best, best_count = i, count
+                    continue
+                counts[i] = counts.get(i, 0) + 1
+    best, best_count = None, 0
+    for i in sorted(counts):
+        if counts[i] > best_count:
+            best, best_count = i, counts[i]
     return best if best_count >= max(2, len(table.rows) // 2) else None
 
 
@@ -152,9 +224,10 @@ class _Reader:
         condition = None
         for text in (table.section, *table.header.cells):  # the section's title or a header
             if m := _CONDITION.search(text):
-                condition = m.group(1).strip()
+                condition = _label(m.group(1).strip())
                 break
         question = _question(table.header.cells[cols["for"]])
+        question = _label(question) if question else None
         for row in table.rows:
             if not self.check_width(table, row):
                 continue
@@ -181,20 +254,16 @@ class _Reader:
                 continue
             try:
                 shares[name] = Share.parse(text)
-            except ValueError:
-                self.problem(
-                    "bad-number", row.line, f"{name} share {text!r} is not a number; row left out"
-                )
+            except ValueError as e:
+                self.problem("bad-number", row.line, f"{name} share {e}; row left out")
                 return None
         sample: int | None = None
         if "sample" in cols and cell[cols["sample"]]:
-            digits = cell[cols["sample"]].replace(",", "").replace(" ", "")
-            if not digits.isdigit():
-                self.problem(
-                    "bad-number", row.line, f"sample size {digits!r} is not a whole number"
-                )
+            try:
+                sample = sample_size(cell[cols["sample"]])
+            except ValueError as e:
+                self.problem("bad-number", row.line, f"{e}; row left out")
                 return None
-            sample = int(digits)
         s_for, s_against = shares["for"], shares["against"]
         assert s_for is not None and s_against is not None
         und = shares["undecided"]
@@ -224,6 +293,13 @@ class _Reader:
 
     # -- milestones and ratifications ---------------------------------------
     def read_milestones(self, table: Table, date_col: int) -> None:
+        if len(table.header.cells) < 2:
+            self.problem(
+                "unknown-table",
+                table.line,
+                "table of dates has one column; expected a label and a date; not imported",
+            )
+            return
         label_col = 0 if date_col != 0 else 1
         in_ratification = False
         blank: list[tuple[Row, PartialDate]] = []
@@ -335,15 +411,36 @@ class _Reader:
             self.doc.relations.append(Relation(code, item.text, self.prov(item.line)))
 
 
+# A party's name: at most eight capitalized words (of at most 41 characters) before the
+# word that makes it a party. Unbounded, the search retries every word of a long run of
+# capitalized words and is quadratic in the run's length.
 _PARTY = re.compile(
-    r"((?:[A-Z][\w'’]+ )*(?:Party|Democracy|Movement|Front|Union|Alliance|Coalition|League)"
+    r"((?:[A-Z][\w'’]{1,40} ){0,8}(?:Party|Democracy|Movement|Front|Union|Alliance|Coalition|League)"
     r"(?: (?:of|for)(?: [A-Z][\w'’]+)+)*)"
 )
-_STANCES: list[tuple[Position, re.Pattern[str]]] = [
-    (Position.AMBIGUOUS, re.compile(r"\bambiguous\b", re.I)),
-    (Position.NEUTRAL, re.compile(r"\bneutral\b", re.I)),
-    (Position.AGAINST, re.compile(r"\b(opponent|opposes|opposed to|against)\b", re.I)),
-    (Position.FOR, re.compile(r"\b(supports? (nato )?membership|desire for .* member|pro-)", re.I)),
+_SUPPORTS = re.compile(r"\b(?:supports? (nato )?membership|pro-)", re.I)
+_DESIRE, _MEMBER = re.compile(r"\bdesire for ", re.I), re.compile(r"member", re.I)
+
+
+def _stance_pattern(rx: re.Pattern[str]) -> Callable[[str], bool]:
+    return lambda sentence: rx.search(sentence) is not None
+
+
+def _supports(sentence: str) -> bool:
+    r"""As r"\b(supports? (nato )?membership|desire for .* member|pro-)" (case-insensitive)."""
+    return _SUPPORTS.search(sentence) is not None or followed_in_sentence(
+        sentence, _DESIRE, _MEMBER, stop="\n"
+    )
+
+
+_STANCES: list[tuple[Position, Callable[[str], bool]]] = [
+    (Position.AMBIGUOUS, _stance_pattern(re.compile(r"\bambiguous\b", re.I))),
+    (Position.NEUTRAL, _stance_pattern(re.compile(r"\bneutral\b", re.I))),
+    (
+        Position.AGAINST,
+        _stance_pattern(re.compile(r"\b(opponent|opposes|opposed to|against)\b", re.I)),
+    ),
+    (Position.FOR, _supports),
 ]
 
 
@@ -353,7 +450,7 @@ def _read_positions(reader: _Reader, article: Article) -> None:
         if not re.search(r"politic|part(y|ies)|view", p.section, re.I):
             continue
         for sentence in re.split(r"(?<=[.!?])\s+", p.text):
-            stance = next((pos for pos, rx in _STANCES if rx.search(sentence)), None)
+            stance = next((pos for pos, says in _STANCES if says(sentence)), None)
             if stance is None:
                 continue
             for name in _PARTY.findall(sentence):
@@ -368,7 +465,7 @@ def _read_positions(reader: _Reader, article: Article) -> None:
 
 def parse(text: str, path: str | Path, source_key: str | None = None) -> ParsedDocument:
     """Read an accession article; raise InputError when it is not one."""
-    path = str(path)
+    path = shown(path)  # stored and printed: one line of UTF-8
     article = parse_structure(text)
     process, org = _find_process(article, path)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -27,6 +27,12 @@ from treatywatch.reference import country_name, data_text
 from treatywatch.sources.mentions import Mention, find_mentions, sentences, without_year
 from treatywatch.sources.prose_polls import PCT, ExcludedFigures, ProsePoll, read_figures
 from treatywatch.sources.structure import parse_structure
+from treatywatch.sources.textscan import (
+    followed_in_sentence,
+    space_before,
+    starts_word,
+    strip_last_word,
+)
 
 __all__ = [
     "ExcludedFigures",
@@ -77,8 +83,10 @@ _PHRASES: dict[str, str] = {
     r"(?: formal| official)? invitation",
     "protocol_signed": r"\b(?:accession )?protocol\b",
     "treaty_signed": r"\baccession treaty\b|\btreaty of accession\b",
+    # "took place" within 300 characters: an unbounded [^.]* rescans the rest of the
+    # sentence for every "accession of X to" in it (quadratic).
     "membership": r"\bjoined\b|\bbecame (?:the|a|an) (?:\w+ )?member\b|\baccession of \w+ to\b"
-    r"[^.]*\btook place|\bmember of\b|\bfull membership\b",
+    r"[^.]{0,300}\btook place|\bmember of\b|\bfull membership\b",
     "ratification_by_members": r"\bratification by (?:each|every|all)(?: the)? (?:other )?member",
     "candidate_status": r"\bcandidate status\b|\bofficial candidate\b",
     "negotiations_opened": r"\b(?:negotiations|talks)\b",
@@ -137,7 +145,7 @@ def _other_body(text: str, org: Organization) -> bool:
     """True when "joined", "member of" or "invited to join" names a body other than ``org``."""
     own = {a.lower() for a in (org.code, org.name, *org.aliases)}
     for m in _OBJECT.finditer(text):
-        if re.sub(r"\s+(?:of|for)$", "", m.group("obj")).lower() not in own:
+        if strip_last_word(m.group("obj"), ("of", "for")).lower() not in own:
             return True
     return False
 
@@ -165,12 +173,16 @@ class _Step:
     act: ActKind | None = None
 
 
+_DEPOSIT = re.compile(r"\bdeposit\w*\b", re.I)
+_INSTRUMENT = re.compile(r"\binstrument", re.I)
+
+
 def _member_act(seg: str) -> ActKind | None:
     if _PARLIAMENT.search(seg) and re.search(r"\b(?:vot|approv|pass|ratif|adopt)", seg, re.I):
         return ActKind.PARLIAMENT_APPROVAL
     if _HEAD.search(seg) and re.search(r"\bsign", seg, re.I):
         return ActKind.HEAD_OF_STATE_SIGNATURE
-    if re.search(r"\bdeposit\w*\b[^.]*\binstrument", seg, re.I):
+    if followed_in_sentence(seg, _DEPOSIT, _INSTRUMENT):
         return ActKind.DEPOSIT
     if re.search(r"\bratif", seg, re.I):
         return ActKind.RATIFIED
@@ -218,10 +230,57 @@ def _classify(
 def _label(text: str, prev: str) -> str:
     """A readable label for an untyped event: its clause, without the date's preposition."""
     s = re.sub(r"^[\s,;:]*(?:and|but|while|then)?\s*", "", text, flags=re.I)
-    s = re.sub(r"\s*(?:,|\b(?:in|on|at|by|from|since|during|the end of|of|the))*[\s,.]*$", "", s)
+    s = s[: _label_tail(s)]
     if len(s.split()) < 3 and prev:
         s = f"{_label(prev, '')} … {s}"
     return s[:160]
+
+
+_TAIL_WORDS = ("the end of", "during", "since", "from", "the", "in", "on", "at", "by", "of")
+
+
+def _label_tail(s: str) -> int:
+    r"""Where a clause's trailing prepositions and punctuation start ("… was signed on ,").
+
+    The same cut as ``re.sub(r"\s*(?:,|\b(?:in|on|…|of|the))*[\s,.]*$", "", s)``, found
+    from the end: that pattern retries every position of a run of commas or spaces, in
+    cubic time. A cut is a run of spaces, then commas and those words written together
+    ("in,", "the end of"), then spaces, commas and full stops to the end.
+    """
+    end = len(s)
+    while end > 0 and (s[end - 1].isspace() or s[end - 1] in ",."):
+        end -= 1
+    cut = end
+    while cut > 0:
+        if s[cut - 1] == ",":
+            cut -= 1
+            continue
+        # The longest word that ends here and starts a word ("the end of" before "of").
+        w = next(
+            (w for w in _TAIL_WORDS if s.endswith(w, 0, cut) and starts_word(s, cut - len(w))), None
+        )
+        if w is None:
+            break
+        cut -= len(w)
+    if cut == end:
+        return end
+    return space_before(s, cut)
+
+
+# A prose event keeps its sentence as evidence; a "sentence" longer than this (a paragraph
+# without full stops) keeps this much of it around the date: every event of a 10 MB
+# sentence storing all of it would be quadratic in the store.
+MAX_SENTENCE = 1000
+
+
+def excerpt(sentence: str, m: Mention) -> str:
+    """The sentence, or at most ``MAX_SENTENCE`` characters of it around the date."""
+    if len(sentence) <= MAX_SENTENCE:
+        return sentence
+    half = (MAX_SENTENCE - (m.end - m.start)) // 2
+    start = max(0, min(m.start - half, len(sentence) - MAX_SENTENCE))
+    end = min(len(sentence), max(start + MAX_SENTENCE, m.end))
+    return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
 
 
 # -- the whole prose ------------------------------------------------------------
@@ -328,7 +387,7 @@ class _Reader:
                 m.qualifier,
                 kind,
                 label,
-                sentence,
+                excerpt(sentence, m),
                 line,
                 bool(reasons),
                 reason,

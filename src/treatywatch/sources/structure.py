@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_TITLE = re.compile(r"^=\s*([^=].*?)\s*=$")
-_HEADING = re.compile(r"^(={2,6})\s*(.*?)\s*\1$")
 # Presentational wiki markup in cells (e.g. "<big>Event</big>"); any other text, tags
 # included, is kept as the source wrote it and escaped wherever it is shown.
 _TAG = re.compile(r"</?(?:big|small|b|i|u|s|sup|sub|span|center|br|nowiki)\b[^<>]{0,200}>", re.I)
@@ -71,6 +69,32 @@ def split_cells(line: str) -> tuple[str, ...]:
     return tuple(" ".join(_TAG.sub("", c).split()) for c in s.split("|"))
 
 
+def _title(line: str) -> str | None:
+    r"""The title of a ``= Title =`` line (stripped): what ``^=\s*([^=].*?)\s*=$`` reads,
+    without its quadratic retries over a run of spaces."""
+    if len(line) < 3 or line[0] != "=" or line[-1] != "=":
+        return None
+    inner = line[1:-1]
+    rest = inner.lstrip()
+    if rest and rest[0] != "=":
+        return rest.rstrip()
+    lead = len(inner) - len(rest)
+    if lead == 0:
+        return None  # "==…": a heading, not a title
+    # Only spaces, or "=" after them: the last space is the title's first character.
+    return (inner[lead - 1] + rest).rstrip() or inner[lead - 1]
+
+
+def _heading(line: str) -> str | None:
+    r"""The title of a ``== Section ==`` line (2 to 6 "="): what ``^(={2,6})\s*(.*?)\s*\1$``
+    reads, without its quadratic retries over a run of spaces."""
+    run = len(line) - len(line.lstrip("="))
+    for n in range(min(run, 6), 1, -1):
+        if len(line) >= 2 * n and line.endswith("=" * n):
+            return line[n : len(line) - n].strip()
+    return None
+
+
 def parse_structure(text: str) -> Article:
     lines = text.split("\n")
     article = Article(title=None, title_line=0)
@@ -85,11 +109,11 @@ def parse_structure(text: str) -> Article:
             bullets = None
         if not line:
             continue
-        if article.title is None and (m := _TITLE.match(line)):
-            article.title, article.title_line = m.group(1), n
+        if article.title is None and (title := _title(line)) is not None:
+            article.title, article.title_line = title, n
             continue
-        if m := _HEADING.match(line):
-            section = m.group(2)
+        if (heading := _heading(line)) is not None:
+            section = heading
             continue
         if line.startswith("|"):
             row = Row(n, split_cells(line))
