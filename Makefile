@@ -18,15 +18,15 @@ demo: $(STAMP)
 	$(BIN)/treatywatch demo
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check src tests fuzz
-	$(BIN)/ruff check src tests fuzz
+	$(BIN)/ruff format --check src tests benchmarks fuzz
+	$(BIN)/ruff check src tests benchmarks fuzz
 	$(BIN)/mypy
 
 test: $(STAMP) lint
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m treatywatch.bench --out bench-results.json
+	$(BIN)/python -m benchmarks --out bench-results.json
 
 # Long runs of the concurrency and SIGKILL tests (make test runs a few of each).
 load: $(STAMP)

@@ -124,7 +124,7 @@ def client(tmp_path: Path) -> Iterator[Any]:
     """The web app over a store holding the example."""
     from fastapi.testclient import TestClient
 
-    from treatywatch.importing import import_paths
+    from treatywatch.ingest import import_paths
     from treatywatch.web.app import create_app
 
     db = str(tmp_path / "web.db")

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from treatywatch.analysis.checks import CheckResult
 from treatywatch.commands import checks as check_command
 from treatywatch.commands.plain import cells, line
 from treatywatch.domain.model import ParsedDocument
-from treatywatch.importing import read_paths
+from treatywatch.ingest import read_paths
+from treatywatch.queries.findings import CheckResult
 from treatywatch.sources.article import MAX_SAMPLE
 from treatywatch.store.db import Store
 

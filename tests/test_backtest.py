@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from treatywatch.analysis.backtest import (
+from treatywatch.domain.dates import PartialDate
+from treatywatch.reference.rounds import Fact, Round, load_round, load_rounds
+from treatywatch.sources.article import parse
+from treatywatch.stats.backtest import (
     Report,
     backtest,
     backtest_round,
     baselines,
     training_rounds,
 )
-from treatywatch.domain.dates import PartialDate
-from treatywatch.history import Fact, Round, load_round, load_rounds
-from treatywatch.sources.article import parse
 
 EXAMPLE = (
     Path(__file__).resolve().parents[1] / "src/treatywatch/examples/montenegro-nato-relations.txt"

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from treatywatch.analysis.baselines import BASELINES, ewma, last_poll, loess, mean_of_last
-from treatywatch.analysis.pollavg import PollObs
+from treatywatch.stats.baselines import BASELINES, ewma, last_poll, loess, mean_of_last
+from treatywatch.stats.pollmodel import PollObs
 
 Z90 = 1.6448536269514722
 

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLE, ROOT
-from treatywatch.analysis.overview import process_overview
-from treatywatch.importing import import_paths
+from treatywatch.ingest import import_paths
+from treatywatch.queries.overview import process_overview
 from treatywatch.render.charts import COLORS, STATUS_LABELS
 from treatywatch.render.report import report_html
 from treatywatch.store.db import Store

@@ -125,7 +125,7 @@ def all_charts(
 
 def digests() -> dict[str, str]:
     """SHA-256 of each chart's canonical JSON (also run in a fresh interpreter)."""
-    from treatywatch.web.assets import world_topojson
+    from treatywatch.render.assets import world_topojson
 
     candidate = MapCandidate("ME", "Montenegro")
     charts = all_charts() | {
@@ -296,7 +296,7 @@ def test_map_rejects_unknown_status_and_repeated_members() -> None:
 
 
 def test_vendored_topojson_ids_match_pycountry_for_members() -> None:
-    from treatywatch.web.assets import world_topojson
+    from treatywatch.render.assets import world_topojson
 
     geoms = world_topojson()["objects"]["countries"]["geometries"]
     ids = {g["id"] for g in geoms if "id" in g}

@@ -15,7 +15,7 @@ def test_a_bug_is_one_line_and_exit_70(cli: Cli, tmp_path: Path) -> None:
     exit 70 — never 1 (which `check` and `--strict` use) and never a traceback."""
     assert cli("import", "--example").code == 0
     program = (
-        "import sys, treatywatch.analysis.status as s\n"
+        "import sys, treatywatch.queries.status as s\n"
         "def broken(*a, **k): raise KeyError('boom')\n"
         "s.process_status = broken\n"
         "sys.argv = ['treatywatch', 'processes']\n"

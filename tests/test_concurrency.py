@@ -139,7 +139,7 @@ def test_sixteen_importers_of_distinct_articles(store_url: str, tmp_path: Path) 
     assert import_all_at_once(store_url, files) == [(0, "")] * len(files)
     # The same counts as importing one after another into an empty store.
     with Store.memory() as reference, Store.open(store_url) as store:
-        from treatywatch.importing import import_paths
+        from treatywatch.ingest import import_paths
 
         import_paths(reference, files)
         assert store.table_counts() == reference.table_counts()
@@ -165,7 +165,7 @@ def test_sixteen_versions_of_one_article(store_url: str, tmp_path: Path) -> None
         assert len(store.documents("montenegro-nato", include_superseded=True)) == CLIENTS
         # The process shows exactly what its one current version says.
         doc = store.document(current[0][0])
-        from treatywatch.importing import enrich
+        from treatywatch.ingest import enrich
 
         parsed = enrich(parse(doc.text, "x.txt"))
         assert len(store.polls("montenegro-nato")) == len(parsed.polls) == 28

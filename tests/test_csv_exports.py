@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EXAMPLE
-from treatywatch.importing import import_paths
-from treatywatch.render.exports import csv_cell, write_csv
+from treatywatch.ingest import import_paths
+from treatywatch.render.tables import csv_cell, write_csv
 from treatywatch.store.db import Store
 from treatywatch.web.app import create_app
 

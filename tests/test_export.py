@@ -21,8 +21,8 @@ from treatywatch.render.charts import (
     ratification_curve_chart,
     timeline_chart,
 )
-from treatywatch.render.export import ExportError, chart_to_png, chart_to_svg, prepare
-from treatywatch.web import assets
+from treatywatch.render.images import ExportError, chart_to_png, chart_to_svg, prepare
+from treatywatch.render import assets
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -132,7 +132,7 @@ def test_vendored_versions_match_altair() -> None:
 
 
 def test_assets_loader() -> None:
-    vendor = importlib.resources.files("treatywatch") / "web" / "static" / "vendor"
+    vendor = importlib.resources.files("treatywatch") / "render" / "static" / "vendor"
     assert {p.name for p in vendor.iterdir()} >= set(assets.VENDOR_FILES)
     path = assets.vendor_path("vega.min.js")
     assert path.is_file() and path.read_bytes() == assets.vendor_bytes("vega.min.js")

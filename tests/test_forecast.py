@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from treatywatch.analysis import forecast as fc
-from treatywatch.analysis.survival import Completion, CompletionModel, completion_of
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import ActKind, Provenance, RatificationAct
-from treatywatch.history import Round, load_round, load_rounds
+from treatywatch.reference.rounds import Round, load_round, load_rounds
 from treatywatch.sources.article import parse
+from treatywatch.stats import forecast as fc
+from treatywatch.stats.survival import Completion, CompletionModel, completion_of
 
 EXAMPLE = (
     Path(__file__).resolve().parents[1] / "src/treatywatch/examples/montenegro-nato-relations.txt"

@@ -18,7 +18,7 @@ import pytest
 from conftest import EXAMPLE, Cli
 from treatywatch.domain.model import Share
 from treatywatch.errors import InputError
-from treatywatch.importing import enrich, read_paths
+from treatywatch.ingest import enrich, read_paths
 from treatywatch.reference import organization
 from treatywatch.sources.article import MAX_SAMPLE, parse, sample_size
 from treatywatch.sources.prose import MAX_SENTENCE, read_prose

@@ -136,7 +136,7 @@ def test_parser_raises_only_input_errors(noise: str) -> None:
 def test_a_conditional_question_is_its_own_series(example_text: str) -> None:
     from datetime import date
 
-    from treatywatch.analysis.average import poll_averages
+    from treatywatch.queries.averages import poll_averages
 
     extra = "\n".join(
         [

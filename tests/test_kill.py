@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pycountry
 
-from treatywatch.importing import enrich
+from treatywatch.ingest import enrich
 from treatywatch.sources.article import parse
 from treatywatch.store.db import Store
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from conftest import EXAMPLE
-from treatywatch.importing import import_paths
+from treatywatch.ingest import import_paths
 from treatywatch.store.db import Store
 from treatywatch.web.app import create_app
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import expit, logit
 
-from treatywatch.analysis.pollavg import (
+from treatywatch.stats.pollmodel import (
     DEFAULT_SAMPLE,
     PollObs,
     estimate_priors,
@@ -154,7 +154,7 @@ def test_average_stays_within_its_inputs(rows: list[tuple[float, float, int, int
 def test_a_far_off_as_of_day_fits_no_more_days(example_text: str) -> None:
     """A hostile ?as_of=9999-12-31 must not make the server fit 3 million days: the fit
     stops after the last poll and the as-of estimate is extrapolated (same numbers)."""
-    from treatywatch.analysis.average import poll_averages
+    from treatywatch.queries.averages import poll_averages
     from treatywatch.sources.article import parse
 
     polls = parse(example_text, "a.txt").polls

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from treatywatch.analysis.polleval import (
+from treatywatch.stats.polleval import (
     PollDataError,
     evaluate,
     format_table,

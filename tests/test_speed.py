@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from treatywatch.analysis.speed import member_table, round_durations, speed_table
 from treatywatch.domain.dates import Precision
-from treatywatch.history import Round, load_round
+from treatywatch.reference.rounds import Round, load_round
 from treatywatch.sources.article import parse
+from treatywatch.stats.speed import member_table, round_durations, speed_table
 
 EXAMPLE = (
     Path(__file__).resolve().parents[1] / "src/treatywatch/examples/montenegro-nato-relations.txt"

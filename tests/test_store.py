@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from treatywatch.importing import import_paths
+from treatywatch.ingest import import_paths
 from treatywatch.sources.article import parse
 from treatywatch.store.db import Store
 
@@ -88,7 +88,7 @@ def test_import_paths_reads_everything_before_writing(
 
 
 def test_prose_events_findings_and_prose_acts_round_trip(store: Store, example_text: str) -> None:
-    from treatywatch.importing import enrich
+    from treatywatch.ingest import enrich
 
     doc = enrich(parse(example_text, "a.txt"))
     out = store.import_documents([doc])[0]

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from treatywatch.analysis.status import process_status
+from treatywatch.queries.status import process_status
 from treatywatch.sources.article import parse
 from treatywatch.store.db import Store
 

@@ -54,8 +54,8 @@ def test_eu_status_counts_the_members_at_signature(cli: Cli, tmp_path: Path) -> 
 @pytest.fixture
 def no_eu_members(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from treatywatch import reference
-    from treatywatch.analysis.enlargements import model_as_of
-    from treatywatch.history import load_rounds
+    from treatywatch.queries.enlargements import model_as_of
+    from treatywatch.reference.rounds import load_rounds
 
     real = reference.organizations()
     stripped = {**real, "EU": dataclasses.replace(real["EU"], memberships=())}
@@ -70,10 +70,10 @@ def no_eu_members(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.mark.usefixtures("no_eu_members")
 def test_without_a_member_list_status_and_forecast_say_so(tmp_path: Path) -> None:
-    from treatywatch.analysis.enlargements import process_forecast
-    from treatywatch.analysis.status import process_status
     from treatywatch.errors import NotFoundError
-    from treatywatch.importing import import_paths
+    from treatywatch.ingest import import_paths
+    from treatywatch.queries.enlargements import process_forecast
+    from treatywatch.queries.status import process_status
 
     with Store.memory() as store:
         import_paths(store, [_article(tmp_path)])
@@ -89,7 +89,7 @@ def test_without_a_member_list_status_and_forecast_say_so(tmp_path: Path) -> Non
 def test_without_a_member_list_pages_and_api(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from treatywatch.importing import import_paths
+    from treatywatch.ingest import import_paths
     from treatywatch.web.app import create_app
 
     db = str(tmp_path / "eu.db")

@@ -14,15 +14,15 @@ __version__ = "0.1.0"
 # Public name -> the module that defines it.
 _EXPORTS = {
     "Store": "treatywatch.store.db",
-    "import_paths": "treatywatch.importing",
+    "import_paths": "treatywatch.ingest",
     "parse_article": "treatywatch.sources.article",
-    "process_status": "treatywatch.analysis.status",
-    "process_overview": "treatywatch.analysis.overview",
-    "process_timeline": "treatywatch.analysis.timeline",
+    "process_status": "treatywatch.queries.status",
+    "process_overview": "treatywatch.queries.overview",
+    "process_timeline": "treatywatch.queries.timeline",
     "run_checks": "treatywatch.checks",
-    "poll_averages": "treatywatch.analysis.average",
-    "process_forecast": "treatywatch.analysis.enlargements",
-    "member_speeds": "treatywatch.analysis.enlargements",
+    "poll_averages": "treatywatch.queries.averages",
+    "process_forecast": "treatywatch.queries.enlargements",
+    "member_speeds": "treatywatch.queries.enlargements",
     "report_html": "treatywatch.render.report",
     "create_app": "treatywatch.web.app",
 }

@@ -26,7 +26,7 @@ def check(
 
     Example: treatywatch check montenegro-nato-relations.txt --format sarif
     """
-    from treatywatch.analysis.checks import check_target
+    from treatywatch.queries.findings import check_target
 
     if fmt not in ("text", "json", "sarif", "github"):
         raise typer.BadParameter(

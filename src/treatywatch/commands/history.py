@@ -33,8 +33,8 @@ def members(
 
     Example: treatywatch members NATO --sort slowest
     """
-    from treatywatch.analysis.enlargements import member_speeds
     from treatywatch.commands.plain import cells, plain
+    from treatywatch.queries.enlargements import member_speeds
 
     keys = {
         "median": lambda m: m.median_days,
@@ -82,8 +82,8 @@ def forecast(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption 
 
     Example: treatywatch forecast montenegro-nato --as-of 2017-01-20
     """
-    from treatywatch.analysis.enlargements import process_forecast
     from treatywatch.commands.plain import cells
+    from treatywatch.queries.enlargements import process_forecast
 
     day = _as_of(as_of)
     with _store() as store:
@@ -125,8 +125,8 @@ def backtest_(
 
     Example: treatywatch backtest --json backtest.json
     """
-    from treatywatch.analysis.enlargements import run_backtest
     from treatywatch.commands.plain import line
+    from treatywatch.queries.enlargements import run_backtest
 
     with _store() as store:
         report = run_backtest(store)

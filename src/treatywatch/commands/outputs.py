@@ -83,8 +83,8 @@ def report(
 
     Example: treatywatch report montenegro-nato -o report.html
     """
-    from treatywatch.analysis.overview import process_overview
     from treatywatch.commands.plain import line
+    from treatywatch.queries.overview import process_overview
     from treatywatch.render.report import report_html
 
     day = _as_of(as_of)
@@ -105,11 +105,11 @@ def chart(
 
     Example: treatywatch chart montenegro-nato map -o map.svg
     """
-    from treatywatch.analysis.overview import process_overview
     from treatywatch.commands.plain import line
-    from treatywatch.render.export import chart_to_png, chart_to_svg
+    from treatywatch.queries.overview import process_overview
+    from treatywatch.render.assets import world_topojson
+    from treatywatch.render.images import chart_to_png, chart_to_svg
     from treatywatch.render.process_charts import KINDS, process_chart
-    from treatywatch.web.assets import world_topojson
 
     if kind not in KINDS:
         raise typer.BadParameter(f"{kind!r}; choose one of {', '.join(KINDS)}", param_hint="KIND")
@@ -148,8 +148,8 @@ def demo(
     for day in ("2016-12-31", None):
         console.print()
         status("montenegro-nato", as_of=day, as_json=False)
-    from treatywatch.analysis.checks import check_target
     from treatywatch.checks import summary
+    from treatywatch.queries.findings import check_target
 
     counts = summary(check_target("montenegro-nato", _state["db"]).findings)["by_severity"]
     console.print(

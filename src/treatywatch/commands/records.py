@@ -38,7 +38,7 @@ def import_(
     """
     from treatywatch import serialize
     from treatywatch.commands.plain import line
-    from treatywatch.importing import import_paths
+    from treatywatch.ingest import import_paths
 
     todo: list[str | Path] = list(paths or [])
     if example:
@@ -74,8 +74,8 @@ def processes(as_json: JsonOption = False) -> None:
     Example: treatywatch processes
     """
     from treatywatch import serialize
-    from treatywatch.analysis.status import process_status
     from treatywatch.commands.plain import cells
+    from treatywatch.queries.status import process_status
 
     with _store() as store:
         statuses = [process_status(store, p.slug) for p in store.processes()]
@@ -107,8 +107,8 @@ def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = 
     Example: treatywatch status montenegro-nato --as-of 2016-12-31
     """
     from treatywatch import serialize
-    from treatywatch.analysis.status import process_status
     from treatywatch.commands.plain import line, plain
+    from treatywatch.queries.status import process_status
 
     day = _as_of(as_of)
     with _store() as store:
@@ -156,8 +156,8 @@ def timeline(
 
     Example: treatywatch timeline montenegro-nato
     """
-    from treatywatch.analysis.timeline import process_timeline
     from treatywatch.commands.plain import cells
+    from treatywatch.queries.timeline import process_timeline
 
     with _store() as store:
         timeline = process_timeline(store, process, with_acts=acts)
@@ -186,8 +186,8 @@ def ratifications(
     Example: treatywatch ratifications montenegro-nato --as-of 2017-05-10
     """
     from treatywatch import serialize
-    from treatywatch.analysis.status import process_status
     from treatywatch.commands.plain import cells
+    from treatywatch.queries.status import process_status
 
     day = _as_of(as_of)
     with _store() as store:
@@ -230,8 +230,8 @@ def polls(
     Example: treatywatch polls montenegro-nato --average
     """
     from treatywatch import serialize
-    from treatywatch.analysis.status import polls_by
     from treatywatch.commands.plain import cells
+    from treatywatch.queries.status import polls_by
 
     day = _as_of(as_of) or date.today()
     with _store() as store:
@@ -263,8 +263,8 @@ def polls(
 
 
 def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
-    from treatywatch.analysis.average import poll_averages
     from treatywatch.commands.plain import cells, line
+    from treatywatch.queries.averages import poll_averages
 
     averages = poll_averages(rows, day)
     if as_json:
@@ -320,8 +320,8 @@ def polls_eval(
     """
     from rich.table import Table
 
-    from treatywatch.analysis.polleval import evaluate, format_table
     from treatywatch.commands.plain import cells, line
+    from treatywatch.stats.polleval import evaluate, format_table
 
     report = evaluate(polls_csv, outcomes_csv)
     rows = format_table(report)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from treatywatch.render.charts import ChartSpec, _finish, _tips, _utc
 
 if TYPE_CHECKING:
-    from treatywatch.analysis.forecast import Forecast
-    from treatywatch.analysis.speed import MemberSpeed
+    from treatywatch.stats.forecast import Forecast
+    from treatywatch.stats.speed import MemberSpeed
 
 # The fan chart samples the completion probability every this many days.
 STEP_DAYS = 3

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 # Served pages' Content-Security-Policy allows this one inline stylesheet by its hash, and no
 # other: the charts' own stylesheets (vega-embed's, vega-tooltip's) are turned off in
-# web/static/charts.js and the rules they need are here.
+# render/static/charts.js and the rules they need are here.
 CSS = """
 :root { --fg:#1b1f24; --muted:#57606a; --line:#d0d7de; --accent:#0b5cad; }
 body { font: 16px/1.5 system-ui, sans-serif; color: var(--fg); margin: 0; }
@@ -50,7 +50,7 @@ def _basename(path: str) -> str:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("treatywatch", "web/templates"),
+        loader=PackageLoader("treatywatch", "render/templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,

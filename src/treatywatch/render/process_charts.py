@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from treatywatch.analysis.overview import Overview
+from treatywatch.queries.overview import Overview
 from treatywatch.render.charts import (
     ChartSpec,
     MapCandidate,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from treatywatch.analysis.overview import Overview
+from treatywatch.queries.overview import Overview
+from treatywatch.render.assets import page_script, vendor_text, world_topojson
 from treatywatch.render.pages import render
 from treatywatch.render.process_charts import process_charts
-from treatywatch.web.assets import page_script, vendor_text, world_topojson
 
 
 def _inline_js(text: str) -> str:

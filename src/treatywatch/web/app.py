@@ -24,15 +24,15 @@ from pydantic_core import PydanticCustomError
 from starlette.routing import BaseRoute
 
 from treatywatch import serialize
-from treatywatch.analysis.overview import document, process_overview
-from treatywatch.analysis.status import process_status
 from treatywatch.domain.dates import ISO_DAY_PATTERN, DateParseError, parse_as_of
 from treatywatch.errors import NotFoundError
+from treatywatch.queries.overview import document, process_overview
+from treatywatch.queries.status import process_status
+from treatywatch.render.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
 from treatywatch.render.pages import render
 from treatywatch.render.process_charts import KINDS, NoChart, process_chart, process_charts
 from treatywatch.store.db import ENV_VAR, Store
 from treatywatch.store.readers import Readers
-from treatywatch.web.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
 from treatywatch.web.errors import API, install_error_handlers
 from treatywatch.web.openapi import finish_openapi
 from treatywatch.web.security import Dashboard, allowed_hosts_from_env
@@ -164,7 +164,7 @@ def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
 
 def api_members(code: str, store: Store) -> dict[str, Any]:
     """Each member's days from signature to ratification across past rounds, with sources."""
-    from treatywatch.analysis.enlargements import member_speeds
+    from treatywatch.queries.enlargements import member_speeds
 
     rows = member_speeds(store, code)
     if not rows:
@@ -182,7 +182,7 @@ def api_findings(slug: str, store: Store) -> dict[str, Any]:
 
 def api_timeline(slug: str, store: Store) -> dict[str, Any]:
     """Table milestones and prose events merged: each event once, with all its sources."""
-    from treatywatch.analysis.timeline import process_timeline
+    from treatywatch.queries.timeline import process_timeline
 
     return {"timeline": process_timeline(store, slug).to_json()}
 
@@ -212,7 +212,7 @@ class CsvResponse(Response):
 def csv_table(slug: str, table: str, store: Store, as_of: AsOf = None) -> Response:
     """A table of the process as CSV: milestones, ratifications, polls, positions, findings
     or sources."""
-    from treatywatch.render.exports import table_csv
+    from treatywatch.render.tables import table_csv
 
     ov = process_overview(store, slug, as_of)
     text = table_csv(ov, table)
@@ -278,7 +278,7 @@ def create_app(db: str | None = None, allowed_hosts: Sequence[str] | None = None
     )
     app.state.db = db
     app.state.readers = readers
-    static = resources.files("treatywatch") / "web" / "static"
+    static = resources.files("treatywatch") / "render" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     # Errors in one shape (web/errors.py), each declared in the OpenAPI document.
     install_error_handlers(app)

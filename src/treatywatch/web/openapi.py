@@ -11,8 +11,8 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from treatywatch.render.exports import TABLES
 from treatywatch.render.process_charts import KINDS
+from treatywatch.render.tables import TABLES
 from treatywatch.web.errors import document_errors
 
 # Path parameter -> what its schema adds to FastAPI's {"type": "string"}.

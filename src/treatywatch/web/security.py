@@ -38,7 +38,7 @@ def content_security_policy() -> str:
     """The pages' policy: scripts and styles from this server, the one inline stylesheet hashed.
 
     No ``'unsafe-eval'``: the charts run Vega's expression interpreter (vega-embed's
-    ``ast: true``, see ``web/static/charts.js``) instead of compiling expressions with
+    ``ast: true``, see ``render/static/charts.js``) instead of compiling expressions with
     ``new Function``.
     """
     return "; ".join(

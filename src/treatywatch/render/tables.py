@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from treatywatch import serialize
-from treatywatch.analysis.overview import Overview, document
 from treatywatch.domain.model import Provenance
 from treatywatch.errors import NotFoundError
+from treatywatch.queries.overview import Overview, document
 
 
 def _prov(p: Provenance) -> dict[str, Any]:

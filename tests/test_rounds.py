@@ -11,7 +11,7 @@ import pytest
 
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import ActKind
-from treatywatch.history import (
+from treatywatch.reference.rounds import (
     Round,
     conflicts,
     load_round,
@@ -21,7 +21,7 @@ from treatywatch.history import (
 )
 from treatywatch.sources.article import parse
 
-HISTORY = resources.files("treatywatch") / "data" / "history"
+HISTORY = resources.files("treatywatch") / "data" / "rounds"
 SHARED = Path("/work/shared/data/ratifications")
 EXAMPLE = (
     Path(__file__).resolve().parents[1] / "src/treatywatch/examples/montenegro-nato-relations.txt"
@@ -54,7 +54,7 @@ def test_line_numbers_point_at_the_row() -> None:
     r = load_round("nato-1982-spain")
     lines = (HISTORY / "nato-1982-spain.csv").read_text(encoding="utf-8").splitlines()
     canada = next(a for a in r.acts if a.member_code == "CA")
-    assert canada.source.file == "history/nato-1982-spain.csv"
+    assert canada.source.file == "rounds/nato-1982-spain.csv"
     assert "Canada 10-12-1981 08-01-1982" in lines[canada.source.line - 1]
 
 
@@ -139,9 +139,9 @@ def test_round_without_member_list_reports_members_with_rows(
     real = reference.organizations()
     stripped = {**real, "EU": dataclasses.replace(real["EU"], memberships=())}
     monkeypatch.setattr(reference, "organizations", lambda: stripped)
-    from treatywatch.history import parse_round  # not load_rounds(): it is cached
+    from treatywatch.reference.rounds import parse_round  # not load_rounds(): it is cached
 
-    text = reference.data_text("history/eu-2004-ten.csv")
+    text = reference.data_text("rounds/eu-2004-ten.csv")
     r = parse_round("eu-2004-ten", text, "eu-2004-ten.csv")
     assert r.required is None
     assert r.coverage().summary == "1 members with rows, member list unknown"

@@ -1,4 +1,4 @@
-"""Benchmark of :func:`treatywatch.analysis.pollavg.fit_average` on synthetic polls.
+"""Benchmark of :func:`treatywatch.stats.pollmodel.fit_average` on synthetic polls.
 
 The polls of each size span the same four years (1,461 days) and twenty pollsters, so a
 larger size means more polls per day, as a busier series would have. Building the
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from treatywatch.analysis.pollavg import PollObs, fit_average
+from treatywatch.stats.pollmodel import PollObs, fit_average
 
 SPAN_DAYS = 1461
 POLLSTERS = 20

@@ -16,8 +16,8 @@ from typing import Any
 
 from treatywatch.domain.dates import PartialDate, Precision
 from treatywatch.domain.model import ActKind
-from treatywatch.history import Round, SourceRef, date_dict, load_rounds
 from treatywatch.reference import country_name
+from treatywatch.reference.rounds import Round, SourceRef, date_dict, load_rounds
 
 
 def midpoint(d: PartialDate) -> float:

@@ -29,12 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from treatywatch.analysis.forecast import fit, forecast_round
-from treatywatch.analysis.speed import midpoint_date
-from treatywatch.analysis.survival import completion_days
 from treatywatch.domain.model import RATIFYING_ACTS
 from treatywatch.domain.status import happened_by
-from treatywatch.history import Round, load_rounds
+from treatywatch.reference.rounds import Round, load_rounds
+from treatywatch.stats.forecast import fit, forecast_round
+from treatywatch.stats.speed import midpoint_date
+from treatywatch.stats.survival import completion_days
 
 CHECKPOINTS = (0, 90, 180)
 METHODS = ("model", "median", "pace")

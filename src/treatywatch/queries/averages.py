@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from treatywatch.domain.model import Poll
 
 if TYPE_CHECKING:
-    from treatywatch.analysis.pollavg import AverageResult, PollObs
+    from treatywatch.stats.pollmodel import AverageResult, PollObs
 
 # The chart draws the average every this many days (the fit itself is daily).
 CHART_STEP_DAYS = 7
@@ -58,7 +58,7 @@ class SeriesAverage:
                 "state-space model on the logit of the decided share: a daily random walk, "
                 "house effects summing to zero, sampling noise from each poll's effective sample "
                 "size plus estimated extra noise; polls without a sample size count as "
-                "treatywatch.analysis.pollavg.DEFAULT_SAMPLE respondents"
+                "treatywatch.stats.pollmodel.DEFAULT_SAMPLE respondents"
             ),
         }
 
@@ -82,7 +82,7 @@ def _curve(result: AverageResult, step: int, until: date) -> list[dict[str, Any]
 
 def to_obs(p: Poll) -> PollObs:
     """A stored poll as the model's input: its fieldwork days, shares and base."""
-    from treatywatch.analysis.pollavg import PollObs
+    from treatywatch.stats.pollmodel import PollObs
 
     return PollObs(
         start=p.fieldwork.lower(),
@@ -99,7 +99,7 @@ def to_obs(p: Poll) -> PollObs:
 
 def poll_averages(polls: Sequence[Poll], as_of: date) -> list[SeriesAverage]:
     """One average per series, from the polls whose fieldwork ended by ``as_of``."""
-    from treatywatch.analysis.pollavg import fit_average, group_by_series
+    from treatywatch.stats.pollmodel import fit_average, group_by_series
 
     usable = [
         to_obs(p)

@@ -151,7 +151,7 @@ class OutcomeGap:
     around p.
 
     :data:`DEFAULT_GAP` is maximum likelihood on the results of the 1,111 development races,
-    rounded; see :func:`treatywatch.analysis.polleval.calibrate_gap` for how, and its checks.
+    rounded; see :func:`treatywatch.stats.polleval.calibrate_gap` for how, and its checks.
     """
 
     shared_sd: float = 0.0

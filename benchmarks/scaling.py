@@ -94,7 +94,7 @@ def bench_scaling(sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
             t2 = time.perf_counter()
             found = run_checks(parsed, org, prose=reading)
             t3 = time.perf_counter()
-            dated = {(a.member_code, a.kind) for a in parsed.acts}  # as importing.enrich does
+            dated = {(a.member_code, a.kind) for a in parsed.acts}  # as ingest.enrich does
             parsed.events, parsed.findings = reading.events, found
             parsed.prose_acts = [
                 a for a in reading.acts if a.member_code and (a.member_code, a.kind) not in dated

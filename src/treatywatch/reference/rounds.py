@@ -1,4 +1,4 @@
-"""Past accession rounds, from the hand-collected CSVs in ``data/history/``.
+"""Past accession rounds, from the hand-collected CSVs in ``data/rounds/``.
 
 Each CSV file is one round (a NATO protocol or an EU treaty). Every row keeps its
 source (file, CSV line number, URL, quote). Nothing is filled in: a member without a
@@ -23,7 +23,7 @@ from treatywatch.domain.dates import PartialDate, parse_edtf_date
 from treatywatch.domain.model import RATIFYING_ACTS, ActKind, RatificationAct
 from treatywatch.reference import country_name, organization, resolve_country
 
-HISTORY_DIR = "history"
+ROUNDS_DIR = "rounds"
 
 # Event types (the CSV's ``event`` up to the first space, parenthesis or ';') and the act
 # they are. "ratification/acceptance" is the Dutch treaty database's "(R)" column: the
@@ -420,7 +420,7 @@ def _candidates(process: str) -> list[str]:
 
 def parse_round(round_id: str, text: str, file: str = "") -> Round:
     """Read one round's CSV text (the shared dataset's format)."""
-    file = file or f"{HISTORY_DIR}/{round_id}.csv"
+    file = file or f"{ROUNDS_DIR}/{round_id}.csv"
     org_code = "EU" if round_id.startswith("eu-") else "NATO"
     reader = csv.DictReader(text.splitlines())
     rows: list[tuple[int, dict[str, str]]] = [(reader.line_num, r) for r in reader]
@@ -497,7 +497,7 @@ def parse_round(round_id: str, text: str, file: str = "") -> Round:
 @cache
 def load_rounds() -> tuple[Round, ...]:
     """Every bundled round, oldest signature first."""
-    folder = resources.files("treatywatch") / "data" / HISTORY_DIR
+    folder = resources.files("treatywatch") / "data" / ROUNDS_DIR
     rounds = [
         parse_round(p.name.removesuffix(".csv"), p.read_text(encoding="utf-8"))
         for p in folder.iterdir()

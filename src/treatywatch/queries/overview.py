@@ -8,7 +8,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from treatywatch import serialize
-from treatywatch.analysis.status import polls_by, process_status
 from treatywatch.domain.findings import Finding
 from treatywatch.domain.model import (
     Document,
@@ -20,12 +19,13 @@ from treatywatch.domain.model import (
     Relation,
 )
 from treatywatch.domain.status import ProcessStatus, happened_by
+from treatywatch.queries.status import polls_by, process_status
 from treatywatch.store.db import Store
 
 if TYPE_CHECKING:
-    from treatywatch.analysis.average import SeriesAverage
-    from treatywatch.analysis.forecast import Forecast
-    from treatywatch.analysis.speed import MemberSpeed
+    from treatywatch.queries.averages import SeriesAverage
+    from treatywatch.stats.forecast import Forecast
+    from treatywatch.stats.speed import MemberSpeed
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,13 @@ class Overview:
     @cached_property
     def averages(self) -> list[SeriesAverage]:
         """Poll averages as of the overview's date, one per series."""
-        from treatywatch.analysis.average import poll_averages
+        from treatywatch.queries.averages import poll_averages
 
         return poll_averages(self.polls, self.status.as_of)
 
     @cached_property
     def _forecast(self) -> tuple[Forecast | None, str]:
-        from treatywatch.analysis.enlargements import NoForecast, status_forecast
+        from treatywatch.queries.enlargements import NoForecast, status_forecast
 
         try:
             return status_forecast(self.status, self.acts), ""
@@ -123,9 +123,9 @@ def process_overview(store: Store, query: str, as_of: date | None = None) -> Ove
 
 def _speeds(store: Store, status: ProcessStatus) -> list[MemberSpeed]:
     """How fast the required members ratified in other rounds signed before the as-of day."""
-    from treatywatch.analysis.enlargements import stored_rounds
-    from treatywatch.analysis.speed import speed_table
-    from treatywatch.history import load_rounds
+    from treatywatch.queries.enlargements import stored_rounds
+    from treatywatch.reference.rounds import load_rounds
+    from treatywatch.stats.speed import speed_table
 
     org = status.process.organization
     rounds = [

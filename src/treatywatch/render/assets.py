@@ -2,7 +2,7 @@
 
 Read through :mod:`importlib.resources`, so they are found in an installed
 package as well as in a source checkout. The list, versions and checksums are
-in ``web/static/vendor/VENDORED.md``.
+in ``render/static/vendor/VENDORED.md``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ PAGE_SCRIPT = "charts.js"
 
 def vendor_dir() -> Traversable:
     """The vendor directory inside the installed package."""
-    return files("treatywatch").joinpath("web", "static", "vendor")
+    return files("treatywatch").joinpath("render", "static", "vendor")
 
 
 def _resource(name: str) -> Traversable:
@@ -62,8 +62,10 @@ def vendor_text(name: str) -> str:
 
 
 def page_script() -> str:
-    """Our own script that draws a page's charts (``web/static/charts.js``)."""
-    return files("treatywatch").joinpath("web", "static", PAGE_SCRIPT).read_text(encoding="utf-8")
+    """Our own script that draws a page's charts (``render/static/charts.js``)."""
+    return (
+        files("treatywatch").joinpath("render", "static", PAGE_SCRIPT).read_text(encoding="utf-8")
+    )
 
 
 def vendor_url(name: str) -> str:

@@ -42,8 +42,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import log_ndtr, logsumexp, ndtri
 
-from treatywatch.analysis.speed import midpoint_date
-from treatywatch.history import Round
+from treatywatch.reference.rounds import Round
+from treatywatch.stats.speed import midpoint_date
 
 FloatArray = NDArray[np.float64]
 

@@ -22,7 +22,7 @@ def bench_checks(repeat: int = 20) -> dict[str, Any]:
     parse_s = time.perf_counter() - t
     org = organization(parsed.process.organization)
 
-    from treatywatch.bench import best_of
+    from benchmarks.timing import best_of
 
     def timed(fn: Any) -> dict[str, float]:
         return best_of(fn, repeat)

@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,21 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-
-def best_of(fn: Callable[[], object], repeat: int = 5) -> dict[str, float]:
-    """Time ``fn`` ``repeat`` times: best and median seconds."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return {"best_s": min(times), "median_s": statistics.median(times), "runs": repeat}
+from benchmarks.timing import best_of
 
 
 def bench_import_and_status() -> dict[str, Any]:
     """Parse the example, import it into an in-memory store, ask its status."""
-    from treatywatch.analysis.status import process_status
     from treatywatch.cli import example_path
+    from treatywatch.queries.status import process_status
     from treatywatch.sources.article import parse
     from treatywatch.store.db import Store
 
@@ -70,28 +61,28 @@ def bench_cli_start() -> dict[str, Any]:
 
 def bench_checks() -> dict[str, Any]:
     """Reading the prose and running every check on the example."""
-    from treatywatch.checks.bench import bench_checks as run
+    from benchmarks.checks import bench_checks as run
 
     return run()
 
 
 def bench_checks_scaling() -> dict[str, Any]:
     """Parsing, prose and checks at 100 kB, 1 MB and 10 MB: time should grow linearly."""
-    from treatywatch.checks.bench_scaling import bench_scaling
+    from benchmarks.scaling import bench_scaling
 
     return bench_scaling()
 
 
 def bench_poll_average() -> dict[str, Any]:
     """Averaging 10,000, 100,000 and 1,000,000 synthetic polls: time should grow linearly."""
-    from treatywatch.bench_pollavg import run
+    from benchmarks.pollavg import run
 
     return run()
 
 
 def bench_load() -> dict[str, Any]:
     """The real server under 1, 2, 4 and 16 clients; 16 importers at once."""
-    from treatywatch.bench_load import run
+    from benchmarks.load import run
 
     return run()
 

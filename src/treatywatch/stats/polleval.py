@@ -29,8 +29,9 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, logit
 
-from treatywatch.analysis.baselines import BASELINES
-from treatywatch.analysis.pollavg import (
+from treatywatch.errors import InputError
+from treatywatch.stats.baselines import BASELINES
+from treatywatch.stats.pollmodel import (
     DEFAULT_GAP,
     DEFAULT_PRIORS,
     Estimate,
@@ -41,7 +42,6 @@ from treatywatch.analysis.pollavg import (
     estimate_priors,
     fit_average,
 )
-from treatywatch.errors import InputError
 
 POLL_COLUMNS = (
     "race",

@@ -1,6 +1,6 @@
 """Past enlargements and open ones together: member speeds, forecasts and the backtest.
 
-The bundled history (``treatywatch.history``) is joined by the processes in the store
+The bundled history (``treatywatch.reference.rounds``) is joined by the processes in the store
 (e.g. the imported example), each turned into a round from its stored acts.
 """
 
@@ -11,23 +11,23 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from treatywatch.analysis.status import process_status
 from treatywatch.errors import NotFoundError
+from treatywatch.queries.status import process_status
 from treatywatch.store.db import Store
 
 if TYPE_CHECKING:
-    from treatywatch.analysis.backtest import Report
-    from treatywatch.analysis.forecast import Forecast, Model
-    from treatywatch.analysis.speed import MemberSpeed
     from treatywatch.domain.dates import PartialDate
     from treatywatch.domain.model import RatificationAct
     from treatywatch.domain.status import ProcessStatus
-    from treatywatch.history import Round
+    from treatywatch.reference.rounds import Round
+    from treatywatch.stats.backtest import Report
+    from treatywatch.stats.forecast import Forecast, Model
+    from treatywatch.stats.speed import MemberSpeed
 
 
 def stored_rounds(store: Store, organization: str | None = None) -> list[Round]:
     """The store's processes with a signed protocol, as rounds of their organization."""
-    from treatywatch.history import Round
+    from treatywatch.reference.rounds import Round
 
     rounds = []
     for p in store.processes():
@@ -56,7 +56,7 @@ def stored_rounds(store: Store, organization: str | None = None) -> list[Round]:
 
 def member_speeds(store: Store, organization: str) -> list[MemberSpeed]:
     """Each member's days from signature to ratification across the rounds known."""
-    from treatywatch.analysis.speed import speed_table
+    from treatywatch.stats.speed import speed_table
 
     org = organization.upper()
     return speed_table(stored_rounds(store, org), organization=org)
@@ -78,8 +78,8 @@ def model_as_of(as_of: date, signature: PartialDate) -> Model:
     A forecast "as of" a past day must not learn from rounds that came later; rounds
     signed the same day as the process (its twins) are left out as well.
     """
-    from treatywatch.analysis.forecast import fit
-    from treatywatch.history import load_rounds
+    from treatywatch.reference.rounds import load_rounds
+    from treatywatch.stats.forecast import fit
 
     rounds = [
         r
@@ -102,7 +102,7 @@ class NoForecast(NotFoundError):
 
 def status_forecast(status: ProcessStatus, acts: Sequence[RatificationAct]) -> Forecast:
     """The forecast as it would have been made on the status's day, from history known then."""
-    from treatywatch.analysis.forecast import forecast
+    from treatywatch.stats.forecast import forecast
 
     signed = status.protocol_signed  # None unless signed by the status's day
     if signed is None:
@@ -132,6 +132,6 @@ def process_forecast(store: Store, query: str, as_of: date | None = None) -> For
 
 def run_backtest(store: Store) -> Report:
     """Leave-one-round-out backtest over the bundled rounds and the stored processes."""
-    from treatywatch.analysis.backtest import backtest
+    from treatywatch.stats.backtest import backtest
 
     return backtest(stored_rounds(store))

@@ -48,7 +48,7 @@ class CheckResult:
 
 def check_file(path: str | Path) -> CheckResult:
     """Read an article and check it, without touching the store."""
-    from treatywatch.importing import enrich
+    from treatywatch.ingest import enrich
     from treatywatch.sources.article import parse
     from treatywatch.sources.reading import read_document
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from treatywatch.analysis.pollavg import Estimate, FloatArray, PollObs, _z, normalize
+from treatywatch.stats.pollmodel import Estimate, FloatArray, PollObs, _z, normalize
 
 #: Fraction of the polls in each local fit of :func:`loess`. Wikipedia's opinion-polling
 #: graphs are mostly drawn with local regression over roughly half of the polls; we use

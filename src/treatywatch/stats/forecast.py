@@ -2,7 +2,7 @@
 
 Completion. The quantity forecast is the round's completion ``D`` (days from signature to
 the last required member's ratification), and it is modelled directly at the round level
-(:mod:`treatywatch.analysis.survival`): a log-normal with an organization shift, fitted to
+(:mod:`treatywatch.stats.survival`): a log-normal with an organization shift, fitted to
 every past round's completion, exact or bounded by its rows. Few rounds are known, so the
 predictive is a full posterior predictive (Student-t-like tails), not a plug-in fit.
 
@@ -34,17 +34,17 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtri
 
-from treatywatch.analysis.speed import Duration, midpoint_date, round_durations
-from treatywatch.analysis.survival import (
+from treatywatch.domain.dates import PartialDate
+from treatywatch.domain.model import RATIFYING_ACTS, RatificationAct
+from treatywatch.domain.status import happened_by
+from treatywatch.reference import country_name
+from treatywatch.reference.rounds import HistoricalAct, Round, date_dict, load_rounds
+from treatywatch.stats.speed import Duration, midpoint_date, round_durations
+from treatywatch.stats.survival import (
     CompletionModel,
     completion_days,
     completions,
 )
-from treatywatch.domain.dates import PartialDate
-from treatywatch.domain.model import RATIFYING_ACTS, RatificationAct
-from treatywatch.domain.status import happened_by
-from treatywatch.history import HistoricalAct, Round, date_dict, load_rounds
-from treatywatch.reference import country_name
 
 FloatArray = NDArray[np.float64]
 # A round's member ranks inform the fit when at least this share of members have dates.

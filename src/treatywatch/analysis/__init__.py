@@ -1,1 +1,0 @@
-"""treatywatch.analysis."""

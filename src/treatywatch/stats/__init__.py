@@ -1,0 +1,1 @@
+"""Statistics on plain values: poll averages and their evaluation, completion forecasts."""
