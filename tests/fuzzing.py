@@ -18,8 +18,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from treatywatch.commands import checks as check_command
-from treatywatch.commands.plain import cells, line
+from treatywatch.cli import check_commands as check_command
+from treatywatch.cli.text import cells, line
 from treatywatch.domain.model import ParsedDocument
 from treatywatch.ingest import read_paths
 from treatywatch.queries.findings import CheckResult
@@ -423,10 +423,10 @@ def _print_as_cli(outcome: object, parsed: ParsedDocument) -> None:
     for q in parsed.polls[:5]:
         console.print(*cells(q.pollster or "", q.question or "", q.condition or ""))
     result = CheckResult(parsed.findings, {parsed.document.sha256: parsed.document.path})
-    saved = check_command._console
-    check_command._console = lambda: console  # type: ignore[assignment]
+    saved = check_command.make_console
+    check_command.make_console = lambda: console  # type: ignore[assignment]
     try:
         check_command._print_findings(result)
     finally:
-        check_command._console = saved  # type: ignore[assignment]
+        check_command.make_console = saved  # type: ignore[assignment]
     assert outcome is not None and out.getvalue()
