@@ -54,12 +54,9 @@ class Overview:
 
     @cached_property
     def _forecast(self) -> tuple[Forecast | None, str]:
-        from treatywatch.queries.enlargements import NoForecast, status_forecast
+        from treatywatch.queries.forecasts import forecast_or_reason
 
-        try:
-            return status_forecast(self.status, self.acts), ""
-        except NoForecast as e:
-            return None, e.reason
+        return forecast_or_reason(self.status, self.acts)
 
     @property
     def forecast(self) -> Forecast | None:
@@ -123,18 +120,8 @@ def process_overview(store: Store, query: str, as_of: date | None = None) -> Ove
 
 def _speeds(store: Store, status: ProcessStatus) -> list[MemberSpeed]:
     """How fast the required members ratified in other rounds signed before the as-of day."""
-    from treatywatch.queries.enlargements import stored_rounds
-    from treatywatch.reference.rounds import load_rounds
-    from treatywatch.stats.speed import speed_table
+    from treatywatch.queries.enlargements import known_rounds, stored_rounds
+    from treatywatch.queries.speeds import status_speeds
 
     org = status.process.organization
-    rounds = [
-        r
-        for r in (*load_rounds(), *stored_rounds(store, org))
-        if r.organization == org
-        and r.id != status.process.slug
-        and r.signature.upper() < status.as_of
-    ]
-    required = {m.code for m in status.required}
-    rows = speed_table(rounds=rounds, organization=org)
-    return sorted((m for m in rows if m.member_code in required), key=lambda m: m.median_days)
+    return status_speeds(status, known_rounds(stored_rounds(store, org), org))

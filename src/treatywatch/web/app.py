@@ -164,7 +164,7 @@ def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
 
 def api_members(code: str, store: Store) -> dict[str, Any]:
     """Each member's days from signature to ratification across past rounds, with sources."""
-    from treatywatch.queries.enlargements import member_speeds
+    from treatywatch.queries.speeds import member_speeds
 
     rows = member_speeds(store, code)
     if not rows:
