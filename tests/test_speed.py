@@ -29,6 +29,15 @@ def test_days_from_signature_with_source_rows() -> None:
     assert src.url.startswith("https://verdragen.nl/") and "08-01-1982" in src.quote
 
 
+def test_members_are_named_as_given() -> None:
+    spain = load_round("nato-1982-spain")
+    named = {d.member_code: d for d in round_durations(spain, names={"CA": "Canada"})}
+    assert named["CA"].to_dict()["member"] == {"code": "CA", "name": "Canada"}
+    assert named["GR"].member_name == "GR"  # no name given: the code
+    (ca,) = (m for m in member_table(named.values()) if m.member_code == "CA")
+    assert ca.to_dict()["member"]["name"] == "Canada"
+
+
 def test_earliest_ratifying_act_and_parliament_votes_do_not_count() -> None:
     # Poland 2004: approval act 2003-07-09 (raw), head of state 10-03, deposit 10-30.
     pl = {d.member_code: d for d in round_durations(load_round("nato-2004-seven"))}["PL"]
