@@ -80,6 +80,13 @@ def bench_poll_average() -> dict[str, Any]:
     return run()
 
 
+def bench_cold_routes() -> dict[str, Any]:
+    """The first request in a fresh process: /polls (records only) against the process page."""
+    from benchmarks.routes import run
+
+    return run()
+
+
 def bench_load() -> dict[str, Any]:
     """The real server under 1, 2, 4 and 16 clients; 16 importers at once."""
     from benchmarks.load import run
@@ -93,6 +100,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "checks": bench_checks,
     "checks_scaling": bench_checks_scaling,
     "poll_average": bench_poll_average,
+    "cold_routes": bench_cold_routes,
     "load": bench_load,
 }
 

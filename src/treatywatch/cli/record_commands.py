@@ -318,9 +318,10 @@ def polls_eval(
     from rich.table import Table
 
     from treatywatch.cli.text import cells, line
-    from treatywatch.stats.polleval import evaluate, format_table
+    from treatywatch.queries.races import evaluate_files
+    from treatywatch.stats.polleval import format_table
 
-    report = evaluate(polls_csv, outcomes_csv)
+    report = evaluate_files(polls_csv, outcomes_csv)
     rows = format_table(report)
     table = Table(*rows[0])
     for row in rows[1:]:

@@ -33,7 +33,7 @@ def members(
     Example: treatywatch members NATO --sort slowest
     """
     from treatywatch.cli.text import cells, plain
-    from treatywatch.queries.enlargements import member_speeds
+    from treatywatch.queries.speeds import member_speeds
 
     keys = {
         "median": lambda m: m.median_days,
@@ -83,7 +83,7 @@ def forecast(
     Example: treatywatch forecast montenegro-nato --as-of 2017-01-20
     """
     from treatywatch.cli.text import cells
-    from treatywatch.queries.enlargements import process_forecast
+    from treatywatch.queries.forecasts import process_forecast
 
     day = parse_day(as_of)
     with open_store(ctx) as store:
@@ -126,7 +126,7 @@ def backtest_(
     Example: treatywatch backtest --json backtest.json
     """
     from treatywatch.cli.text import line
-    from treatywatch.queries.enlargements import run_backtest
+    from treatywatch.queries.forecasts import run_backtest
 
     with open_store(ctx) as store:
         report = run_backtest(store)
