@@ -98,7 +98,7 @@ def test_every_module_belongs_to_a_layer() -> None:
 
 
 @pytest.mark.xfail(
-    strict=True, reason="queries/overview.py and queries/timeline.py still use serialize"
+    strict=True, reason="queries/records.py and queries/timeline.py still use serialize"
 )
 def test_no_module_imports_from_a_layer_above() -> None:
     assert upward_imports() == []
