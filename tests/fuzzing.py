@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -21,7 +22,7 @@ from rich.console import Console
 from treatywatch.cli import check_commands as check_command
 from treatywatch.cli.text import cells, line
 from treatywatch.domain.model import ParsedDocument
-from treatywatch.ingest import read_path
+from treatywatch.ingest import import_paths, read_path
 from treatywatch.queries.findings import CheckResult
 from treatywatch.sources.article import MAX_SAMPLE
 from treatywatch.store.db import Store
@@ -355,7 +356,8 @@ def make_input(rng: random.Random) -> bytes:
 
 
 def run_pipeline(data: bytes, path: Path) -> ParsedDocument | None:
-    """Import ``data`` from ``path`` as the CLI does and check what the store gives back.
+    """Import ``data`` from ``path`` as the CLI does and check what the store gives back
+    (and what importing it again, unchanged, reports).
 
     Returns the parsed document, or None when the file is refused (an InputError); raises
     AssertionError when something stored does not read back, and any other exception when
@@ -383,6 +385,9 @@ def run_pipeline(data: bytes, path: Path) -> ParsedDocument | None:
         assert store.positions(slug) == list(parsed.positions)
         assert [p for _sha, p in store.problems(slug)] == list(parsed.problems)
         assert store.document(parsed.document.sha256).text == parsed.document.text
+        # Importing it again returns before parsing, with what the store kept from it.
+        (again,) = import_paths(store, [path])
+        assert again == replace(outcome, action="unchanged")
     for q in parsed.polls:
         assert q.sample_size is None or 1 <= q.sample_size <= MAX_SAMPLE
         for share in (q.share_for, q.share_against, q.share_undecided, q.lead):

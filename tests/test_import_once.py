@@ -1,6 +1,6 @@
 """One pass a document: read and hashed once, split into blocks once, its prose read once,
-checked on what was read, and built once into a frozen value. ``import`` and ``check FILE``
-go the same way."""
+checked on what was read, and built once into a frozen value; an unchanged text is not
+parsed again. ``import`` and ``check FILE`` go the same way."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from typer.testing import CliRunner
 
 from conftest import EXAMPLE
 from treatywatch import ingest
+from treatywatch.cli import app
 from treatywatch.domain.facts import ProseReading
 from treatywatch.domain.model import ParsedDocument
+from treatywatch.errors import ProblemsError
 from treatywatch.ingest import import_paths, read_path
 from treatywatch.queries.findings import check_file
 from treatywatch.sources import article, reading
@@ -56,6 +59,78 @@ def test_the_text_is_hashed_once() -> None:
     ):
         import_paths(store, [EXAMPLE])
     assert hashes.call_count == 1
+
+
+def test_an_unchanged_reimport_returns_before_parsing() -> None:
+    with Store.memory() as store:
+        (first,) = import_paths(store, [EXAMPLE])
+        with counted("split_blocks", "parse", "read_prose") as spies:
+            (again,) = import_paths(store, [EXAMPLE])
+    assert {name: spy.call_count for name, spy in spies.items()} == dict.fromkeys(spies, 0)
+    assert again == dataclasses.replace(first, action="unchanged")
+
+
+def test_the_cli_says_unchanged_without_parsing(tmp_path: Path) -> None:
+    db = str(tmp_path / "tw.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "import", str(EXAMPLE)]).exit_code == 0
+    with counted("split_blocks", "parse", "read_prose") as spies:
+        r = runner.invoke(app, ["--db", db, "import", str(EXAMPLE)])
+    assert r.exit_code == 0, r.output
+    assert "unchanged (already imported); 8 milestones" in " ".join(r.output.split())
+    assert all(spy.call_count == 0 for spy in spies.values())
+
+
+def _variant(text: str) -> str:
+    """The example with one poll row less: a new version of the same article."""
+    row = "| Oct 2014 | | 43.75 | 56.25 | 12.5 |\n"
+    assert row in text
+    return text.replace(row, "")
+
+
+def test_a_restored_older_version_is_parsed_and_stored(
+    any_store: Store, tmp_path: Path, example_text: str
+) -> None:
+    changed = tmp_path / "changed.txt"
+    changed.write_text(_variant(example_text), encoding="utf-8")
+    import_paths(any_store, [EXAMPLE])
+    import_paths(any_store, [changed])
+    with counted("split_blocks") as spies:
+        (restored,) = import_paths(any_store, [EXAMPLE])
+    assert restored.action == "replaced" and spies["split_blocks"].call_count == 1
+    assert len(any_store.polls("montenegro-nato")) == 27
+
+
+def test_a_version_replaced_earlier_in_the_same_import_is_parsed(
+    any_store: Store, tmp_path: Path, example_text: str
+) -> None:
+    """Current when the import starts, but a document before it replaces it: importing
+    one after the other, it comes back (parsed), as it did before the early return."""
+    changed = tmp_path / "changed.txt"
+    changed.write_text(_variant(example_text), encoding="utf-8")
+    import_paths(any_store, [EXAMPLE])
+    outcomes = import_paths(any_store, [changed, EXAMPLE])
+    assert [o.action for o in outcomes] == ["replaced", "replaced"]
+    assert len(any_store.polls("montenegro-nato")) == 27
+    outcomes = import_paths(any_store, [EXAMPLE, changed])
+    assert [o.action for o in outcomes] == ["unchanged", "replaced"]
+    assert len(any_store.polls("montenegro-nato")) == 26
+
+
+def test_an_unchanged_document_reports_its_stored_problems(
+    any_store: Store, tmp_path: Path, example_text: str
+) -> None:
+    bad = tmp_path / "bad.txt"
+    row = "| 26 June 2016 | DAMAR | 54.2 |"
+    bad.write_text(example_text.replace(row, "| x | DAMAR | 54.2 |"), encoding="utf-8")
+    (first,) = import_paths(any_store, [bad])
+    assert first.problems and first.counts["problems"] == len(first.problems)
+    with counted("parse") as spies:
+        (again,) = import_paths(any_store, [bad])
+        with pytest.raises(ProblemsError, match=r"bad\.txt:37: .*--strict: nothing imported"):
+            import_paths(any_store, [bad], strict=True)
+    assert spies["parse"].call_count == 0
+    assert again == dataclasses.replace(first, action="unchanged")
 
 
 def test_check_file_and_import_find_the_same() -> None:

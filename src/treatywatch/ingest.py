@@ -3,7 +3,8 @@
 One pass a document: :func:`read_document` reads the file and hashes its text; the importer
 (``sources.article.parse``) splits the text into blocks once and reads its tables, lists and
 prose from them; the checks read those facts; :meth:`DocumentFacts.checked` builds the frozen
-:class:`ParsedDocument`. :func:`read_text` is that pass; every caller goes through it.
+:class:`ParsedDocument`. :func:`read_text` is that pass; every caller goes through it. A text
+the store already holds as a current version is not parsed again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from treatywatch.domain.model import ParsedDocument
 from treatywatch.errors import ProblemsError
 from treatywatch.reference import organization
 from treatywatch.sources.article import parse
-from treatywatch.sources.reading import read_document
+from treatywatch.sources.reading import read_document, shown
 from treatywatch.store.db import ImportOutcome, Store
 
 
@@ -32,17 +33,42 @@ def read_path(path: str | Path) -> ParsedDocument:
     return read_text(text, path, sha)
 
 
+def _read_for_import(
+    store: Store, paths: Sequence[str | Path]
+) -> list[ParsedDocument | ImportOutcome]:
+    """Each document read and checked, all before any write (a bad one stops the import);
+    or, when its text is already the current version of its source and no document before
+    it in ``paths`` replaces that source, what importing it again reports ("unchanged"),
+    without parsing it."""
+    read: list[ParsedDocument | ImportOutcome] = []
+    replaced: set[str] = set()
+    for path in paths:
+        text, sha = read_document(path)
+        # Asked outside the writers' lock: should another import supersede this version
+        # before ours writes, ours still wrote nothing for it, as if it had come first.
+        unchanged = store.unchanged_outcome(sha, shown(path), replaced)
+        if unchanged is not None:
+            read.append(unchanged)
+            continue
+        parsed = read_text(text, path, sha)
+        replaced.add(parsed.document.source_key)
+        read.append(parsed)
+    return read
+
+
 def import_paths(
     store: Store, paths: Sequence[str | Path], strict: bool = False
 ) -> list[ImportOutcome]:
     """Import documents as one transaction; with ``strict``, any unreadable row aborts it."""
-    read = [read_path(path) for path in paths]  # all read before any write
+    read = _read_for_import(store, paths)
     if strict:
         for r in read:
             if r.problems:
                 first = r.problems[0]
+                where = r.document.path if isinstance(r, ParsedDocument) else r.path
                 raise ProblemsError(
-                    f"{r.document.path}:{first.line}: {first.message} "
+                    f"{where}:{first.line}: {first.message} "
                     f"({len(r.problems)} problem(s); --strict: nothing imported)"
                 )
-    return store.import_documents(read)
+    stored = iter(store.import_documents([r for r in read if isinstance(r, ParsedDocument)]))
+    return [next(stored) if isinstance(r, ParsedDocument) else r for r in read]
