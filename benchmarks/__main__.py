@@ -24,7 +24,7 @@ from benchmarks.timing import best_of
 
 def bench_import_and_status() -> dict[str, Any]:
     """Read and check the example, import it into an in-memory store, ask its status."""
-    from treatywatch.cli import example_path
+    from treatywatch.cli.common import example_path
     from treatywatch.ingest import read_text
     from treatywatch.queries.status import process_status
     from treatywatch.store.db import Store
