@@ -23,17 +23,17 @@ from benchmarks.timing import best_of
 
 
 def bench_import_and_status() -> dict[str, Any]:
-    """Parse the example, import it into an in-memory store, ask its status."""
-    from treatywatch.cli import example_path
+    """Read and check the example, import it into an in-memory store, ask its status."""
+    from treatywatch.cli.common import example_path
+    from treatywatch.ingest import read_text
     from treatywatch.queries.status import process_status
-    from treatywatch.sources.article import parse
     from treatywatch.store.db import Store
 
     text = example_path().read_text(encoding="utf-8")
     store = Store.memory()
 
     def run_import() -> None:
-        store.import_documents([parse(text, "example.txt")])
+        store.import_documents([read_text(text, "example.txt")])
 
     result = {"parse_and_import": best_of(run_import)}
     result["status_as_of"] = best_of(

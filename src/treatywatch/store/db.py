@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -291,6 +291,31 @@ class Store:
         self._insert_records(p)
         return out
 
+    def unchanged_outcome(
+        self, sha: str, path: str, replaced: Collection[str] = ()
+    ) -> ImportOutcome | None:
+        """What importing this text again reports when it is the current version of its
+        source ("unchanged", with the counts and problems stored from it), so that it need
+        not be parsed; None when it is not, or when its source is among ``replaced`` (the
+        sources that documents before it in the same import replace)."""
+        found = self.rows(
+            "SELECT process_slug, source_key FROM documents"
+            " WHERE sha256 = ? AND superseded_by IS NULL",
+            (sha,),
+        )
+        if not found or found[0][1] in replaced:
+            return None
+        count = "SELECT COUNT(*) FROM {} WHERE document_sha = ?{}"
+        counts = {
+            key: self.rows(count.format(table, rows), (sha,))[0][0] for key, table, rows in _COUNTED
+        }
+        problems = self.rows(
+            "SELECT kind, line, message FROM problems WHERE document_sha = ? ORDER BY id", (sha,)
+        )
+        return ImportOutcome(
+            path, found[0][0], "unchanged", counts, [Problem(*r) for r in problems]
+        )
+
     def _delete_records(self, sha: str) -> None:
         for table in _RECORD_TABLES:
             self.execute(f"DELETE FROM {table} WHERE document_sha = ?", (sha,))  # noqa: S608
@@ -556,6 +581,21 @@ class Store:
         """Rows per table: for tests that a failed import left nothing behind."""
         tables = ("documents", "processes", *_RECORD_TABLES)
         return {t: self.rows(f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables}  # noqa: S608
+
+
+# Each count of an import outcome (as _counts makes it): the table that stores those records,
+# and which of its rows.
+_COUNTED = (
+    ("milestones", "milestones", ""),
+    ("ratifications", "acts", " AND origin = 'table'"),
+    ("polls", "polls", ""),
+    ("relations", "relations", ""),
+    ("party_positions", "party_positions", ""),
+    ("problems", "problems", ""),
+    ("prose_events", "prose_events", ""),
+    ("prose_acts", "acts", " AND origin = 'prose'"),
+    ("findings", "findings", ""),
+)
 
 
 def _counts(p: ParsedDocument) -> dict[str, int]:
