@@ -24,13 +24,13 @@ def test_processes_and_status(client: TestClient) -> None:
     assert [p["process"] for p in data["processes"]] == ["montenegro-nato"]
     s = client.get(f"{P}/status", params={"as_of": "2016-12-31"}).json()
     assert (s["ratified_count"], s["required_count"], len(s["pending"])) == (11, 28, 17)
-    assert client.get(f"{P}/status").json()["member_since"] == "2017-06-05"
+    assert client.get(f"{P}/status").json()["member_since"]["edtf"] == "2017-06-05"
 
 
 def test_process_overview_matches_the_date(client: TestClient) -> None:
     early = client.get(P, params={"as_of": "2016-12-31"}).json()
     assert len(early["ratifications"]) == 11
-    assert all(p["fieldwork_end"] <= "2016-12-31" for p in early["polls"])
+    assert all(p["fieldwork"]["end"]["latest"] <= "2016-12-31" for p in early["polls"])
     assert {m["kind"] for m in early["milestones"]} >= {"invitation", "protocol_signed"}
     assert "membership" not in {m["kind"] for m in early["milestones"]}
     full = client.get(P).json()
@@ -120,7 +120,7 @@ def test_findings_and_merged_timeline(client: TestClient) -> None:
     data = client.get(f"{P}/findings").json()
     assert data["summary"]["by_severity"]["error"] == 2
     lead = [f for f in data["findings"] if f["rule"] == "poll-lead-mismatch"]
-    assert sorted(f["line_start"] for f in lead) == [35, 44]
+    assert sorted(f["provenance"]["line_start"] for f in lead) == [35, 44]
     timeline = client.get(f"{P}/timeline").json()["timeline"]
     invitation = [e for e in timeline if e["kind"] == "invitation"]
     assert len(invitation) == 1 and len(invitation[0]["sources"]) >= 2

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from treatywatch import serialize
 from treatywatch.domain.dates import PartialDate
 from treatywatch.reference.rounds import Fact, Round, load_round, load_rounds
 from treatywatch.sources.article import parse
@@ -65,7 +66,7 @@ def test_runs_over_the_complete_rounds(report: Report) -> None:
     assert report.score("model", 0).n == 5
     # Spain was complete after 170 days: no forecast at day 180, and it is said so.
     spain = next(c for c in report.cases if c.round_id == "nato-1982-spain" and c.checkpoint == 180)
-    assert not spain.predictions and spain.to_dict()["status"] == "already complete"
+    assert not spain.predictions and serialize.case(spain)["status"] == "already complete"
     assert report.score("model", 180).n == 4
 
 
@@ -73,7 +74,7 @@ def test_report_states_that_data_are_too_few(report: Report) -> None:
     assert len(report.caveats) == 3 and all("too few" in c for c in report.caveats)
     text = report.render()
     assert "caveat:" in text and "bootstrap" in text
-    out = report.to_dict()
+    out = serialize.backtest(report)
     json.dumps(out)
     s = out["scores"][0]
     assert {"n", "mae_days", "mae_ci95_bootstrap", "coverage80", "min_error_days"} <= set(s)

@@ -80,8 +80,18 @@ def test_unknown_rule_ids_are_refused(example_text: str) -> None:
         run_checks(parse(example_text, "example.txt"), organization("NATO"), rules=["nope"])
 
 
-def test_findings_round_trip_through_dicts(findings: list[Finding]) -> None:
-    assert [Finding.from_dict(f.to_dict()) for f in findings] == findings
+def test_the_json_shape_keeps_every_field_of_a_finding(findings: list[Finding]) -> None:
+    # Issue 10: findings are serialized by treatywatch.serialize, the provenance nested.
+    from treatywatch import serialize
+
+    def back(d: serialize.shapes.FindingShape) -> Finding:
+        p = d["provenance"]
+        return Finding(
+            d["id"], d["rule"], Severity(d["severity"]), d["message"], d["evidence"], d["fix"],
+            p["document"], p["line_start"], p["line_end"], tuple(d["related"]),
+        )  # fmt: skip
+
+    assert [back(serialize.finding(f)) for f in findings] == findings
 
 
 def test_summary_and_read_text(example_text: str) -> None:

@@ -16,7 +16,9 @@ def test_import_reports_counts(cli: Cli) -> None:
     r = cli("import", EXAMPLE, "--json")
     assert r.code == 0, r.err
     (o,) = r.json()
-    assert (o["milestones"], o["ratifications"], o["polls"], o["relations"]) == (8, 28, 27, 31)
+    counts = o["counts"]
+    assert (counts["milestones"], counts["ratifications"], counts["polls"]) == (8, 28, 27)
+    assert counts["relations"] == 31
     assert o["action"] == "imported"
     text = cli("import", EXAMPLE)
     assert "unchanged" in text.out and "8 milestones" in text.out
@@ -31,7 +33,7 @@ def test_status_as_of(cli: Cli) -> None:
     s = cli("status", "Montenegro", "--as-of", "2017-05-10", "--json").json()
     assert (s["ratified_count"], [p["name"] for p in s["pending"]]) == (27, ["Spain"])
     s = cli("status", "montenegro-nato", "--json").json()
-    assert s["member_since"] == "2017-06-05" and s["stage"] == "membership"
+    assert s["member_since"]["edtf"] == "2017-06-05" and s["stage"] == "membership"
 
 
 def test_polls_json_keeps_precision(cli: Cli) -> None:
@@ -39,13 +41,15 @@ def test_polls_json_keeps_precision(cli: Cli) -> None:
     polls = cli("polls", "montenegro-nato", "--json").json()
     assert len(polls) == 27
     nspm = next(p for p in polls if p["pollster"] == "NSPM")
-    assert (nspm["fieldwork_start"], nspm["fieldwork_end"], nspm["start_precision"]) == (
+    start, end = nspm["fieldwork"]["start"], nspm["fieldwork"]["end"]
+    assert (start["edtf"], end["edtf"], start["precision"]) == (
         "2016-05-28",
         "2016-06-05",
         "day",
     )
-    oct14 = next(p for p in polls if p["fieldwork"] == "2014-10")
-    assert (oct14["fieldwork_start"], oct14["start_precision"], oct14["pollster"]) == (
+    oct14 = next(p for p in polls if p["fieldwork"]["edtf"] == "2014-10")
+    start = oct14["fieldwork"]["start"]
+    assert (start["edtf"], start["precision"], oct14["pollster"]) == (
         "2014-10",
         "month",
         None,
@@ -167,8 +171,8 @@ def test_strict_aborts_on_bad_rows(cli: Cli, tmp_path: Path) -> None:
     assert r.code == 1 and f"{bad}:43:" in r.err
     assert cli("processes", "--json").json() == []
     lenient = cli("import", bad, "--json")
-    assert lenient.code == 0 and lenient.json()[0]["polls"] == 26
-    assert lenient.json()[0]["problem_list"][0]["line"] == 43
+    assert lenient.code == 0 and lenient.json()[0]["counts"]["polls"] == 26
+    assert lenient.json()[0]["problems"][0]["line"] == 43
 
 
 def test_unknown_process_and_bad_date(cli: Cli) -> None:
@@ -252,7 +256,9 @@ def test_members_speeds_trace_to_source_rows(cli: Cli) -> None:
     us = by_code["US"]
     assert us["rounds"] == len(us["observations"]) >= 3
     for obs in us["observations"]:
-        assert obs["sources"] and all(s["file"] and s["line"] for s in obs["sources"])
+        assert obs["sources"] and all(s["name"] and s["line_start"] for s in obs["sources"])
+        bundled = [s for s in obs["sources"] if s["name"].startswith("rounds/")]
+        assert all(s["url"] and s["quote"] for s in bundled)
     days = [r["median_days"] for r in rows]
     assert days == sorted(days)
     slow = cli("members", "NATO", "--sort", "slowest", "--json").json()

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from treatywatch import serialize
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import ActKind, Provenance, RatificationAct
 from treatywatch.reference.rounds import Round, load_round, load_rounds
@@ -136,7 +137,7 @@ def test_pending_members_are_named_as_given() -> None:
     acts = [_act("AA", PartialDate(2020, 1, 20))]
     names = {"BB": "Bravo"}
     f = fc.forecast(SIGNED, ["AA", "BB", "CC"], acts, date(2020, 3, 1), model=_model(), names=names)
-    members = {p.code: p.to_dict(f.start)["member"] for p in f.pending}
+    members = {p.code: serialize.pending(p, f.start)["member"] for p in f.pending}
     assert members == {"BB": {"code": "BB", "name": "Bravo"}, "CC": {"code": "CC", "name": "CC"}}
 
 
@@ -144,7 +145,7 @@ def test_complete_process_shows_no_forecast() -> None:
     acts = [_act("AA", PartialDate(2020, 1, 20)), _act("BB", PartialDate(2020, 3, 5))]
     f = fc.forecast(SIGNED, ["AA", "BB"], acts, date(2020, 4, 1), model=_model())
     assert f.completed and f.completed_on == PartialDate(2020, 3, 5) and not f.pending
-    assert f.to_dict()["completed"] is True and "completion" not in f.to_dict()
+    assert serialize.forecast(f)["completed"] is True and "completion" not in serialize.forecast(f)
     earlier = fc.forecast(SIGNED, ["AA", "BB"], acts, date(2020, 2, 1), model=_model())
     assert not earlier.completed and [p.code for p in earlier.pending] == ["BB"]
 
@@ -173,7 +174,7 @@ def test_example_as_of_2017_01_20(bundled_model: fc.Model) -> None:
     chances = [p.chance_last for p in f.pending]
     assert chances == sorted(chances, reverse=True) and sum(chances) == pytest.approx(1.0)
     assert f.probability_by(high80) == pytest.approx(0.9, abs=0.02)
-    out = f.to_dict()
+    out = serialize.forecast(f)
     json.dumps(out)
     assert out["completion"]["median"] == f.median.isoformat()
     assert out["pending"][0]["member"]["code"] == f.pending[0].code
@@ -199,7 +200,7 @@ def test_the_model_pools_members_with_little_history(bundled_model: fc.Model) ->
         "eu-2013-croatia",
     }
     assert {"nato-2024-sweden", "eu-2004-ten", "nato-1999-czech-hungary-poland"} <= rounds
-    json.dumps(bundled_model.to_dict())
+    json.dumps(serialize.model(bundled_model))
 
 
 def test_more_parties_take_longer_when_sizes_are_known() -> None:

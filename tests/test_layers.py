@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "treatywatch"
 
 LAYERS = [
@@ -97,9 +95,6 @@ def test_every_module_belongs_to_a_layer() -> None:
     assert unplaced == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="queries/records.py and queries/timeline.py still use serialize"
-)
 def test_no_module_imports_from_a_layer_above() -> None:
     assert upward_imports() == []
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import expit, logit
 
+from treatywatch import serialize
 from treatywatch.stats.pollmodel import (
     DEFAULT_SAMPLE,
     PollObs,
@@ -162,5 +163,10 @@ def test_a_far_off_as_of_day_fits_no_more_days(example_text: str) -> None:
     far = poll_averages(polls, dt.date(9999, 12, 31))[0]
     assert far.result.days == near.result.days
     assert far.result.days[-1] == dt.date(2017, 10, 13)
-    assert far.to_dict()["estimate"]["for"] == pytest.approx(near.to_dict()["estimate"]["for"])
-    assert far.to_dict()["estimate"]["upper"] > near.to_dict()["estimate"]["upper"] + 20
+    assert serialize.average(far)["estimate"]["for"] == pytest.approx(
+        serialize.average(near)["estimate"]["for"]
+    )
+    assert (
+        serialize.average(far)["estimate"]["upper"]
+        > serialize.average(near)["estimate"]["upper"] + 20
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from treatywatch import serialize
 from treatywatch.queries.races import evaluate_files, read_outcomes, read_polls
 from treatywatch.stats.polleval import (
     Outcome,
@@ -84,7 +85,7 @@ def test_evaluate_fixture() -> None:
     for s in summary.values():
         assert 0.0 <= s.coverage <= 1.0
         assert s.mean_width > 0
-    data = json.loads(json.dumps(report.to_json()))
+    data = json.loads(json.dumps(serialize.poll_evaluation(report)))
     assert data["n_races"] == 3 and len(data["methods"]) == 5
     table = format_table(report)
     assert table[0][:3] == ["method", "races", "MAE"] and len(table) == 6

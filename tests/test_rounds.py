@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from treatywatch import serialize
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import ActKind
 from treatywatch.reference.rounds import (
@@ -17,6 +18,7 @@ from treatywatch.reference.rounds import (
     load_round,
     load_rounds,
     parse_round,
+    source_names,
     split_event,
 )
 from treatywatch.sources.article import parse
@@ -36,7 +38,7 @@ def _csv_rows(name: str) -> list[tuple[int, dict[str, str]]]:
 def _all_refs(r: Round) -> list[tuple[int, str, str]]:
     refs = [f.source for f in (*r.signatures, *r.entries_into_force, *r.memberships, *r.other)]
     refs += [a.source for a in (*r.acts, *r.candidate_acts)]
-    return sorted((s.line, s.url, s.quote) for s in refs)
+    return sorted((s.line_start, s.url, s.quote) for s in refs)
 
 
 def test_every_bundled_row_is_loaded_once_with_its_source() -> None:
@@ -54,8 +56,9 @@ def test_line_numbers_point_at_the_row() -> None:
     r = load_round("nato-1982-spain")
     lines = (HISTORY / "nato-1982-spain.csv").read_text(encoding="utf-8").splitlines()
     canada = next(a for a in r.acts if a.member_code == "CA")
-    assert canada.source.file == "rounds/nato-1982-spain.csv"
-    assert "Canada 10-12-1981 08-01-1982" in lines[canada.source.line - 1]
+    assert source_names()[canada.source.document] == "rounds/nato-1982-spain.csv"
+    assert canada.source.line_start == canada.source.line_end
+    assert "Canada 10-12-1981 08-01-1982" in lines[canada.source.line_start - 1]
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared dataset not present")
@@ -197,6 +200,6 @@ def test_round_from_the_example_article() -> None:
     assert last.first.source.inferred  # the table's rows are attributed by order
 
 
-def test_to_dict_is_json() -> None:
+def test_rounds_serialize_to_json() -> None:
     for r in load_rounds():
-        json.dumps(r.to_dict())
+        json.dumps(serialize.round_(r))

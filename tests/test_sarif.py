@@ -15,7 +15,6 @@ from treatywatch.checks.sarif import (
     escape_data,
     escape_property,
     to_github,
-    to_json,
     to_sarif,
 )
 from treatywatch.reference import organization
@@ -108,20 +107,15 @@ def test_github_escaping() -> None:
 
 def test_json_form(checked: tuple[list[Finding], dict[str, str]]) -> None:
     findings, paths = checked
-    rows = to_json(findings, paths)
+    # The JSON form is the serializer's (issue 10: one provenance shape everywhere).
+    from treatywatch import serialize
+
+    rows = serialize.findings(findings, paths)["findings"]
     assert json.loads(json.dumps(rows)) == rows
-    assert rows[0]["path"] == PATH and rows[0]["rule"] == findings[0].rule
-    assert {
-        "id",
-        "rule",
-        "severity",
-        "message",
-        "evidence",
-        "fix",
-        "line_start",
-        "line_end",
-        "related",
-    } <= rows[0].keys()
+    assert rows[0]["provenance"]["name"] == PATH and rows[0]["rule"] == findings[0].rule
+    assert {"id", "rule", "severity", "message", "evidence", "fix", "related"} <= rows[0].keys()
+    prov = rows[0]["provenance"]
+    assert (prov["line_start"], prov["line_end"]) == (findings[0].line_start, findings[0].line_end)
 
 
 def test_the_schema_catches_a_wrong_level(checked: tuple[list[Finding], dict[str, str]]) -> None:

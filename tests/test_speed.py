@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from treatywatch import serialize
 from treatywatch.domain.dates import Precision
 from treatywatch.reference.rounds import Round, load_round, load_rounds
 from treatywatch.sources.article import parse
@@ -32,10 +33,10 @@ def test_days_from_signature_with_source_rows() -> None:
 def test_members_are_named_as_given() -> None:
     spain = load_round("nato-1982-spain")
     named = {d.member_code: d for d in round_durations(spain, names={"CA": "Canada"})}
-    assert named["CA"].to_dict()["member"] == {"code": "CA", "name": "Canada"}
+    assert serialize.duration(named["CA"])["member"] == {"code": "CA", "name": "Canada"}
     assert named["GR"].member_name == "GR"  # no name given: the code
     (ca,) = (m for m in member_table(named.values()) if m.member_code == "CA")
-    assert ca.to_dict()["member"]["name"] == "Canada"
+    assert serialize.member_speed(ca)["member"]["name"] == "Canada"
 
 
 def test_earliest_ratifying_act_and_parliament_votes_do_not_count() -> None:
@@ -85,5 +86,5 @@ def test_extra_round_joins_the_table() -> None:
     assert es.days == 364 and es.sources[0].inferred
 
 
-def test_to_dict_is_json() -> None:
-    json.dumps([m.to_dict() for m in speed_table(load_rounds())])
+def test_speeds_serialize_to_json() -> None:
+    json.dumps([serialize.member_speed(m) for m in speed_table(load_rounds())])

@@ -26,11 +26,6 @@ def _path(f: Finding, paths: Mapping[str, str]) -> str:
     return paths.get(f.document, f.document)
 
 
-def to_json(findings: Iterable[Finding], paths: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Findings as dicts, each with the path of its document."""
-    return [{**f.to_dict(), "path": _path(f, paths)} for f in findings]
-
-
 def artifact_uri(path: str) -> str:
     """A URI reference for a path: relative paths stay relative (resolved against the
     repository root by code scanning), absolute ones become file URIs."""

@@ -33,7 +33,9 @@ def check(
         )
     result = check_target(target, store_url(ctx))
     if fmt == "json":
-        print_json(result.to_json())
+        from treatywatch import serialize
+
+        print_json(serialize.findings(result.findings, result.names))
     elif fmt == "sarif":
         print_json(result.to_sarif())
     elif fmt == "github":
@@ -46,6 +48,7 @@ def check(
 
 def _print_findings(result: Any) -> None:
     from treatywatch.cli.text import line, plain
+    from treatywatch.serialize import display_name
 
     console = make_console()
     groups = result.by_severity()
@@ -54,7 +57,7 @@ def _print_findings(result: Any) -> None:
             continue
         console.print(f"[bold]{severity}s ({len(items)})[/]")
         for f in items:
-            where = f"{result.path_of(f.document)}:{f.line_start}"
+            where = f"{display_name(f.document, result.names)}:{f.line_start}"
             console.print(line("  ", (where, "cyan"), " ", (f.rule, "dim"), " ", f.message))
             console.print(plain(f"      evidence: {f.evidence}"))
             console.print(plain(f"      fix: {f.fix}"))

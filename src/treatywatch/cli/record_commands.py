@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from treatywatch import serialize
 from treatywatch.cli.common import (
     AsOfOption,
     JsonOption,
@@ -35,7 +36,6 @@ def import_(
 
     Example: treatywatch import montenegro-nato-relations.txt
     """
-    from treatywatch import serialize
     from treatywatch.cli.text import line
     from treatywatch.ingest import import_paths
 
@@ -71,14 +71,15 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: treatywatch processes
     """
-    from treatywatch import serialize
     from treatywatch.cli.text import cells
+    from treatywatch.queries.records import document_names
     from treatywatch.queries.status import process_status
 
     with open_store(ctx) as store:
         statuses = [process_status(store, p.slug) for p in store.processes()]
+        names = document_names(store)
     if as_json:
-        print_json([serialize.status(s) for s in statuses])
+        print_json([serialize.status(s, names) for s in statuses])
         return
     from rich.table import Table
 
@@ -105,15 +106,15 @@ def status(
 
     Example: treatywatch status montenegro-nato --as-of 2016-12-31
     """
-    from treatywatch import serialize
     from treatywatch.cli.text import line, plain
     from treatywatch.queries.status import process_status
 
     day = parse_day(as_of)
     with open_store(ctx) as store:
         s = process_status(store, process, day)
+        names = store.document_paths(s.process.slug)
     if as_json:
-        print_json(serialize.status(s))
+        print_json(serialize.status(s, names))
         return
     console = make_console()
     console.print(
@@ -161,14 +162,14 @@ def timeline(
     with open_store(ctx) as store:
         timeline = process_timeline(store, process, with_acts=acts)
     if as_json:
-        print_json(timeline.to_json())
+        print_json([serialize.timeline_entry(e, timeline.names) for e in timeline.entries])
         return
     from rich.table import Table
 
     table = Table("date", "precision", "event", "sources")
     for e in timeline.entries:
         when = f"{e.qualifier} {e.date.edtf}" if e.qualifier else e.date.edtf
-        names = {Path(timeline.path_of(s.document)).name for s in e.sources}
+        names = {Path(serialize.display_name(s.document, timeline.names)).name for s in e.sources}
         lines = ", ".join(f"{s.line_start}{' (inferred)' if s.inferred else ''}" for s in e.sources)
         table.add_row(
             *cells(when, e.date.precision.value, e.label, f"{', '.join(sorted(names))}: {lines}")
@@ -183,15 +184,15 @@ def ratifications(
 
     Example: treatywatch ratifications montenegro-nato --as-of 2017-05-10
     """
-    from treatywatch import serialize
     from treatywatch.cli.text import cells
     from treatywatch.queries.status import process_status
 
     day = parse_day(as_of)
     with open_store(ctx) as store:
         s = process_status(store, process, day)
+        names = store.document_paths(s.process.slug)
     if as_json:
-        print_json([serialize.member_status(m) for m in s.members])
+        print_json([serialize.member_status(m, names) for m in s.members])
         return
     from rich.table import Table
 
@@ -227,7 +228,6 @@ def polls(
 
     Example: treatywatch polls montenegro-nato --average
     """
-    from treatywatch import serialize
     from treatywatch.cli.text import cells
     from treatywatch.queries.status import polls_by
 
@@ -266,7 +266,7 @@ def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
 
     averages = poll_averages(rows, day)
     if as_json:
-        print_json([a.to_dict() for a in averages])
+        print_json([serialize.average(a) for a in averages])
         return
     from rich.table import Table
 
@@ -274,7 +274,7 @@ def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
     if not averages:
         console.print(f"no polls by {day}")
     for a in averages:
-        d = a.to_dict()
+        d = serialize.average(a)
         e = d["estimate"]
         name = f"series '{a.series}'" if a.series else "polls"
         last = d["at_last_poll"]
@@ -328,5 +328,7 @@ def polls_eval(
         table.add_row(*cells(*row))
     make_console().print(table)
     if json_file is not None:
-        json_file.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        json_file.write_text(
+            json.dumps(serialize.poll_evaluation(report), indent=2) + "\n", encoding="utf-8"
+        )
         make_console().print(line("wrote ", json_file))

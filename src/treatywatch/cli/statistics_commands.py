@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from treatywatch import serialize
 from treatywatch.cli.common import (
     AsOfOption,
     JsonOption,
@@ -33,6 +34,7 @@ def members(
     Example: treatywatch members NATO --sort slowest
     """
     from treatywatch.cli.text import cells, plain
+    from treatywatch.queries.records import document_names
     from treatywatch.queries.speeds import member_speeds
 
     keys = {
@@ -46,10 +48,11 @@ def members(
         raise typer.BadParameter(f"{sort!r}; choose {', '.join(keys)}", param_hint="--sort")
     with open_store(ctx) as store:
         rows = sorted(member_speeds(store, organization), key=keys[sort])
+        names = document_names(store)
     if not rows:
         raise typer.BadParameter(f"no ratification history for {organization!r}")
     if as_json:
-        print_json([m.to_dict() for m in rows])
+        print_json([serialize.member_speed(m, names) for m in rows])
         return
     from rich.table import Table
 
@@ -58,7 +61,7 @@ def members(
     table = Table("member", "rounds", "median days", "fastest", "slowest", "sources",
                   title=plain(f"{organization.upper()}: days from signature to ratification"))  # fmt: skip
     for m in rows:
-        src = {f"{s.file}:{s.line}" for d in m.observations for s in d.sources}
+        src = {(s.document, s.line_start) for d in m.observations for s in d.sources}
         table.add_row(
             *cells(
                 country_name(m.member_code),
@@ -89,7 +92,7 @@ def forecast(
     with open_store(ctx) as store:
         f = process_forecast(store, process, day)
     if as_json:
-        print_json(f.to_dict())
+        print_json(serialize.forecast(f))
         return
     console = make_console()
     if f.completed:
@@ -109,7 +112,7 @@ def forecast(
         "pending member", "days pending", "median date", "80% interval", "chance of being last"
     )
     for pm in f.pending:
-        d = pm.to_dict(f.start)
+        d = serialize.pending(pm, f.start)
         table.add_row(*cells(d["member"]["name"], d["days_pending"], d["median_date"],
                              " – ".join(d["interval80"]), f"{d['chance_last']:.0%}"))  # fmt: skip
     console.print(table)
@@ -132,5 +135,7 @@ def backtest_(
         report = run_backtest(store)
     sys.stdout.write(report.render() + "\n")
     if json_file is not None:
-        json_file.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+        json_file.write_text(
+            json.dumps(serialize.backtest(report), indent=2) + "\n", encoding="utf-8"
+        )
         make_console().print(line("wrote ", json_file))

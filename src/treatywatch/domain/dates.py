@@ -85,15 +85,6 @@ class PartialDate:
     def __str__(self) -> str:
         return self.edtf
 
-    def to_dict(self) -> dict[str, str]:
-        """The date as JSON: EDTF, precision, and its earliest and latest possible days."""
-        return {
-            "edtf": self.edtf,
-            "precision": self.precision.value,
-            "earliest": self.lower().isoformat(),
-            "latest": self.upper().isoformat(),
-        }
-
     @classmethod
     def of(cls, d: date) -> PartialDate:
         return cls(d.year, d.month, d.day)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class Severity(StrEnum):
@@ -53,35 +52,6 @@ class Finding:
         fid = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
         rel = tuple(sorted(set(related) - {line}))
         return cls(fid, rule, severity, message, evidence, fix, document, line, end, rel)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "message": self.message,
-            "evidence": self.evidence,
-            "fix": self.fix,
-            "document": self.document,
-            "line_start": self.line_start,
-            "line_end": self.line_end,
-            "related": list(self.related),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Finding:
-        return cls(
-            id=str(d["id"]),
-            rule=str(d["rule"]),
-            severity=Severity(d["severity"]),
-            message=str(d["message"]),
-            evidence=str(d["evidence"]),
-            fix=str(d["fix"]),
-            document=str(d["document"]),
-            line_start=int(d["line_start"]),
-            line_end=int(d["line_end"]),
-            related=tuple(int(x) for x in d.get("related", ())),
-        )
 
 
 def sort_key(f: Finding) -> tuple[str, int, int, str, str]:

@@ -17,7 +17,11 @@ from treatywatch.domain.findings import Finding
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a fact came from: a document (by SHA-256 of its text) and a line span."""
+    """Where a fact came from: a document (by SHA-256 of its text) and a line span.
+
+    A row of reference data also names the source it was transcribed from (``url``) and
+    the words there that state the fact (``quote``).
+    """
 
     document: str
     line_start: int
@@ -25,6 +29,8 @@ class Provenance:
     inferred: bool = False
     # Why the fact was inferred rather than read, when it was.
     reason: str | None = None
+    url: str | None = None
+    quote: str | None = None
 
 
 @dataclass(frozen=True)

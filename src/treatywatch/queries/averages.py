@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from treatywatch.domain.model import Poll
 
 if TYPE_CHECKING:
     from treatywatch.stats.pollmodel import AverageResult, PollObs
-
-# The chart draws the average every this many days (the fit itself is daily).
-CHART_STEP_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -25,59 +22,6 @@ class SeriesAverage:
     result: AverageResult
     as_of: date
     last_poll: date  # the last fieldwork day: the chart's curve stops there
-
-    def to_dict(self, daily: bool = False) -> dict[str, Any]:
-        now = self.result.at(self.as_of)
-        step = 1 if daily else CHART_STEP_DAYS
-        points = _curve(self.result, step=step, until=min(self.as_of, self.last_poll))
-        last = self.result.at(self.last_poll)
-        return {
-            "series": self.series,
-            "polls": self.polls,
-            "as_of": self.as_of.isoformat(),
-            "last_poll": self.last_poll.isoformat(),
-            "at_last_poll": {
-                "for": 100 * last.mean,
-                "lower": 100 * last.lower,
-                "upper": 100 * last.upper,
-            },
-            "level": self.result.level,
-            "estimate": {"for": 100 * now.mean, "lower": 100 * now.lower, "upper": 100 * now.upper},
-            "house_effects": {
-                name: {
-                    "estimate": h.estimate,
-                    "lower": h.lower,
-                    "upper": h.upper,
-                    "polls": h.n_polls,
-                }
-                for name, h in sorted(self.result.house_effects.items())
-            },
-            "params": self.result.params,
-            "curve": points,
-            "method": (
-                "state-space model on the logit of the decided share: a daily random walk, "
-                "house effects summing to zero, sampling noise from each poll's effective sample "
-                "size plus estimated extra noise; polls without a sample size count as "
-                "treatywatch.stats.pollmodel.DEFAULT_SAMPLE respondents"
-            ),
-        }
-
-
-def _curve(result: AverageResult, step: int, until: date) -> list[dict[str, Any]]:
-    out = []
-    for i in range(0, len(result.days), step):
-        day = result.days[i]
-        if day > until:
-            break
-        out.append(
-            {
-                "date": day.isoformat(),
-                "mean": 100 * float(result.mean[i]),
-                "lower": 100 * float(result.lower[i]),
-                "upper": 100 * float(result.upper[i]),
-            }
-        )
-    return out
 
 
 def to_obs(p: Poll) -> PollObs:

@@ -17,33 +17,24 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class CheckResult:
     findings: list[Finding]
-    paths: dict[str, str]  # document SHA-256 → path to show
+    names: dict[str, str]  # document SHA-256 → the name it was given, to show
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
-    def path_of(self, sha: str) -> str:
-        return self.paths.get(sha, sha[:12])
-
     def by_severity(self) -> dict[str, list[Finding]]:
         return {s.value: [f for f in self.findings if f.severity is s] for s in Severity}
-
-    def to_json(self) -> dict[str, Any]:
-        from treatywatch.checks import summary
-        from treatywatch.checks.sarif import to_json
-
-        return {"summary": summary(self.findings), "findings": to_json(self.findings, self.paths)}
 
     def to_sarif(self) -> dict[str, Any]:
         from treatywatch.checks.sarif import to_sarif
 
-        return to_sarif(self.findings, self.paths)
+        return to_sarif(self.findings, self.names)
 
     def to_github(self) -> str:
         from treatywatch.checks.sarif import to_github
 
-        return to_github(self.findings, self.paths)
+        return to_github(self.findings, self.names)
 
 
 def check_file(path: str | Path) -> CheckResult:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from treatywatch.queries.enlargements import known_rounds, stored_rounds
 from treatywatch.queries.records import ProcessRecords, process_records
@@ -61,17 +61,6 @@ class Overview:
 
         org = self.records.status.process.organization
         return status_speeds(self.records.status, known_rounds(self.stored_rounds, org))
-
-    def to_dict(self) -> dict[str, Any]:
-        records = self.records.to_dict()
-        computed = {
-            "averages": [a.to_dict() for a in self.averages],
-            "forecast": f.to_dict() if (f := self.forecast) else None,
-            "member_speeds": [m.to_dict() for m in self.speeds],
-        }
-        # The computed parts follow the sources, where the page's JSON has always had them.
-        before = list(records)[: list(records).index("sources") + 1]
-        return {**{k: records[k] for k in before}, **computed, **records}
 
 
 def process_overview(store: Store, query: str, as_of: date | None = None) -> Overview:

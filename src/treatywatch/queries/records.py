@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from treatywatch import serialize
 from treatywatch.domain.findings import Finding
 from treatywatch.domain.model import (
     Document,
@@ -42,28 +40,15 @@ class ProcessRecords:
     def slug(self) -> str:
         return self.status.process.slug
 
-    def path_of(self, sha: str) -> str:
-        return next((d.path for d in self.documents if d.sha256 == sha), sha[:12])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "status": serialize.status(self.status),
-            "milestones": [serialize.milestone(m) for m in self.milestones],
-            "ratifications": [serialize.act(a) for a in self.acts],
-            "polls": [serialize.poll(p) for p in self.polls],
-            "party_positions": [serialize.position(p) for p in self.positions],
-            "relations": [serialize.relation(r) for r in self.relations],
-            "sources": [document(d) for d in self.documents],
-            "findings": [{**f.to_dict(), "path": self.path_of(f.document)} for f in self.findings],
-            "problems": [
-                {"path": path, "kind": p.kind, "line": p.line, "message": p.message}
-                for path, p in self.problems
-            ],
-        }
+    @property
+    def names(self) -> dict[str, str]:
+        """Each source document's name as given, by the SHA-256 of its text."""
+        return {d.sha256: d.path for d in self.documents}
 
 
-def document(d: Document) -> dict[str, Any]:
-    return {"sha256": d.sha256, "path": d.path, "title": d.title, "lines": d.line_count}
+def document_names(store: Store) -> dict[str, str]:
+    """Every current document's name as given, by SHA-256: to name any fact's source."""
+    return {sha: n for p in store.processes() for sha, n in store.document_paths(p.slug).items()}
 
 
 def process_records(store: Store, query: str, as_of: date | None = None) -> ProcessRecords:

@@ -13,14 +13,12 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
-from enum import Enum
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
 
 from treatywatch.domain.dates import PartialDate, parse_edtf_date
-from treatywatch.domain.model import RATIFYING_ACTS, ActKind, RatificationAct
+from treatywatch.domain.model import RATIFYING_ACTS, ActKind, Provenance, RatificationAct
 from treatywatch.reference import country_name, organization, resolve_country
 
 ROUNDS_DIR = "rounds"
@@ -51,39 +49,6 @@ COMPLETE_PARTY_TABLES: dict[str, str] = {"eu-2013-croatia": "aid=2011051"}
 EIF_IS_LAST_NOTIFICATION = frozenset({"NATO"})
 
 
-def to_json(value: Any) -> Any:
-    """Records as JSON-ready values: dataclasses to dicts, partial dates via :func:`date_dict`."""
-    if isinstance(value, PartialDate):
-        return date_dict(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, tuple | list):
-        return [to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    return value.value if isinstance(value, Enum) else value
-
-
-def date_dict(d: PartialDate | None) -> dict[str, str] | None:
-    """A partial date as JSON (the shape of ``treatywatch.serialize.partial_date``)."""
-    return None if d is None else d.to_dict()
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """Where a fact came from: a bundled file and its line, the source's URL and quote."""
-
-    file: str
-    line: int
-    url: str = ""
-    quote: str = ""
-    inferred: bool = False
-    reason: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return to_json(self)  # type: ignore[no-any-return]
-
-
 @dataclass(frozen=True)
 class Fact:
     """A dated row about a round or a candidate (signature, entry into force, membership...)."""
@@ -92,10 +57,7 @@ class Fact:
     event: str  # the event type
     text: str  # the event as written
     date: PartialDate
-    source: SourceRef
-
-    def to_dict(self) -> dict[str, Any]:
-        return to_json(self)  # type: ignore[no-any-return]
+    source: Provenance
 
 
 @dataclass(frozen=True)
@@ -108,7 +70,7 @@ class HistoricalAct:
     kind: ActKind | None
     date: PartialDate
     text: str
-    source: SourceRef
+    source: Provenance
     details: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -117,9 +79,6 @@ class HistoricalAct:
 
     def detail(self, key: str) -> str:
         return next((v for k, v in self.details if k == key), "")
-
-    def to_dict(self) -> dict[str, Any]:
-        return to_json(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -130,10 +89,7 @@ class Conflict:
     subject: str
     act: str
     dates: tuple[PartialDate, ...]
-    sources: tuple[SourceRef, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return to_json(self)  # type: ignore[no-any-return]
+    sources: tuple[Provenance, ...]
 
 
 @dataclass(frozen=True)
@@ -173,9 +129,6 @@ class Coverage:
             f"ratification date ({len(self.with_rows)} have rows)"
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**to_json(self), "complete": self.complete, "summary": self.summary}
-
 
 def _overlap(a: PartialDate, b: PartialDate) -> bool:
     return a.lower() <= b.upper() and b.lower() <= a.upper()
@@ -207,6 +160,7 @@ class Round:
     candidate_acts: tuple[HistoricalAct, ...] = ()
     other: tuple[Fact, ...] = ()
     document: str = ""  # SHA-256 of the file's text
+    file: str = ""  # the file's name in the package: "rounds/<id>.csv"
     unresolved: tuple[str, ...] = field(default=())  # member names with no ISO code
 
     @property
@@ -290,7 +244,7 @@ class Round:
 
     def conflicts(self) -> list[Conflict]:
         """Same party, same act (event type, chamber, protocol), non-overlapping dates."""
-        groups: dict[tuple[str, str], list[tuple[PartialDate, SourceRef]]] = {}
+        groups: dict[tuple[str, str], list[tuple[PartialDate, Provenance]]] = {}
         for a in (*self.acts, *self.candidate_acts):
             key = (a.member_code or a.member_name, _act_key(a))
             groups.setdefault(key, []).append((a.date, a.source))
@@ -307,25 +261,6 @@ class Round:
             if any(not _overlap(x, y) for x in dates for y in dates):
                 out.append(Conflict(self.id, subject, act, tuple(dates), tuple(s for _, s in rows)))
         return out
-
-    def to_dict(self) -> dict[str, Any]:
-        sigs = sorted({f.date for f in self.signatures}, key=lambda d: d.lower())
-        return {
-            "id": self.id,
-            "organization": self.organization,
-            "process": self.process,
-            "candidates": [{"code": c, "name": country_name(c)} for c in self.candidates],
-            "signature": date_dict(self.signature),
-            "signature_dates_given": [d.edtf for d in sigs],
-            "entry_into_force": date_dict(self.entry_into_force),
-            "membership": date_dict(self.membership),
-            "required": list(self.required) if self.required is not None else None,
-            "required_basis": self.required_basis,
-            "coverage": self.coverage().to_dict(),
-            "conflicts": [c.to_dict() for c in self.conflicts()],
-            "acts": [a.to_dict() for a in self.acts],
-            "unresolved_names": list(self.unresolved),
-        }
 
     @classmethod
     def from_acts(
@@ -346,7 +281,7 @@ class Round:
         ``required`` defaults to the organization's members on the signature day (when it
         has a member file). Provenance becomes the source reference (document, line).
         """
-        here = SourceRef(source_file or round_id, 0)
+        here = Provenance(source_file or round_id, 0, 0)
         hist = tuple(
             HistoricalAct(
                 a.member_code,
@@ -355,12 +290,7 @@ class Round:
                 a.kind,
                 a.date,
                 a.kind.value,
-                SourceRef(
-                    source_file or a.provenance.document,
-                    a.provenance.line_start,
-                    inferred=a.provenance.inferred,
-                    reason=a.provenance.reason,
-                ),
+                a.provenance,
             )
             for a in acts
         )
@@ -424,6 +354,7 @@ def parse_round(round_id: str, text: str, file: str = "") -> Round:
     org_code = "EU" if round_id.startswith("eu-") else "NATO"
     reader = csv.DictReader(text.splitlines())
     rows: list[tuple[int, dict[str, str]]] = [(reader.line_num, r) for r in reader]
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     process = rows[0][1]["process"] if rows else round_id
     candidates = _candidates(process)
     for _, r in rows:
@@ -441,7 +372,7 @@ def parse_round(round_id: str, text: str, file: str = "") -> Round:
         d = parse_edtf_date(r["date"])
         if d.precision.value != r["precision"]:
             raise ValueError(f"{file}:{line}: precision {r['precision']!r} but date {r['date']!r}")
-        src = SourceRef(file, line, r["source_url"], r["source_quote"])
+        src = Provenance(sha, line, line, url=r["source_url"], quote=r["source_quote"])
         event, details = split_event(r["event"])
         if r["member"] == "ALL":
             fact = Fact("ALL", event, r["event"], d, src)
@@ -473,7 +404,7 @@ def parse_round(round_id: str, text: str, file: str = "") -> Round:
     req, basis = _required(org_code, signature, tuple(candidates), None)
     if req is None and round_id in COMPLETE_PARTY_TABLES:
         needle = COMPLETE_PARTY_TABLES[round_id]
-        listed = {a.member_code for a in acts if a.member_code and needle in a.source.url}
+        listed = {a.member_code for a in acts if a.member_code and needle in (a.source.url or "")}
         req = tuple(sorted(listed, key=country_name))
         basis = f"parties in the depositary's table ({needle}), complete per SOURCES.md"
     return Round(
@@ -489,7 +420,8 @@ def parse_round(round_id: str, text: str, file: str = "") -> Round:
         memberships=tuple(members),
         candidate_acts=tuple(cand_acts),
         other=tuple(other),
-        document=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        document=sha,
+        file=file,
         unresolved=tuple(sorted(unresolved)),
     )
 
@@ -504,6 +436,13 @@ def load_rounds() -> tuple[Round, ...]:
         if p.name.endswith(".csv")
     ]
     return tuple(sorted(rounds, key=lambda r: r.signature.lower()))
+
+
+@cache
+def source_names() -> dict[str, str]:
+    """The bundled files' names ("rounds/<id>.csv") by the SHA-256 of their text: the name
+    a row's provenance shows."""
+    return {r.document: r.file for r in load_rounds()}
 
 
 def load_round(round_id: str) -> Round:

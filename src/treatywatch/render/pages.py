@@ -9,6 +9,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from treatywatch import serialize
+
 # Served pages' Content-Security-Policy allows this one inline stylesheet by its hash, and no
 # other: the charts' own stylesheets (vega-embed's, vega-tooltip's) are turned off in
 # render/static/charts.js and the rules they need are here.
@@ -56,6 +58,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["basename"] = _basename
+    # The shapes the API and --json give, for tables that show the same numbers.
+    env.globals["shape"] = serialize
     env.globals["css"] = CSS
     return env
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from treatywatch import serialize
 from treatywatch.queries.overview import Overview
 from treatywatch.render.charts import (
     ChartSpec,
@@ -18,6 +19,7 @@ from treatywatch.render.charts import (
     ratification_curve_chart,
     timeline_chart,
 )
+from treatywatch.serialize import display_name
 
 KINDS = ("timeline", "map", "ratifications", "polls", "forecast", "speeds")
 
@@ -51,7 +53,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
                     m.label,
                     m.date.edtf,
                     m.date.precision.value,
-                    f"{records.path_of(m.provenance.document)}, line {m.provenance.line_start}",
+                    f"{display_name(m.provenance.document, records.names)}, line {m.provenance.line_start}",
                 )
                 for m in records.milestones
             ],
@@ -81,7 +83,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
         )
     if kind == "polls":
         averages = [a for a in ov.averages if a.series == ""]
-        curve = averages[0].to_dict()["curve"] if averages else None
+        curve = serialize.average(averages[0])["curve"] if averages else None
         return polls_chart(
             [
                 PollItem(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from treatywatch.queries.overview import Overview
 from treatywatch.render.assets import page_script, vendor_text, world_topojson
 from treatywatch.render.pages import render
 from treatywatch.render.process_charts import process_charts
+from treatywatch.serialize import display_name
 
 
 def _inline_js(text: str) -> str:
@@ -23,7 +25,7 @@ def report_html(ov: Overview) -> str:
         source_url=lambda sha, line: f"#doc-{sha[:12]}-L{line}",
         ov=ov,
         charts=charts,
-        path_of=ov.records.path_of,
+        name_of=partial(display_name, names=ov.records.names),
         inline=True,
         home_url="#main",
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -17,22 +17,19 @@ from typing import Any
 from treatywatch import serialize
 from treatywatch.domain.model import Provenance
 from treatywatch.errors import NotFoundError
-from treatywatch.queries.records import ProcessRecords, document
+from treatywatch.queries.records import ProcessRecords
 
 
-def _prov(p: Provenance) -> dict[str, Any]:
-    return {
-        "document": p.document,
-        "line": p.line_start,
-        "inferred": p.inferred,
-        "reason": p.reason or "",
-    }
+def _prov(p: Provenance, records: ProcessRecords) -> dict[str, Any]:
+    """The provenance shape as columns: its JSON keys after ``source_`` (``source_name``,
+    ``source_line_start``, ``source_url``...), as the bundled reference CSVs name them."""
+    return {f"source_{k}": v for k, v in serialize.provenance(p, records.names).items()}
 
 
 def _milestones(records: ProcessRecords) -> list[dict[str, Any]]:
     return [
         {"kind": m.kind, "label": m.label, "date": m.date.edtf, "precision": m.date.precision.value}
-        | _prov(m.provenance)
+        | _prov(m.provenance, records)
         for m in records.milestones
     ]
 
@@ -53,25 +50,37 @@ def _ratifications(records: ProcessRecords) -> list[dict[str, Any]]:
 
 
 def _polls(records: ProcessRecords) -> list[dict[str, Any]]:
-    """Polls flat: the nested figures-as-written and provenance become columns."""
-    return [
-        {k: v for k, v in serialize.poll(p).items() if k not in ("as_written", "provenance")}
-        | _prov(p.provenance)
-        for p in records.polls
-    ]
+    """Polls flat: the fieldwork and the provenance become columns; the figures as written
+    are left out (the shares are the same numbers)."""
+    rows = []
+    for p in records.polls:
+        shape = serialize.poll(p)
+        fieldwork = {
+            "fieldwork": p.fieldwork.edtf,
+            "fieldwork_start": p.fieldwork.start.edtf,
+            "fieldwork_end": p.fieldwork.end.edtf,
+            "start_precision": p.fieldwork.start.precision.value,
+            "end_precision": p.fieldwork.end.precision.value,
+        }
+        rest = {
+            k: v for k, v in shape.items() if k not in ("as_written", "provenance", "fieldwork")
+        }
+        rows.append({"pollster": p.pollster} | fieldwork | rest | _prov(p.provenance, records))
+    return rows
 
 
 def _positions(records: ProcessRecords) -> list[dict[str, Any]]:
     return [
-        {"party": p.party, "position": p.position.value, "quote": p.quote} | _prov(p.provenance)
+        {"party": p.party, "position": p.position.value, "quote": p.quote}
+        | _prov(p.provenance, records)
         for p in records.positions
     ]
 
 
 def _findings(records: ProcessRecords) -> list[dict[str, Any]]:
     return [
-        {k: v for k, v in f.to_dict().items() if k != "related"}
-        | {"path": records.path_of(f.document)}
+        {k: v for k, v in serialize.finding(f).items() if k not in ("related", "provenance")}
+        | _prov(Provenance(f.document, f.line_start, f.line_end), records)
         for f in records.findings
     ]
 
@@ -80,7 +89,7 @@ TABLES: dict[str, Callable[[ProcessRecords], list[dict[str, Any]]]] = {
     "milestones": _milestones,
     "ratifications": _ratifications,
     "polls": _polls,
-    "sources": lambda records: [document(d) for d in records.documents],
+    "sources": lambda records: [dict(serialize.document(d)) for d in records.documents],
     "positions": _positions,
     "findings": _findings,
 }

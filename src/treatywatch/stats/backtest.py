@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import numpy as np
 
@@ -50,14 +49,6 @@ class Prediction:
     low80: date
     high80: date
     note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "point": self.point.isoformat(),
-            "interval80": [self.low80.isoformat(), self.high80.isoformat()],
-            "note": self.note,
-        }
 
 
 @dataclass(frozen=True)
@@ -84,21 +75,6 @@ class Case:
         p = self.prediction(method)
         return None if p is None else p.low80 <= self.actual <= p.high80
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "round": self.round_id,
-            "checkpoint_days": self.checkpoint,
-            "as_of": self.as_of.isoformat(),
-            "actual": self.actual.isoformat(),
-            "ratified": self.ratified,
-            "required": self.required,
-            "training_rounds": list(self.training),
-            "status": "forecast" if self.predictions else "already complete",
-            "predictions": [p.to_dict() for p in self.predictions],
-            "errors_days": {m: self.error(m) for m in METHODS},
-            "in_interval80": {m: self.covered(m) for m in METHODS},
-        }
-
 
 @dataclass(frozen=True)
 class Score:
@@ -122,19 +98,6 @@ class Score:
     def coverage80(self) -> float:
         return float(np.mean(self.covered)) if self.covered else float("nan")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "checkpoint_days": self.checkpoint,
-            "n": self.n,
-            "mae_days": self.mae,
-            "mae_ci95_bootstrap": list(self.mae_ci95),
-            "min_error_days": min(self.errors, default=None),
-            "max_error_days": max(self.errors, default=None),
-            "coverage80": self.coverage80,
-            "in_interval80": sum(self.covered),
-        }
-
 
 @dataclass(frozen=True)
 class Report:
@@ -144,15 +107,6 @@ class Report:
 
     def score(self, method: str, checkpoint: int) -> Score:
         return next(s for s in self.scores if s.method == method and s.checkpoint == checkpoint)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target": TARGET,
-            "rounds": sorted({c.round_id for c in self.cases}),
-            "scores": [s.to_dict() for s in self.scores],
-            "cases": [c.to_dict() for c in self.cases],
-            "caveats": list(self.caveats),
-        }
 
     def render(self) -> str:
         """Plain-text tables: scores, then each case's errors."""

@@ -40,7 +40,7 @@ from scipy.special import ndtri
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import RATIFYING_ACTS, RatificationAct
 from treatywatch.domain.status import happened_by
-from treatywatch.reference.rounds import HistoricalAct, Round, date_dict
+from treatywatch.reference.rounds import HistoricalAct, Round
 from treatywatch.stats.speed import Duration, midpoint_date, round_durations
 from treatywatch.stats.survival import (
     CompletionModel,
@@ -74,15 +74,6 @@ class Model:
         """A member's shift and the sd of its normal score around it."""
         a, va = self.member_effects.get(code, (0.0, self.var_member))
         return a, float(np.sqrt(max(1.0 - self.var_member, 0.05) + va))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.completion.to_dict(),
-            "completions_days": self.totals,
-            "who_is_last": "member rank effects (normal scores), empirical-Bayes shrunk",
-            "var_member": self.var_member,
-            "deposit_delays": {k: list(v) for k, v in self.delays.items()},
-        }
 
 
 def _eligible(rnd: Round) -> bool:
@@ -182,24 +173,6 @@ class PendingMember:
     shift: float  # the member's rank effect, in normal scores (0 = pooled; > 0 later)
     history: tuple[Duration, ...]
 
-    def to_dict(self, signature: date) -> dict[str, Any]:
-        def day(x: float) -> str:
-            return (signature + timedelta(days=round(x))).isoformat()
-
-        return {
-            "member": {"code": self.code, "name": self.name},
-            "days_pending": self.days_pending,
-            "median_date": day(self.median_days),
-            "interval80": [day(x) for x in self.interval80_days],
-            "chance_last": self.chance_last,
-            "rank_effect": self.shift,
-            "order_note": "days of members other than the last: illustrative (see the model)",
-            "history": [
-                {"round": d.round_id, "days": d.days, "sources": [s.to_dict() for s in d.sources]}
-                for d in self.history
-            ],
-        }
-
 
 @dataclass(frozen=True)
 class Forecast:
@@ -245,42 +218,6 @@ class Forecast:
         if self.completed_on is not None:
             return 1.0 if self.completed_on.upper() <= day else 0.0
         return float(np.mean(self.samples <= (day - self.start).days))
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "as_of": self.as_of.isoformat(),
-            "signature": date_dict(self.signature),
-            "required": len(self.required),
-            "ratified": list(self.ratified),
-            "completed": self.completed,
-            "completed_on": date_dict(self.completed_on),
-        }
-        if self.completed or self.samples.size == 0:
-            return out
-        out["completion"] = {
-            "rule": "the last required member's ratification",
-            "median": self.median.isoformat(),
-            "interval50": [d.isoformat() for d in self.interval(0.5)],
-            "interval80": [d.isoformat() for d in self.interval(0.8)],
-            "probability_by": {
-                d.isoformat(): self.probability_by(d)
-                for d in (self.quantile(q) for q in (0.1, 0.25, 0.5, 0.75, 0.9))
-            },
-        }
-        if self.membership_samples.size:
-            out["membership"] = {
-                "median": self.quantile(0.5, True).isoformat(),
-                "interval80": [
-                    self.quantile(0.1, True).isoformat(),
-                    self.quantile(0.9, True).isoformat(),
-                ],
-            }
-        out["pending"] = [p.to_dict(self.start) for p in self.pending]
-        out["model"] = self.model.to_dict() if self.model else None
-        if self.model is not None:
-            own = self.model.completion.own(self.organization)
-            out["model"]["own_organization_rounds"] = own
-        return out
 
 
 def forecast(

@@ -13,13 +13,11 @@ without such polls is skipped and counted.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -155,17 +153,6 @@ class EvalReport:
                 )
             )
         return out
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-able dict: the summary, skipped races and runtime (not every race)."""
-        return {
-            "n_races": len(self.races),
-            "skipped": dict(self.skipped),
-            "seconds": round(self.seconds, 3),
-            "level": 0.90,
-            "priors": dataclasses.asdict(self.priors),
-            "methods": [s.__dict__ for s in self.summary()],
-        }
 
 
 def _race_polls(

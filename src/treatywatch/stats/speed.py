@@ -15,11 +15,10 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from treatywatch.domain.dates import PartialDate, Precision
-from treatywatch.domain.model import ActKind
-from treatywatch.reference.rounds import Round, SourceRef, date_dict
+from treatywatch.domain.model import ActKind, Provenance
+from treatywatch.reference.rounds import Round
 
 
 def midpoint(d: PartialDate) -> float:
@@ -47,8 +46,8 @@ class Duration:
     days: float  # midpoint to midpoint
     days_min: int
     days_max: int
-    sources: tuple[SourceRef, ...]  # the rows that give the ratification date
-    disputed_by: tuple[SourceRef, ...] = ()  # rows of the same act giving another date
+    sources: tuple[Provenance, ...]  # the rows that give the ratification date
+    disputed_by: tuple[Provenance, ...] = ()  # rows of the same act giving another date
 
     @property
     def imprecise(self) -> bool:
@@ -59,23 +58,6 @@ class Duration:
     @property
     def disputed(self) -> bool:
         return bool(self.disputed_by)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "round": self.round_id,
-            "organization": self.organization,
-            "member": {"code": self.member_code, "name": self.member_name},
-            "signature": date_dict(self.signature),
-            "ratified_on": date_dict(self.ratified_on),
-            "act": {"kind": self.kind.value, "event": self.event},
-            "days": self.days,
-            "days_min": self.days_min,
-            "days_max": self.days_max,
-            "imprecise": self.imprecise,
-            "disputed": self.disputed,
-            "sources": [s.to_dict() for s in self.sources],
-            "disputed_by": [s.to_dict() for s in self.disputed_by],
-        }
 
 
 def round_durations(
@@ -160,18 +142,6 @@ class MemberSpeed:
     @property
     def imprecise(self) -> int:
         return sum(1 for d in self.observations if d.imprecise)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "member": {"code": self.member_code, "name": self.member_name},
-            "rounds": self.rounds,
-            "median_days": self.median_days,
-            "median_of": [d.round_id for d in self.median_of],
-            "fastest": self.fastest.to_dict(),
-            "slowest": self.slowest.to_dict(),
-            "imprecise": self.imprecise,
-            "observations": [d.to_dict() for d in self.observations],
-        }
 
 
 def member_table(items: Iterable[Duration]) -> list[MemberSpeed]:

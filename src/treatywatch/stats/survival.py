@@ -36,7 +36,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -75,16 +74,6 @@ class Completion:
     @property
     def exact(self) -> bool:
         return self.low == self.high
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "round": self.round_id,
-            "organization": self.organization,
-            "days": [self.low, None if np.isinf(self.high) else self.high],
-            "exact": self.exact,
-            "basis": self.basis,
-            "parties": self.parties,
-        }
 
 
 def completion_days(rnd: Round) -> float | None:
@@ -220,13 +209,3 @@ class CompletionModel:
         v = np.clip(rng.uniform(size=draws) * tail, 1e-300, 1.0)
         log_d = m - s * ndtri(v)
         return np.asarray(np.maximum(np.exp(log_d), elapsed + 1.0), dtype=np.float64)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "method": (
-                "log-normal completion, organization shift b ~ N(0, 1), slope c ~ N(0, 1) on "
-                "log(parties required), flat mean, 1/s prior; bounded completions of partial "
-                "rounds as intervals"
-            ),
-            "completions": [c.to_dict() for c in self.data],
-        }

@@ -27,11 +27,12 @@ from treatywatch import serialize
 from treatywatch.domain.dates import ISO_DAY_PATTERN, DateParseError, parse_as_of
 from treatywatch.errors import NotFoundError
 from treatywatch.queries.overview import process_overview
-from treatywatch.queries.records import document, process_records
+from treatywatch.queries.records import document_names, process_records
 from treatywatch.queries.status import process_status
 from treatywatch.render.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
 from treatywatch.render.pages import render
 from treatywatch.render.process_charts import KINDS, NoChart, process_chart, process_charts
+from treatywatch.serialize import shapes
 from treatywatch.store.db import ENV_VAR, Store
 from treatywatch.store.readers import Readers
 from treatywatch.web.errors import API, install_error_handlers
@@ -98,7 +99,7 @@ def process_page(slug: str, store: Store, as_of: AsOf = None) -> HTMLResponse:
         _page_source_url,
         ov=ov,
         charts=charts,
-        path_of=ov.records.path_of,
+        name_of=functools.partial(serialize.display_name, names=ov.records.names),
         inline=False,
     )
     return HTMLResponse(html)
@@ -111,94 +112,106 @@ def document_page(sha: str, store: Store) -> HTMLResponse:
 
 
 # -- API ------------------------------------------------------------------
-def api_processes(store: Store) -> dict[str, Any]:
+def api_processes(store: Store) -> shapes.ProcessesResponse:
     """Every process with its status today."""
     return {
-        "processes": [serialize.status(process_status(store, p.slug)) for p in store.processes()]
+        "processes": [
+            serialize.status(process_status(store, p.slug), store.document_paths(p.slug))
+            for p in store.processes()
+        ]
     }
 
 
-def api_process(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
+def api_process(slug: str, store: Store, as_of: AsOf = None) -> shapes.OverviewShape:
     """Everything about a process as of a day: the process page as JSON."""
-    return process_overview(store, slug, as_of).to_dict()
+    return serialize.overview(process_overview(store, slug, as_of))
 
 
-def api_status(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
+def api_status(slug: str, store: Store, as_of: AsOf = None) -> shapes.StatusShape:
     """Stage, ratified and pending members as of a day."""
-    return serialize.status(process_status(store, slug, as_of))
+    return serialize.status(process_status(store, slug, as_of), store.document_paths(slug))
 
 
-def api_milestones(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
+def api_milestones(slug: str, store: Store, as_of: AsOf = None) -> shapes.MilestonesResponse:
     """Milestones reached by a day, each with its date precision and source line."""
-    return {"milestones": process_records(store, slug, as_of).to_dict()["milestones"]}
+    r = process_records(store, slug, as_of)
+    return {"milestones": [serialize.milestone(m, r.names) for m in r.milestones]}
 
 
-def api_ratifications(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
+def api_ratifications(slug: str, store: Store, as_of: AsOf = None) -> shapes.RatificationsResponse:
     """Each required member's state on a day, with the dated acts behind it."""
     s = process_status(store, slug, as_of)
+    names = store.document_paths(s.process.slug)
     return {
         "as_of": s.as_of.isoformat(),
         "ratified_count": s.ratified_count,
         "required_count": s.required_count,
-        "members": [serialize.member_status(m) for m in s.members],
+        "members": [serialize.member_status(m, names) for m in s.members],
     }
 
 
-def api_polls(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
+def api_polls(slug: str, store: Store, as_of: AsOf = None) -> shapes.PollsResponse:
     """Polls whose fieldwork ended by a day, as the sources give them."""
-    return {"polls": process_records(store, slug, as_of).to_dict()["polls"]}
+    r = process_records(store, slug, as_of)
+    return {"polls": [serialize.poll(p, r.names) for p in r.polls]}
 
 
-def api_sources(slug: str, store: Store) -> dict[str, Any]:
+def api_sources(slug: str, store: Store) -> shapes.SourcesResponse:
     """The documents a process was read from, and rows that could not be read."""
-    data = process_records(store, slug).to_dict()
-    return {"sources": data["sources"], "problems": data["problems"]}
+    r = process_records(store, slug)
+    return {
+        "sources": [serialize.document(d) for d in r.documents],
+        "problems": [serialize.problem(name, p) for name, p in r.problems],
+    }
 
 
-def api_average(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
+def api_average(slug: str, store: Store, as_of: AsOf = None) -> shapes.AveragesResponse:
     """The poll average of each question: estimate, 90% interval, house effects, daily curve."""
     from treatywatch.queries.averages import poll_averages
 
     records = process_records(store, slug, as_of)
     averages = poll_averages(records.polls, records.status.as_of)
-    return {"averages": [a.to_dict(daily=True) for a in averages]}
+    return {"averages": [serialize.average(a, daily=True) for a in averages]}
 
 
-def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
+def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> shapes.ForecastResponse:
     """When ratification will likely be complete, as of a day; none once it is complete."""
     from treatywatch.queries.forecasts import forecast_or_reason
 
     records = process_records(store, slug, as_of)
     f, _ = forecast_or_reason(records.status, records.acts)
-    return {"forecast": f.to_dict() if f else None}
+    return {"forecast": serialize.forecast(f, records.names) if f else None}
 
 
-def api_members(code: str, store: Store) -> dict[str, Any]:
+def api_members(code: str, store: Store) -> shapes.MemberSpeedsResponse:
     """Each member's days from signature to ratification across past rounds, with sources."""
     from treatywatch.queries.speeds import member_speeds
 
     rows = member_speeds(store, code)
     if not rows:
         raise NotFoundError(f"no ratification history for organization {code!r}")
-    return {"organization": code.upper(), "members": [m.to_dict() for m in rows]}
+    names = document_names(store)
+    return {
+        "organization": code.upper(),
+        "members": [serialize.member_speed(m, names) for m in rows],
+    }
 
 
-def api_findings(slug: str, store: Store) -> dict[str, Any]:
+def api_findings(slug: str, store: Store) -> shapes.FindingsShape:
     """What the checks found in the process's sources: rule, severity, line, evidence, fix."""
-    from treatywatch.checks import summary
-
     records = process_records(store, slug)
-    return {"summary": summary(records.findings), "findings": records.to_dict()["findings"]}
+    return serialize.findings(records.findings, records.names)
 
 
-def api_timeline(slug: str, store: Store) -> dict[str, Any]:
+def api_timeline(slug: str, store: Store) -> shapes.TimelineResponse:
     """Table milestones and prose events merged: each event once, with all its sources."""
     from treatywatch.queries.timeline import process_timeline
 
-    return {"timeline": process_timeline(store, slug).to_json()}
+    t = process_timeline(store, slug)
+    return {"timeline": [serialize.timeline_entry(e, t.names) for e in t.entries]}
 
 
-def api_chart(slug: str, kind: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
+def api_chart(slug: str, kind: str, store: Store, as_of: AsOf = None) -> shapes.ChartResponse:
     """A chart of the process as a Vega-Lite specification, with its text alternative."""
     if kind not in KINDS:
         raise NotFoundError(f"no chart {kind!r}; charts: {', '.join(KINDS)}")
@@ -212,10 +225,10 @@ def api_chart(slug: str, kind: str, store: Store, as_of: AsOf = None) -> dict[st
     return {"kind": kind, "caption": chart.caption, "spec": chart.spec}
 
 
-def api_document(sha: str, store: Store) -> dict[str, Any]:
+def api_document(sha: str, store: Store) -> shapes.DocumentTextResponse:
     """A source document's text, line by line."""
     doc = store.document(sha)
-    return {**document(doc), "text_lines": doc.text.split("\n")}
+    return {**serialize.document(doc), "text_lines": doc.text.split("\n")}
 
 
 class CsvResponse(Response):
