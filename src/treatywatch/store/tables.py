@@ -4,6 +4,10 @@ a value converts on the way in and out.
 A :class:`Table` drives every INSERT, SELECT and row → record of its record type; no other
 module lists a record table's columns. A :class:`~treatywatch.domain.model.Provenance` is
 always the same columns (:data:`PROVENANCE`). Rows are read by column name.
+
+The store keeps every value exactly or refuses it with its own error, the same on SQLite
+and PostgreSQL: text with NUL (PostgreSQL cannot hold it), a key longer than an index row
+can hold, or an inferred provenance where the table has no column for it.
 """
 
 from __future__ import annotations
@@ -34,8 +38,13 @@ from treatywatch.domain.model import (
     Relation,
     Share,
 )
+from treatywatch.errors import StoreError
 
 R = TypeVar("R")
+
+# PostgreSQL's B-tree index rows hold at most 2,704 bytes: keys stay well below, on both
+# backends alike.
+KEY_BYTES = 2000
 
 
 def _same(value: Any) -> Any:
@@ -70,6 +79,7 @@ class Column:
     field: str = ""
     codec: Codec = PLAIN
     nullable: bool = False
+    key: bool = False  # indexed text: at most KEY_BYTES
 
     @property
     def attr(self) -> str:
@@ -85,15 +95,25 @@ class Column:
 @dataclass(frozen=True)
 class Group:
     """A field whose value spans several columns (a Provenance); ``fixed`` are its fields
-    that the table has no column for, with the value they read back as."""
+    that the table has no column for, with the only value they may take."""
 
     field: str
     make: Callable[..., Any]
     columns: tuple[Column, ...]
     fixed: tuple[tuple[str, Any], ...] = ()
 
+    def check(self, record: Any) -> None:
+        """Refuse a record whose value here the table cannot keep (see ``fixed``)."""
+        value = getattr(record, self.field)
+        for name, fixed in self.fixed:
+            if getattr(value, name) != fixed:
+                raise StoreError(
+                    f"a {type(record).__name__} with {self.field}.{name} = "
+                    f"{getattr(value, name)!r} cannot be stored: its table keeps no {name}"
+                )
+
     def without(self, **fixed: Any) -> Group:
-        """The group stored without some of its columns, which read back as the given values."""
+        """The group stored without some of its columns: each field must hold the given value."""
         kept = tuple(c for c in self.columns if c.attr not in fixed)
         return Group(self.field, self.make, kept, tuple(fixed.items()))
 
@@ -140,6 +160,10 @@ class Table(Generic[R]):
         return tuple(_flatten(self.fields))
 
     @cached_property
+    def key_columns(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.field_columns if c.key)
+
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """Every column an insert fills, in order."""
         return self._plan.columns
@@ -167,8 +191,16 @@ class Table(Generic[R]):
         """The insert's parameters for a record. A record is stored under the document it is
         imported with: a given column (``document_sha``) wins over the record's own value."""
         plan = self._plan
+        for group in plan.groups:
+            group.check(record)
+        plain = plan.plain(record)
+        # Only plain values can hold text from a source (a converted value is EDTF, digits,
+        # an enum's value or JSON); the given ones are checked where they are stored.
+        for name, value in zip(plan.columns[: len(plain)], plain, strict=True):
+            if type(value) is str:
+                self._check(name, value)
         return (
-            *plan.plain(record),
+            *plain,
             *(write(record) for write in plan.converted),
             *(given[name] for name in self.given),
         )
@@ -176,6 +208,18 @@ class Table(Generic[R]):
     def record(self, row: Mapping[str, Any]) -> R:
         """The record a row (by column name) holds."""
         return self.make(**dict(_read(self.fields, row)))
+
+    def _check(self, name: str, value: str) -> None:
+        if "\x00" in value:
+            raise StoreError(
+                f"{self.name}.{name} holds a NUL character, which the store does not keep "
+                "(PostgreSQL cannot)"
+            )
+        if name in self.key_columns and len(value.encode("utf-8")) > KEY_BYTES:
+            raise StoreError(
+                f"{self.name}.{name} is longer than the store keeps in a key "
+                f"({KEY_BYTES:,} bytes of UTF-8): {value[:40]!r}…"
+            )
 
 
 def _flatten(fields: tuple[Column | Group, ...]) -> Iterator[Column]:
@@ -203,6 +247,7 @@ class _Plan:
     columns: tuple[str, ...]
     plain: Callable[[Any], tuple[Any, ...]]
     converted: tuple[Callable[[Any], Any], ...]
+    groups: tuple[Group, ...]
 
     @classmethod
     def of(cls, table: Table[Any]) -> _Plan:
@@ -213,6 +258,7 @@ class _Plan:
             tuple(c.name for _, c in plain + converted) + table.given,
             _getter(*(path for path, _ in plain)),
             tuple(_writer(path, c) for path, c in converted),
+            tuple(f for f in table.fields if isinstance(f, Group) and f.fixed),
         )
 
 
@@ -246,14 +292,14 @@ SCOPE = ("process_slug", "document_sha")
 DOCUMENTS = Table(
     "documents",
     Document,
-    plain("sha256", "source_key", "path", "title", "text"),
+    (Column("sha256", key=True), Column("source_key", key=True), *plain("path", "title", "text")),
     given=("process_slug", "imported_at"),
     order="imported_at",
 )
 PROCESSES = Table(
     "processes",
     Process,
-    plain("slug", "candidate_code", "candidate_name", "organization"),
+    (Column("slug", key=True), *plain("candidate_code", "candidate_name", "organization")),
     order="slug",
 )
 MILESTONES = Table(

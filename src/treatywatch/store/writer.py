@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from treatywatch.domain.model import ParsedDocument, Problem
+from treatywatch.errors import StoreError
 from treatywatch.store.session import Session
 from treatywatch.store.tables import (
     ACTS,
@@ -73,9 +74,12 @@ def import_document(session: Session, p: ParsedDocument) -> ImportOutcome:
         out.action = "unchanged"
         return out
     scope = {"process_slug": proc.slug, "document_sha": doc.sha256}
-    process = PROCESSES.row(proc, {})
-    document = DOCUMENTS.row(doc, {"process_slug": proc.slug, "imported_at": now()})
-    rows = [(t, [t.row(r, scope | given) for r in records]) for _, t, records, given in parts]
+    try:  # every row first: a value the store cannot keep stops the import before it writes
+        process = PROCESSES.row(proc, {})
+        document = DOCUMENTS.row(doc, {"process_slug": proc.slug, "imported_at": now()})
+        rows = [(t, [t.row(r, scope | given) for r in records]) for _, t, records, given in parts]
+    except StoreError as e:
+        raise StoreError(f"cannot store {doc.path}: {e}; nothing was imported") from None
     if old is not None:
         delete_records(session, old)
         session.execute(
