@@ -24,7 +24,7 @@ from benchmarks.timing import best_of
 
 def bench_import_and_status() -> dict[str, Any]:
     """Ask the status of the example, imported once into an in-memory store."""
-    from treatywatch.cli import example_path
+    from treatywatch.cli.common import example_path
     from treatywatch.ingest import import_paths
     from treatywatch.queries.status import process_status
     from treatywatch.store.db import Store
@@ -90,6 +90,13 @@ def bench_poll_average() -> dict[str, Any]:
     return run()
 
 
+def bench_cold_routes() -> dict[str, Any]:
+    """The first request in a fresh process: /polls (records only) against the process page."""
+    from benchmarks.routes import run
+
+    return run()
+
+
 def bench_load() -> dict[str, Any]:
     """The real server under 1, 2, 4 and 16 clients; 16 importers at once."""
     from benchmarks.load import run
@@ -105,6 +112,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "checks": bench_checks,
     "checks_scaling": bench_checks_scaling,
     "poll_average": bench_poll_average,
+    "cold_routes": bench_cold_routes,
     "load": bench_load,
 }
 

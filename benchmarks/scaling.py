@@ -3,8 +3,9 @@
 Five documents of each size: the bundled example repeated (tables, prose and lists, as a
 long article), dated sentences of procedure steps that agree (the issue's case: the prose
 date rule compared each with every earlier one, 78 s at 500 kB), a poll table of many rows,
-and one long sentence of dated clauses, without and with figures (no full stop). Each is
-parsed, its prose read, its rules run and the whole stored (in memory), timed apart; the
+and one long sentence of dated clauses, without and with figures (no full stop). Each goes
+through the stages of ``ingest.read_text``, timed apart: read in one pass (blocks, tables
+and prose: ``parse_s``), checked (``checks_s``), then stored in memory (``store_s``); the
 growth ratio is the time at one size over the time at the size ten times smaller: about 10
 when the work is linear, 100 when it is quadratic.
 """
@@ -75,12 +76,11 @@ def documents(size: int) -> dict[str, str]:
 
 
 def bench_scaling(sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
-    """Seconds to parse, read the prose, run the rules and store the result, per document
-    and size, and the growth ratio of the total from each size to the next."""
+    """Seconds to read (blocks, tables and prose, in one pass), check and store each
+    document, per size, and the growth ratio of the total from each size to the next."""
     from treatywatch.checks import run_checks
     from treatywatch.reference import organization
     from treatywatch.sources.article import parse
-    from treatywatch.sources.prose import read_prose
     from treatywatch.store.db import Store
 
     org = organization("NATO")
@@ -88,33 +88,20 @@ def bench_scaling(sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
     for size in sizes:
         for name, text in documents(size).items():
             t0 = time.perf_counter()
-            parsed = parse(text, f"{name}.txt")
+            facts = parse(text, f"{name}.txt")
             t1 = time.perf_counter()
-            reading = read_prose(parsed, org)
+            found = run_checks(facts, org)
             t2 = time.perf_counter()
-            found = run_checks(parsed, org, prose=reading)
-            t3 = time.perf_counter()
-            dated = {(a.member_code, a.kind) for a in parsed.acts}  # as ingest.enrich does
-            parsed.events, parsed.findings = reading.events, found
-            parsed.prose_acts = [
-                a for a in reading.acts if a.member_code and (a.member_code, a.kind) not in dated
-            ]
             with Store.memory() as store:
-                store.import_documents([parsed])
-            parse_s, prose_s, checks_s, store_s = (
-                t1 - t0,
-                t2 - t1,
-                t3 - t2,
-                time.perf_counter() - t3,
-            )
+                store.import_documents([facts.checked(found)])
+            parse_s, checks_s, store_s = t1 - t0, t2 - t1, time.perf_counter() - t2
             row = results.setdefault(name, {"sizes": {}})
             row["sizes"][str(size)] = {
                 "bytes": len(text.encode("utf-8")),
-                "parse_s": round(parse_s, 3),
-                "prose_s": round(prose_s, 3),
+                "parse_s": round(parse_s, 3),  # blocks, tables and prose
                 "checks_s": round(checks_s, 3),
                 "store_s": round(store_s, 3),  # into an in-memory SQLite store
-                "total_s": round(parse_s + prose_s + checks_s + store_s, 3),
+                "total_s": round(parse_s + checks_s + store_s, 3),
                 "findings": len(found),
             }
             print(f"  {name} {size:,}: {row['sizes'][str(size)]}", flush=True)

@@ -14,14 +14,15 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 
-from treatywatch.commands import checks as check_command
-from treatywatch.commands.plain import cells, line
+from treatywatch.cli import check_commands as check_command
+from treatywatch.cli.text import cells, line
 from treatywatch.domain.model import ParsedDocument
-from treatywatch.ingest import read_paths
+from treatywatch.ingest import import_paths, read_path
 from treatywatch.queries.findings import CheckResult
 from treatywatch.sources.article import MAX_SAMPLE
 from treatywatch.store.db import Store
@@ -355,7 +356,8 @@ def make_input(rng: random.Random) -> bytes:
 
 
 def run_pipeline(data: bytes, path: Path) -> ParsedDocument | None:
-    """Import ``data`` from ``path`` as the CLI does and check what the store gives back.
+    """Import ``data`` from ``path`` as the CLI does and check what the store gives back
+    (and what importing it again, unchanged, reports).
 
     Returns the parsed document, or None when the file is refused (an InputError); raises
     AssertionError when something stored does not read back, and any other exception when
@@ -365,24 +367,27 @@ def run_pipeline(data: bytes, path: Path) -> ParsedDocument | None:
 
     path.write_bytes(data)
     try:
-        (parsed,) = read_paths([path])
+        parsed = read_path(path)
     except InputError as e:
         assert "\n" not in str(e) and str(e).startswith(str(path)), str(e)
         return None
     with Store.memory() as store:
         (outcome,) = store.import_documents([parsed])
         slug = parsed.process.slug
-        assert store.milestones(slug) == parsed.milestones
+        assert store.milestones(slug) == list(parsed.milestones)
         assert store.acts(slug) == [*parsed.acts, *parsed.prose_acts]
-        assert store.polls(slug) == parsed.polls
-        assert store.events(slug) == parsed.events
+        assert store.polls(slug) == list(parsed.polls)
+        assert store.events(slug) == list(parsed.events)
         assert sorted(store.findings(slug), key=lambda f: f.id) == sorted(
             parsed.findings, key=lambda f: f.id
         )
-        assert store.relations(slug) == parsed.relations
-        assert store.positions(slug) == parsed.positions
-        assert [p for _sha, p in store.problems(slug)] == parsed.problems
+        assert store.relations(slug) == list(parsed.relations)
+        assert store.positions(slug) == list(parsed.positions)
+        assert [p for _sha, p in store.problems(slug)] == list(parsed.problems)
         assert store.document(parsed.document.sha256).text == parsed.document.text
+        # Importing it again returns before parsing, with what the store kept from it.
+        (again,) = import_paths(store, [path])
+        assert again == replace(outcome, action="unchanged")
     for q in parsed.polls:
         assert q.sample_size is None or 1 <= q.sample_size <= MAX_SAMPLE
         for share in (q.share_for, q.share_against, q.share_undecided, q.lead):
@@ -422,11 +427,11 @@ def _print_as_cli(outcome: object, parsed: ParsedDocument) -> None:
         console.print(line("  ", (f"{parsed.document.path}:{p.line}", "yellow"), f": {p.message}"))
     for q in parsed.polls[:5]:
         console.print(*cells(q.pollster or "", q.question or "", q.condition or ""))
-    result = CheckResult(parsed.findings, {parsed.document.sha256: parsed.document.path})
-    saved = check_command._console
-    check_command._console = lambda: console  # type: ignore[assignment]
+    result = CheckResult(list(parsed.findings), {parsed.document.sha256: parsed.document.path})
+    saved = check_command.make_console
+    check_command.make_console = lambda: console  # type: ignore[assignment]
     try:
         check_command._print_findings(result)
     finally:
-        check_command._console = saved  # type: ignore[assignment]
+        check_command.make_console = saved  # type: ignore[assignment]
     assert outcome is not None and out.getvalue()

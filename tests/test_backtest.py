@@ -51,7 +51,7 @@ def _poison(r: Round, after: int) -> Round:
 
 @pytest.fixture(scope="module")
 def report() -> Report:
-    return backtest([_example()], draws=2000)
+    return backtest([*load_rounds(), _example()], draws=2000)
 
 
 def test_runs_over_the_complete_rounds(report: Report) -> None:

@@ -6,7 +6,6 @@ from treatywatch.checks import Finding, Severity, run_checks
 from treatywatch.checks.prose_vs_table import match_polls
 from treatywatch.reference import organization
 from treatywatch.sources.article import parse
-from treatywatch.sources.prose import read_prose
 
 NATO = organization("NATO")
 
@@ -22,7 +21,7 @@ def edit(text: str, old: str, new: str) -> str:
 
 def test_prose_polls_are_matched_to_their_table_rows(example_text: str) -> None:
     parsed = parse(example_text, "example.txt")
-    matches = match_polls(read_prose(parsed, NATO).polls, parsed.polls)
+    matches = match_polls(parsed.prose.polls, parsed.polls)
     got = {
         (m.prose.line, m.prose.date_text): m.table.provenance.line_start if m.table else None
         for m in matches

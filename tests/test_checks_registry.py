@@ -12,11 +12,11 @@ from treatywatch.checks import (
     RULES,
     Finding,
     Severity,
-    check_text,
     rules_table,
     run_checks,
     summary,
 )
+from treatywatch.ingest import read_text
 from treatywatch.reference import organization
 from treatywatch.sources.article import parse
 
@@ -84,8 +84,9 @@ def test_findings_round_trip_through_dicts(findings: list[Finding]) -> None:
     assert [Finding.from_dict(f.to_dict()) for f in findings] == findings
 
 
-def test_summary_and_check_text(example_text: str) -> None:
-    parsed, found = check_text(example_text, "example.txt")
+def test_summary_and_read_text(example_text: str) -> None:
+    parsed = read_text(example_text, "example.txt")
+    found = list(parsed.findings)
     s = summary(found)
     assert s["total"] == len(EXPECTED)
     assert s["by_severity"] == {"error": 2, "warning": 5, "info": 9}

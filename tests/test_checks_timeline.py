@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from treatywatch.checks.timeline import compatible, merge_timeline
 from treatywatch.domain.dates import PartialDate
-from treatywatch.reference import organization
 from treatywatch.sources.article import parse
-from treatywatch.sources.prose import read_prose
-
-NATO = organization("NATO")
 
 
 def test_table_and_prose_merge_into_one_entry_per_step(example_text: str) -> None:
     parsed = parse(example_text, "example.txt")
-    prose = read_prose(parsed, NATO)
+    prose = parsed.prose
     timeline = merge_timeline(parsed.milestones, prose.events)
     typed = {t.kind: t for t in timeline if t.kind in {m.kind for m in parsed.milestones}}
     assert len(typed) == len(parsed.milestones) == 8  # one entry per step
@@ -28,7 +24,7 @@ def test_table_and_prose_merge_into_one_entry_per_step(example_text: str) -> Non
 
 def test_conflicting_dates_stay_apart(example_text: str) -> None:
     parsed = parse(example_text, "example.txt")
-    prose = read_prose(parsed, NATO)
+    prose = parsed.prose
     timeline = merge_timeline(parsed.milestones, prose.events, parsed.acts)
     spain = [t for t in timeline if t.member_code == "ES"]
     assert [(str(t.date), t.lines) for t in spain] == [
@@ -39,7 +35,7 @@ def test_conflicting_dates_stay_apart(example_text: str) -> None:
 
 def test_untyped_events_are_kept_each_with_its_sentence(example_text: str) -> None:
     parsed = parse(example_text, "example.txt")
-    prose = read_prose(parsed, NATO)
+    prose = parsed.prose
     timeline = merge_timeline([], prose.events)
     events = [t for t in timeline if t.kind == "event"]
     assert len(events) == sum(1 for e in prose.events if e.kind == "event")
@@ -49,7 +45,7 @@ def test_untyped_events_are_kept_each_with_its_sentence(example_text: str) -> No
 
 def test_timeline_is_in_date_order(example_text: str) -> None:
     parsed = parse(example_text, "example.txt")
-    timeline = merge_timeline(parsed.milestones, read_prose(parsed, NATO).events)
+    timeline = merge_timeline(parsed.milestones, parsed.prose.events)
     lows = [t.date.lower() for t in timeline]
     assert lows == sorted(lows)
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from serving import Server, cli, open_files, running_server
-from treatywatch.sources.article import parse
+from treatywatch.ingest import read_text
 from treatywatch.store.connection import WRITE_LOCK
 from treatywatch.store.db import Store
 from treatywatch.store.readers import POOL_SIZE
@@ -165,9 +165,7 @@ def test_sixteen_versions_of_one_article(store_url: str, tmp_path: Path) -> None
         assert len(store.documents("montenegro-nato", include_superseded=True)) == CLIENTS
         # The process shows exactly what its one current version says.
         doc = store.document(current[0][0])
-        from treatywatch.ingest import enrich
-
-        parsed = enrich(parse(doc.text, "x.txt"))
+        parsed = read_text(doc.text, "x.txt")
         assert len(store.polls("montenegro-nato")) == len(parsed.polls) == 28
         assert len(store.findings("montenegro-nato")) == len(parsed.findings)
 
@@ -241,7 +239,7 @@ def test_migration_repairs_a_store_with_several_current_versions(store_url: str)
     from treatywatch.store import db
 
     text = EXAMPLE.read_text(encoding="utf-8")
-    old, new = parse(text, "a.txt"), parse(variant(text, 0), "a.txt")
+    old, new = read_text(text, "a.txt"), read_text(variant(text, 0), "a.txt")
     real = db._migrations
     try:
         db._migrations = lambda: real()[:2]  # type: ignore[assignment]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from test_charts import acts, average, members, milestones, polls
+from treatywatch.render import assets
 from treatywatch.render.charts import (
     COLORS,
     MapCandidate,
@@ -22,7 +23,6 @@ from treatywatch.render.charts import (
     timeline_chart,
 )
 from treatywatch.render.images import ExportError, chart_to_png, chart_to_svg, prepare
-from treatywatch.render import assets
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -132,6 +132,14 @@ def test_parliament_votes_do_not_count_and_future_acts_are_ignored() -> None:
     assert np.array_equal(f.samples, same.samples)
 
 
+def test_pending_members_are_named_as_given() -> None:
+    acts = [_act("AA", PartialDate(2020, 1, 20))]
+    names = {"BB": "Bravo"}
+    f = fc.forecast(SIGNED, ["AA", "BB", "CC"], acts, date(2020, 3, 1), model=_model(), names=names)
+    members = {p.code: p.to_dict(f.start)["member"] for p in f.pending}
+    assert members == {"BB": {"code": "BB", "name": "Bravo"}, "CC": {"code": "CC", "name": "CC"}}
+
+
 def test_complete_process_shows_no_forecast() -> None:
     acts = [_act("AA", PartialDate(2020, 1, 20)), _act("BB", PartialDate(2020, 3, 5))]
     f = fc.forecast(SIGNED, ["AA", "BB"], acts, date(2020, 4, 1), model=_model())

@@ -18,10 +18,9 @@ import pytest
 from conftest import EXAMPLE, Cli
 from treatywatch.domain.model import Share
 from treatywatch.errors import InputError
-from treatywatch.ingest import enrich, read_paths
-from treatywatch.reference import organization
+from treatywatch.ingest import read_path, read_text
 from treatywatch.sources.article import MAX_SAMPLE, parse, sample_size
-from treatywatch.sources.prose import MAX_SENTENCE, read_prose
+from treatywatch.sources.prose import MAX_SENTENCE
 from treatywatch.sources.reading import read_document
 from treatywatch.store.db import Store
 
@@ -41,7 +40,7 @@ def _row(sample: str, date: str = "June 2017") -> str:
 
 
 def test_a_one_cell_row_in_a_poll_table_is_a_row_problem() -> None:
-    parsed = enrich(parse(_polls(_row("1,000"), "| 26 June 2016 |", _row("900")), "x.txt"))
+    parsed = read_text(_polls(_row("1,000"), "| 26 June 2016 |", _row("900")), "x.txt")
     assert [q.sample_size for q in parsed.polls] == [1000, 900]
     (problem,) = parsed.problems
     assert (problem.kind, problem.line) == ("row-cells", 6)
@@ -51,8 +50,8 @@ def test_a_one_cell_row_in_a_poll_table_is_a_row_problem() -> None:
 def test_a_one_column_table_of_dates_is_not_read() -> None:
     """It raised IndexError: the label was looked for in a second column."""
     text = TITLE + "== Timeline ==\n| Date |\n| 2016-05-19 |\n| 2017-06-05 |\n| 2017-01-01 |\n"
-    parsed = enrich(parse(text, "x.txt"))
-    assert parsed.milestones == []
+    parsed = read_text(text, "x.txt")
+    assert list(parsed.milestones) == []
     (problem,) = parsed.problems
     assert (problem.kind, problem.line) == ("unknown-table", 4)
 
@@ -60,7 +59,7 @@ def test_a_one_column_table_of_dates_is_not_read() -> None:
 def test_dates_past_the_header_s_columns() -> None:
     """Rows wider than their header made a column past it the date column: IndexError."""
     rows = "\n".join(f"| x | y | 2016-0{m}-01 |" for m in range(1, 6))
-    parsed = enrich(parse(TITLE + "| Event | Date |\n" + rows + "\n| Protocol | 2016-05-19 |", "x"))
+    parsed = read_text(TITLE + "| Event | Date |\n" + rows + "\n| Protocol | 2016-05-19 |", "x")
     assert all(p.kind in ("row-cells", "unknown-table") for p in parsed.problems)
     assert parsed.problems and all(p.line >= 3 for p in parsed.problems)
 
@@ -68,7 +67,7 @@ def test_dates_past_the_header_s_columns() -> None:
 def test_a_lone_pipe_and_an_empty_table_row() -> None:
     text = (TITLE + "| Event | Date |\n|\n||\n| Accession protocol | 2016-05-19 |\n"
             "| Member of NATO | 2017-06-05 |\n")  # fmt: skip
-    parsed = enrich(parse(text, "x.txt"))
+    parsed = read_text(text, "x.txt")
     assert [m.kind for m in parsed.milestones] == ["protocol_signed", "membership"]
     assert [(p.kind, p.line) for p in parsed.problems] == [("row-cells", 4), ("row-cells", 5)]
 
@@ -76,7 +75,7 @@ def test_a_lone_pipe_and_an_empty_table_row() -> None:
 def test_a_sentence_without_full_stops_is_stored_once_per_event_in_part() -> None:
     """Each event of a long "sentence" kept all of it: quadratic in the store."""
     clauses = "".join(f"in {1900 + i % 100} the protocol was signed, and " for i in range(2000))
-    parsed = enrich(parse(TITLE + clauses + "\n", "x.txt"))
+    parsed = read_text(TITLE + clauses + "\n", "x.txt")
     assert len(parsed.events) == 2000
     for e in parsed.events:
         assert len(e.sentence) <= MAX_SENTENCE + 2 and e.date_text in e.sentence
@@ -85,7 +84,7 @@ def test_a_sentence_without_full_stops_is_stored_once_per_event_in_part() -> Non
     )
     with Store.memory() as store:
         store.import_documents([parsed])
-        assert store.events(parsed.process.slug) == parsed.events
+        assert store.events(parsed.process.slug) == list(parsed.events)
 
 
 def test_long_cells_are_not_repeated_in_full_with_every_row() -> None:
@@ -96,7 +95,7 @@ def test_long_cells_are_not_repeated_in_full_with_every_row() -> None:
             f"| Date | Polling Firm/Source | For {long} | Against | Lead |\n"
             f"| June 2017 | {long} | 54.2 | 45.8 | 1 |\n" + "| June 2016 | CEDEM | 54.2 | 45.8 | 2 |\n" * 3
             + "In May" + " " * 5000 + "2016 Montenegro signed. On 10 May it joined.\n")  # fmt: skip
-    parsed = enrich(parse(text, "x.txt"))
+    parsed = read_text(text, "x.txt")
     assert all(len(q.question or "") <= 200 and len(q.condition or "") <= 200 for q in parsed.polls)
     assert parsed.polls[0].question.startswith("x")  # type: ignore[union-attr]
     mismatch = [f for f in parsed.findings if f.rule == "poll-lead-mismatch"]
@@ -132,7 +131,7 @@ def test_sample_sizes_out_of_range(text: str) -> None:
 
 def test_a_superscript_sample_size_is_a_row_problem() -> None:
     """'²'.isdigit() is True and int('²') raises: the row crashed the import."""
-    parsed = enrich(parse(_polls(_row("²"), _row("800")), "x.txt"))
+    parsed = read_text(_polls(_row("²"), _row("800")), "x.txt")
     assert [q.sample_size for q in parsed.polls] == [800]
     (problem,) = parsed.problems
     assert (problem.kind, problem.line) == ("bad-number", 5)
@@ -144,23 +143,22 @@ def test_shares_that_are_not_ascii_percentages(share: str) -> None:
     with pytest.raises(ValueError):
         Share.parse(share)
     text = _polls(f"| June 2017 | CEDEM | 1000 | {share} | 45.8 | 8.4 |")
-    parsed = enrich(parse(text, "x.txt"))
-    assert parsed.polls == [] and [p.kind for p in parsed.problems] == ["bad-number"]
+    parsed = read_text(text, "x.txt")
+    assert list(parsed.polls) == [] and [p.kind for p in parsed.problems] == ["bad-number"]
 
 
 def test_prose_figures_and_dates_in_other_digits_are_not_read() -> None:
     text = (TITLE + "A poll in March 2014 found ٤٦ percent for and 42 percent against.\n\n"
             "Montenegro joined NATO on ٥ June ٢٠١٧.\n")  # fmt: skip
-    parsed = parse(text, "x.txt")
-    reading = read_prose(parsed, organization("NATO"))
-    assert reading.polls == [] and reading.events == []
+    reading = parse(text, "x.txt").prose
+    assert list(reading.polls) == [] and list(reading.events) == []
 
 
 @pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "1799", "2201", "٢٠١٦-٠٥-١٩"])
 def test_dates_outside_1800_2200_or_in_other_digits(date: str) -> None:
     rows = ["| Invitation to join | 2015-12-02 |", f"| Accession protocol | {date} |",
             "| Member of NATO | 2017-06-05 |"]  # fmt: skip
-    parsed = enrich(parse(TITLE + "| Event | Date |\n" + "\n".join(rows) + "\n", "x.txt"))
+    parsed = read_text(TITLE + "| Event | Date |\n" + "\n".join(rows) + "\n", "x.txt")
     assert [m.kind for m in parsed.milestones] == ["invitation", "membership"]
     assert [(p.kind, p.line) for p in parsed.problems] == [("bad-date", 5)]
 
@@ -168,7 +166,7 @@ def test_dates_outside_1800_2200_or_in_other_digits(date: str) -> None:
 @pytest.mark.parametrize("sample", ["12345678901234567890", "3000000000", "2147483648"])
 def test_huge_sample_sizes_never_reach_sqlite(sample: str) -> None:
     """12345678901234567890 overflowed SQLite's INTEGER (OverflowError at the insert)."""
-    parsed = enrich(parse(_polls(_row(sample), _row("1,000")), "x.txt"))
+    parsed = read_text(_polls(_row(sample), _row("1,000")), "x.txt")
     with Store.memory() as store:
         store.import_documents([parsed])
         assert [q.sample_size for q in store.polls(parsed.process.slug)] == [1000]
@@ -211,7 +209,7 @@ def pg_database() -> Iterator[str]:
 def test_huge_sample_sizes_never_reach_postgres(pg_database: str, sample: str) -> None:
     """3000000000 was out of range for PostgreSQL's INTEGER (a raw psycopg error)."""
     text = _polls(_row(sample), _row(f"{MAX_SAMPLE:,}"))
-    parsed = enrich(parse(text, "x.txt"))
+    parsed = read_text(text, "x.txt")
     with Store.open(pg_database) as store:
         store.import_documents([parsed])
         assert [q.sample_size for q in store.polls(parsed.process.slug)] == [MAX_SAMPLE]
@@ -223,12 +221,12 @@ def test_hostile_cells_round_trip_on_postgres(pg_database: str, example_text: st
     """Markup, a formula and a script in cells and prose are stored as text and read back."""
     text = example_text.replace("| CISR/IRI |", '| [/b] =HYPERLINK("x") <script>x</script> |')
     text = text.replace("Montenegro began", "[red]Montenegro[/red] began")
-    parsed = enrich(parse(text, "x.txt"))
+    parsed = read_text(text, "x.txt")
     with Store.open(pg_database) as store:
         store.import_documents([parsed])
         slug = parsed.process.slug
-        assert store.polls(slug) == parsed.polls
-        assert store.events(slug) == parsed.events
+        assert store.polls(slug) == list(parsed.polls)
+        assert store.events(slug) == list(parsed.events)
         assert store.polls(slug)[0].pollster == '[/b] =HYPERLINK("x") <script>x</script>'
 
 
@@ -331,7 +329,7 @@ def test_a_name_with_control_characters_and_bad_bytes_is_escaped(tmp_path: Path)
     assert "new\\nline\\x1b[31m.txt: no such file" in str(e.value)
     latin = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.txt"))
     latin.write_bytes(EXAMPLE.read_bytes())
-    (parsed,) = read_paths([latin])
+    parsed = read_path(latin)
     assert parsed.document.path.endswith("caf\\xe9.txt")
     with Store.memory() as store:  # it raised UnicodeEncodeError here
         store.import_documents([parsed])

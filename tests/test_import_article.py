@@ -22,7 +22,7 @@ def test_example_counts(example_text: str) -> None:
         27,
         31,
     )
-    assert doc.problems == []
+    assert list(doc.problems) == []
     kinds = [m.kind for m in doc.milestones]
     assert kinds[0] == "partnership_for_peace" and kinds[-1] == "membership"
 

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pycountry
 
-from treatywatch.ingest import enrich
-from treatywatch.sources.article import parse
+from treatywatch.ingest import read_text
 from treatywatch.store.db import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +58,7 @@ def write_batch(folder: Path, run: int) -> list[Path]:
 
 
 def expected_counts(text: str) -> dict[str, int]:
-    p = enrich(parse(text, "x.txt"))
+    p = read_text(text, "x.txt")
     counts = {table: len(getattr(p, attr)) for table, attr in RECORDS.items()}
     counts["acts"] = len(p.acts) + len(p.prose_acts)
     return counts

@@ -18,20 +18,21 @@ from hypothesis import strategies as st
 from treatywatch.checks import dates as date_rules
 from treatywatch.checks import polls as poll_rules
 from treatywatch.checks.dateindex import DateSet, FirstDisjoint, FirstEndingBefore, OverlapIndex
-from treatywatch.checks.registry import Context, document_stamps
+from treatywatch.checks.registry import Context
 from treatywatch.checks.timeline import compatible, finer, merge_timeline
 from treatywatch.domain.dates import DateParseError, PartialDate, parse_text
+from treatywatch.domain.facts import DocumentFacts
 from treatywatch.domain.model import (
     RATIFYING_ACTS,
     ActKind,
     Milestone,
-    ParsedDocument,
     ProseEvent,
     Provenance,
     RatificationAct,
 )
 from treatywatch.reference import organization
-from treatywatch.sources import article, mentions, prose, prose_polls, structure
+from treatywatch.sources import article, blocks, mentions, positions, prose, prose_polls
+from treatywatch.sources.blocks import document_stamps
 from treatywatch.sources.textscan import followed_in_sentence, strip_last_word
 
 NATO = organization("NATO")
@@ -283,7 +284,7 @@ def test_followed_in_sentence(text: str) -> None:
 @given(mixed)
 def test_supports_stance(text: str) -> None:
     old = re.compile(r"\b(supports? (nato )?membership|desire for .* member|pro-)", re.I)
-    assert article._supports(text) == bool(old.search(text))
+    assert positions._supports(text) == bool(old.search(text))
 
 
 # -- prose polls ------------------------------------------------------------------------
@@ -327,9 +328,9 @@ def test_pollster(text: str) -> None:
 def test_title_and_heading(parts: list[str]) -> None:
     line = "".join(parts).strip()
     m = re.match(r"^=\s*([^=].*?)\s*=$", line)
-    assert structure._title(line) == (m.group(1) if m else None), line
+    assert blocks._title(line) == (m.group(1) if m else None), line
     h = re.match(r"^(={2,6})\s*(.*?)\s*\1$", line)
-    assert structure._heading(line) == (h.group(2) if h else None), line
+    assert blocks._heading(line) == (h.group(2) if h else None), line
 
 
 @FAST
@@ -383,7 +384,7 @@ def test_document_stamp_on_its_own_line_or_the_next() -> None:
 # -- tables ---------------------------------------------------------------------------------
 
 
-def _old_date_column(table: structure.Table) -> int | None:
+def _old_date_column(table: blocks.Table) -> int | None:
     """The original loop, over the header's columns: it also counted the cells of rows wider
     than the header, and a date column past the header's raised IndexError when read."""
     best, best_count = None, 0
@@ -408,8 +409,8 @@ cells = st.sampled_from(["", "x", "2016", "May 2016", "2016-05-19", "12", "Poll"
 @FAST
 @given(st.lists(st.lists(cells, min_size=1, max_size=5), min_size=1, max_size=8))
 def test_date_column(rows: list[list[str]]) -> None:
-    table = structure.Table("", structure.Row(1, tuple(rows[0])))
-    table.rows = [structure.Row(i + 2, tuple(r)) for i, r in enumerate(rows[1:])]
+    table = blocks.Table("", blocks.Row(1, tuple(rows[0])))
+    table.rows = [blocks.Row(i + 2, tuple(r)) for i, r in enumerate(rows[1:])]
     assert article._date_column(table) == _old_date_column(table)
 
 
@@ -474,13 +475,21 @@ events = st.lists(
 ).map(lambda xs: [_event(k, d, line, m) for k, d, line, m in sorted(xs, key=lambda x: x[2])])
 
 
-def _context(evs: list[ProseEvent], milestones: list[Milestone] | None = None) -> Context:
+def _context(
+    evs: list[ProseEvent],
+    milestones: list[Milestone] | None = None,
+    acts: tuple[list[RatificationAct], list[RatificationAct]] = ([], []),
+) -> Context:
+    """A document's facts with these prose events, table milestones and (table, prose) acts."""
     text = "= Montenegro–NATO relations =\n"
-    parsed = article.parse(text, "x.txt")
-    parsed.milestones = milestones or []
-    ctx = Context(parsed, NATO)
-    ctx.prose = replace(ctx.prose, events=evs)
-    return ctx
+    facts = article.parse(text, "x.txt")
+    facts = replace(
+        facts,
+        milestones=tuple(milestones or []),
+        acts=tuple(acts[0]),
+        prose=replace(facts.prose, events=tuple(evs), acts=tuple(acts[1])),
+    )
+    return Context(facts, NATO)
 
 
 @FAST
@@ -550,9 +559,9 @@ def _old_prose_act_date(ctx: Context) -> list[tuple[int, str, tuple[int, ...]]]:
     """The rule's original loops (each prose act against every table act), as (line,
     message, related); the rewrite reports at most five earlier acts against one approval."""
     out = []
-    latest = max((a.date for a in ctx.parsed.acts), key=lambda d: d.upper(), default=None)
+    latest = max((a.date for a in ctx.facts.acts), key=lambda d: d.upper(), default=None)
     for a in ctx.prose.acts:
-        rows = [t for t in ctx.parsed.acts if t.member_code == a.member_code and a.member_code]
+        rows = [t for t in ctx.facts.acts if t.member_code == a.member_code and a.member_code]
         same = [t for t in rows if t.kind == a.kind]
         line = a.provenance.line_start
         if same and not any(compatible(t.date, a.date) for t in same):
@@ -602,9 +611,13 @@ def test_prose_act_date(
     def act(i: int, code: str | None, kind: ActKind, d: PartialDate) -> RatificationAct:
         return RatificationAct(code, code and f"name {code}", kind, d, Provenance("sha", i, i))
 
-    ctx = _context([])
-    ctx.parsed.acts = [act(100 + i, *t) for i, t in enumerate(table)]
-    ctx.prose = replace(ctx.prose, acts=[act(1 + i, *t) for i, t in enumerate(prose_acts)])
+    ctx = _context(
+        [],
+        acts=(
+            [act(100 + i, *t) for i, t in enumerate(table)],
+            [act(1 + i, *t) for i, t in enumerate(prose_acts)],
+        ),
+    )
     new = [(f.line_start, f.message, f.related) for f in date_rules.prose_act_date(ctx)]
     assert new == _old_prose_act_date(ctx)
 
@@ -636,8 +649,8 @@ def test_poll_twins_listed_and_counted(example_text: str) -> None:
 
 
 def test_parsed_document_is_untouched_by_the_index() -> None:
-    """The rules read ParsedDocument; none of the indexes write to it."""
-    parsed: ParsedDocument = article.parse("= Montenegro–NATO relations =\n", "x.txt")
+    """The rules read DocumentFacts; none of the indexes write to it."""
+    parsed: DocumentFacts = article.parse("= Montenegro–NATO relations =\n", "x.txt")
     before = repr(parsed)
     list(date_rules.prose_date_conflict(Context(parsed, NATO)))
     assert repr(parsed) == before

@@ -42,3 +42,31 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_type_checkers_see_the_real_types(tmp_path: object) -> None:
+    """``py.typed`` and the facade's TYPE_CHECKING imports: ``treatywatch.Store`` is the
+    class for a library user's mypy, not ``Any``."""
+    from pathlib import Path
+
+    import treatywatch as tw
+
+    assert (Path(tw.__file__).parent / "py.typed").exists()
+    user = Path(str(tmp_path)) / "user.py"
+    user.write_text(
+        "import treatywatch\n"
+        "reveal_type(treatywatch.Store)\n"
+        "reveal_type(treatywatch.process_status)\n",
+        encoding="utf-8",
+    )
+    p = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--strict", str(user)],
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+    )
+    assert (
+        'Revealed type is "def (conn: Any, dialect: str) -> treatywatch.store.db.Store"' in p.stdout
+    ), p.stdout
+    assert "treatywatch.domain.status.ProcessStatus" in p.stdout
+    assert "error" not in p.stdout.replace("reveal_type", ""), p.stdout

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from treatywatch.domain.dates import Precision
-from treatywatch.reference.rounds import Round, load_round
+from treatywatch.reference.rounds import Round, load_round, load_rounds
 from treatywatch.sources.article import parse
 from treatywatch.stats.speed import member_table, round_durations, speed_table
 
@@ -29,6 +29,15 @@ def test_days_from_signature_with_source_rows() -> None:
     assert src.url.startswith("https://verdragen.nl/") and "08-01-1982" in src.quote
 
 
+def test_members_are_named_as_given() -> None:
+    spain = load_round("nato-1982-spain")
+    named = {d.member_code: d for d in round_durations(spain, names={"CA": "Canada"})}
+    assert named["CA"].to_dict()["member"] == {"code": "CA", "name": "Canada"}
+    assert named["GR"].member_name == "GR"  # no name given: the code
+    (ca,) = (m for m in member_table(named.values()) if m.member_code == "CA")
+    assert ca.to_dict()["member"]["name"] == "Canada"
+
+
 def test_earliest_ratifying_act_and_parliament_votes_do_not_count() -> None:
     # Poland 2004: approval act 2003-07-09 (raw), head of state 10-03, deposit 10-30.
     pl = {d.member_code: d for d in round_durations(load_round("nato-2004-seven"))}["PL"]
@@ -48,7 +57,7 @@ def test_disputed_dates_take_the_earliest_and_keep_the_other() -> None:
 
 
 def test_member_table_is_traceable() -> None:
-    table = {m.member_code: m for m in speed_table()}
+    table = {m.member_code: m for m in speed_table(load_rounds())}
     gr = table["GR"]
     assert gr.rounds == 4
     assert (gr.fastest.round_id, gr.fastest.days) == ("nato-2023-finland", 72)
@@ -67,12 +76,14 @@ def test_median_of_an_odd_and_even_count() -> None:
 
 
 def test_extra_round_joins_the_table() -> None:
-    base = {m.member_code: m.rounds for m in speed_table(organization="NATO")}
-    more = {m.member_code: m for m in speed_table([_example()], organization="NATO")}
+    base = {m.member_code: m.rounds for m in speed_table(load_rounds(), organization="NATO")}
+    more = {
+        m.member_code: m for m in speed_table([*load_rounds(), _example()], organization="NATO")
+    }
     assert more["ES"].rounds == base["ES"] + 1
     es = next(d for d in more["ES"].observations if d.round_id == "montenegro-2017")
     assert es.days == 364 and es.sources[0].inferred
 
 
 def test_to_dict_is_json() -> None:
-    json.dumps([m.to_dict() for m in speed_table()])
+    json.dumps([m.to_dict() for m in speed_table(load_rounds())])

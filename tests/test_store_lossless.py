@@ -156,9 +156,8 @@ def provenances(draw: st.DrawFn, sha: str, inferable: bool) -> Provenance:
 
 
 def parsed_document(document: Document, process: Process, **records: list[Any]) -> ParsedDocument:
-    """The one place this test builds a ParsedDocument, from lists of records by field name
-    (should its record fields become tuples, only this line changes)."""
-    return ParsedDocument(document, process, **records)
+    """The one place this test builds a ParsedDocument, from lists of records by field name."""
+    return ParsedDocument(document, process, **{k: tuple(v) for k, v in records.items()})
 
 
 # A different document and process in every example, so that examples sharing one store

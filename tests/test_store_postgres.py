@@ -12,8 +12,8 @@ import os
 
 import pytest
 
+from treatywatch.ingest import read_text
 from treatywatch.queries.status import process_status
-from treatywatch.sources.article import parse
 from treatywatch.store.db import Store
 
 pytestmark = pytest.mark.postgres
@@ -23,11 +23,11 @@ def test_postgres_round_trip_and_status(pg_url: str, example_text: str) -> None:
     with Store.open(pg_url) as store:
         assert store.dialect == "postgresql"
         assert [v for v, _ in store.schema_versions()] == [1, 2, 3]
-        doc = parse(example_text, "example.txt")
+        doc = read_text(example_text, "example.txt")
         assert store.import_documents([doc])[0].action == "imported"
         assert store.import_documents([doc])[0].action == "unchanged"
-        assert store.polls(doc.process.slug) == doc.polls
-        assert store.acts(doc.process.slug) == doc.acts
+        assert store.polls(doc.process.slug) == list(doc.polls)
+        assert store.acts(doc.process.slug) == list(doc.acts + doc.prose_acts)
         from datetime import date
 
         s = process_status(store, "montenegro-nato", date(2016, 12, 31))
@@ -36,8 +36,8 @@ def test_postgres_round_trip_and_status(pg_url: str, example_text: str) -> None:
 
 def test_postgres_failed_import_rolls_back(pg_url: str, example_text: str) -> None:
     with Store.open(pg_url) as store:
-        good = parse(example_text, "a.txt")
-        bad = parse(example_text.replace("Montenegro–NATO", "Albania–NATO"), "b.txt")
+        good = read_text(example_text, "a.txt")
+        bad = read_text(example_text.replace("Montenegro–NATO", "Albania–NATO"), "b.txt")
         object.__setattr__(bad.polls[3], "fieldwork", None)
         with pytest.raises(AttributeError):
             store.import_documents([good, bad])

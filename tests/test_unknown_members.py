@@ -54,7 +54,7 @@ def test_eu_status_counts_the_members_at_signature(cli: Cli, tmp_path: Path) -> 
 @pytest.fixture
 def no_eu_members(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from treatywatch import reference
-    from treatywatch.queries.enlargements import model_as_of
+    from treatywatch.queries.forecasts import model_as_of
     from treatywatch.reference.rounds import load_rounds
 
     real = reference.organizations()
@@ -72,7 +72,7 @@ def no_eu_members(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_without_a_member_list_status_and_forecast_say_so(tmp_path: Path) -> None:
     from treatywatch.errors import NotFoundError
     from treatywatch.ingest import import_paths
-    from treatywatch.queries.enlargements import process_forecast
+    from treatywatch.queries.forecasts import process_forecast
     from treatywatch.queries.status import process_status
 
     with Store.memory() as store:

@@ -7,7 +7,21 @@ Names load on first use, so that ``import treatywatch`` (and the CLI) start fast
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers see: the real types, not Any
+    from treatywatch.checks import run_checks as run_checks
+    from treatywatch.ingest import import_paths as import_paths
+    from treatywatch.queries.averages import poll_averages as poll_averages
+    from treatywatch.queries.forecasts import process_forecast as process_forecast
+    from treatywatch.queries.overview import process_overview as process_overview
+    from treatywatch.queries.speeds import member_speeds as member_speeds
+    from treatywatch.queries.status import process_status as process_status
+    from treatywatch.queries.timeline import process_timeline as process_timeline
+    from treatywatch.render.report import report_html as report_html
+    from treatywatch.sources.article import parse as parse_article  # noqa: F401
+    from treatywatch.store.db import Store as Store
+    from treatywatch.web.app import create_app as create_app
 
 __version__ = "0.1.0"
 
@@ -21,8 +35,8 @@ _EXPORTS = {
     "process_timeline": "treatywatch.queries.timeline",
     "run_checks": "treatywatch.checks",
     "poll_averages": "treatywatch.queries.averages",
-    "process_forecast": "treatywatch.queries.enlargements",
-    "member_speeds": "treatywatch.queries.enlargements",
+    "process_forecast": "treatywatch.queries.forecasts",
+    "member_speeds": "treatywatch.queries.speeds",
     "report_html": "treatywatch.render.report",
     "create_app": "treatywatch.web.app",
 }

@@ -1,60 +1,74 @@
-"""Import documents into the store: read, parse, read the prose, check, then store at once."""
+"""Import documents into the store: read each once, check it, then store them at once.
+
+One pass a document: :func:`read_document` reads the file and hashes its text; the importer
+(``sources.article.parse``) splits the text into blocks once and reads its tables, lists and
+prose from them; the checks read those facts; :meth:`DocumentFacts.checked` builds the frozen
+:class:`ParsedDocument`. :func:`read_text` is that pass; every caller goes through it. A text
+the store already holds as a current version is not parsed again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+from treatywatch.checks import run_checks
 from treatywatch.domain.model import ParsedDocument
 from treatywatch.errors import ProblemsError
+from treatywatch.reference import organization
 from treatywatch.sources.article import parse
-from treatywatch.sources.reading import read_document
+from treatywatch.sources.reading import read_document, shown
 from treatywatch.store.db import ImportOutcome, Store
 
 
-def enrich(parsed: ParsedDocument) -> ParsedDocument:
-    """Add what the prose says and what the checks find to a parsed document.
-
-    A member's step named in the prose (a senate vote, a head of state's signature, a
-    deposit) becomes one more act of that member, unless the tables already date the
-    same act: then the two dates are a contradiction for the checks to report, not a
-    second act (the example's prose dates Spain's ratification 10 May; its table, 18 May).
-    """
-    from treatywatch.checks import run_checks
-    from treatywatch.reference import organization
-    from treatywatch.sources.prose import read_prose
-
-    org = organization(parsed.process.organization)
-    reading = read_prose(parsed, org)
-    parsed.events = reading.events
-    dated = {(a.member_code, a.kind) for a in parsed.acts}
-    parsed.prose_acts = [
-        a for a in reading.acts if a.member_code and (a.member_code, a.kind) not in dated
-    ]
-    parsed.findings = run_checks(parsed, org, prose=reading)
-    return parsed
+def read_text(text: str, path: str | Path, sha: str | None = None) -> ParsedDocument:
+    """An article's text read and checked; ``sha`` is its SHA-256 when the caller has it."""
+    facts = parse(text, path, sha)
+    return facts.checked(run_checks(facts, organization(facts.process.organization)))
 
 
-def read_paths(paths: Sequence[str | Path]) -> list[ParsedDocument]:
-    """Read, parse and check every document first, so that a bad one stops before any write."""
-    parsed = []
+def read_path(path: str | Path) -> ParsedDocument:
+    """A document file read once and checked, without touching the store."""
+    text, sha = read_document(path)
+    return read_text(text, path, sha)
+
+
+def _read_for_import(
+    store: Store, paths: Sequence[str | Path]
+) -> list[ParsedDocument | ImportOutcome]:
+    """Each document read and checked, all before any write (a bad one stops the import);
+    or, when its text is already the current version of its source and no document before
+    it in ``paths`` replaces that source, what importing it again reports ("unchanged"),
+    without parsing it."""
+    read: list[ParsedDocument | ImportOutcome] = []
+    replaced: set[str] = set()
     for path in paths:
-        text, _sha = read_document(path)
-        parsed.append(enrich(parse(text, path)))
-    return parsed
+        text, sha = read_document(path)
+        # Asked outside the writers' lock: should another import supersede this version
+        # before ours writes, ours still wrote nothing for it, as if it had come first.
+        unchanged = store.unchanged_outcome(sha, shown(path), replaced)
+        if unchanged is not None:
+            read.append(unchanged)
+            continue
+        parsed = read_text(text, path, sha)
+        replaced.add(parsed.document.source_key)
+        read.append(parsed)
+    return read
 
 
 def import_paths(
     store: Store, paths: Sequence[str | Path], strict: bool = False
 ) -> list[ImportOutcome]:
     """Import documents as one transaction; with ``strict``, any unreadable row aborts it."""
-    parsed = read_paths(paths)
+    read = _read_for_import(store, paths)
     if strict:
-        for p in parsed:
-            if p.problems:
-                first = p.problems[0]
+        for r in read:
+            if r.problems:
+                first = r.problems[0]
+                where = r.document.path if isinstance(r, ParsedDocument) else r.path
                 raise ProblemsError(
-                    f"{p.document.path}:{first.line}: {first.message} "
-                    f"({len(p.problems)} problem(s); --strict: nothing imported)"
+                    f"{where}:{first.line}: {first.message} "
+                    f"({len(r.problems)} problem(s); --strict: nothing imported)"
                 )
-    return store.import_documents(parsed)
+    stored = iter(store.import_documents([r for r in read if isinstance(r, ParsedDocument)]))
+    return [next(stored) if isinstance(r, ParsedDocument) else r for r in read]

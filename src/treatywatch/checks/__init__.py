@@ -1,7 +1,9 @@
 """Checks: rules that find where a source contradicts itself, the procedure or its tables.
 
-``run_checks(parsed, organization)`` runs every registered rule (see ``RULES``) on one
-imported document and returns its findings, sorted by line. It is pure: no I/O.
+``run_checks(facts, organization)`` runs every registered rule (see ``RULES``) on what was
+read from one document (:class:`~treatywatch.domain.facts.DocumentFacts`: its records, its
+prose's facts, its layout) and returns the findings, sorted by line. It is pure: no I/O,
+and it reads no text: the importer read the document once, before.
 """
 
 from __future__ import annotations
@@ -9,21 +11,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from treatywatch.checks import dates, inference, polls, procedure, prose_vs_table, tables
 from treatywatch.checks.registry import RULES, Context, Rule
+from treatywatch.domain.facts import DocumentFacts
 from treatywatch.domain.findings import Finding, Severity, sort_key
-from treatywatch.domain.model import Organization, ParsedDocument
-from treatywatch.sources.prose import ProseReading
+from treatywatch.domain.model import Organization
 
 __all__ = [
     "RULES",
     "Finding",
     "Rule",
     "Severity",
-    "check_text",
     "rules_table",
     "run_checks",
     "summary",
@@ -32,32 +32,22 @@ _MODULES = (dates, inference, polls, procedure, prose_vs_table, tables)  # they 
 
 
 def run_checks(
-    parsed: ParsedDocument,
+    facts: DocumentFacts,
     organization: Organization,
     *,
     rules: Iterable[str] | None = None,
     document_date: date | None = None,
-    prose: ProseReading | None = None,
 ) -> list[Finding]:
     """Findings on one document, sorted by line then severity; ``rules`` limits the rule ids;
-    ``prose`` is the document's prose reading when the caller has it (else it is read)."""
+    ``document_date`` replaces the date the document states for itself."""
     chosen = list(RULES) if rules is None else list(rules)
     unknown = [r for r in chosen if r not in RULES]
     if unknown:
         raise ValueError(f"unknown rule id(s): {', '.join(unknown)}; known: {', '.join(RULES)}")
-    ctx = Context(parsed, organization, document_date, prose)
+    ctx = Context(facts, organization, document_date)
     found = [f for r in chosen for f in RULES[r].func(ctx)]
     unique = {f.id: f for f in found}
     return sorted(unique.values(), key=sort_key)
-
-
-def check_text(text: str, path: str | Path) -> tuple[ParsedDocument, list[Finding]]:
-    """Parse an article's text and check it (the organization comes from its title)."""
-    from treatywatch.reference import organization
-    from treatywatch.sources.article import parse
-
-    parsed = parse(text, path)
-    return parsed, run_checks(parsed, organization(parsed.process.organization))
 
 
 def summary(findings: Iterable[Finding]) -> dict[str, Any]:

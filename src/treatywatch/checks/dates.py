@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from treatywatch.checks.dateindex import DateSet, FirstDisjoint, FirstEndingBefore
 from treatywatch.checks.registry import Context, rule
@@ -49,7 +49,7 @@ def prose_milestone_date(ctx: Context) -> Iterator[Finding]:
     """The prose dates a procedure step differently from the table."""
     first: dict[str, Milestone] = {}
     dated: dict[str, DateSet] = {}
-    for row in ctx.parsed.milestones:
+    for row in ctx.facts.milestones:
         first.setdefault(row.kind, row)
         dated.setdefault(row.kind, DateSet()).add(row.date)
     for e in typed_events(ctx):
@@ -106,7 +106,7 @@ class _TableActs:
     """The table's acts, indexed for the prose's: by member and kind, and each member's
     ratifying acts by the day they end."""
 
-    def __init__(self, acts: list[RatificationAct]) -> None:
+    def __init__(self, acts: Sequence[RatificationAct]) -> None:
         self.first: dict[tuple[str, ActKind], RatificationAct] = {}
         self.dated: dict[tuple[str, ActKind], DateSet] = {}
         self.ratifying: dict[str, list[RatificationAct]] = {}
@@ -141,8 +141,8 @@ class _TableActs:
 @rule("prose-act-date", Severity.ERROR)
 def prose_act_date(ctx: Context) -> Iterator[Finding]:
     """The prose dates a member's ratification step differently from the table."""
-    latest = max((a.date for a in ctx.parsed.acts), key=lambda d: d.upper(), default=None)
-    table = _TableActs(ctx.parsed.acts)
+    latest = max((a.date for a in ctx.facts.acts), key=lambda d: d.upper(), default=None)
+    table = _TableActs(ctx.facts.acts)
     completing = {e.line for e in ctx.prose.events if e.kind == "ratification_by_members"}
     events = _events_by_act(ctx)
     for a in ctx.prose.acts:
@@ -242,10 +242,10 @@ def future_date(ctx: Context) -> Iterator[Finding]:
         return
     day = ctx.document_date
     dated: list[tuple[int, str, PartialDate]] = [
-        (m.provenance.line_start, m.label, m.date) for m in ctx.parsed.milestones
+        (m.provenance.line_start, m.label, m.date) for m in ctx.facts.milestones
     ]
-    dated += [(a.provenance.line_start, act_text(a), a.date) for a in ctx.parsed.acts]
-    dated += [(p.provenance.line_start, "poll", p.fieldwork.start) for p in ctx.parsed.polls]
+    dated += [(a.provenance.line_start, act_text(a), a.date) for a in ctx.facts.acts]
+    dated += [(p.provenance.line_start, "poll", p.fieldwork.start) for p in ctx.facts.polls]
     dated += [(e.line, e.label[:60], e.date) for e in ctx.prose.events]
     for line, what, d in sorted(dated, key=lambda x: x[0]):
         if d.lower() > day:

@@ -26,9 +26,9 @@ def inferred(ctx: Context) -> Iterator[Finding]:
                 (prov, what)
             )
 
-    for a in ctx.parsed.acts:
+    for a in ctx.facts.acts:
         add("table", a.provenance, f"{a.member_name or '?'} {a.date}")
-    for m in ctx.parsed.milestones:
+    for m in ctx.facts.milestones:
         add("table", m.provenance, f"{m.label} {m.date}")
     for a in ctx.prose.acts:
         add("prose", a.provenance, f"{act_text(a)} {a.date}")

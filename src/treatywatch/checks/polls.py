@@ -52,7 +52,7 @@ _SHOWN = 10
 def _by_shares(ctx: Context) -> dict[tuple[str, str], list[Poll]]:
     """The polls of each pair of shares, as written, in table order."""
     groups: dict[tuple[str, str], list[Poll]] = {}
-    for q in ctx.parsed.polls:
+    for q in ctx.facts.polls:
         groups.setdefault((str(q.share_for), str(q.share_against)), []).append(q)
     return groups
 
@@ -70,7 +70,7 @@ def _same_shares(groups: dict[tuple[str, str], list[Poll]], p: Poll) -> tuple[li
 def lead_mismatch(ctx: Context) -> Iterator[Finding]:
     """A poll's stated lead does not follow from its shares, even allowing for rounding."""
     groups = _by_shares(ctx)
-    for p in ctx.parsed.polls:
+    for p in ctx.facts.polls:
         if p.lead is None:
             continue
         diff, slack, decimals = computed_lead(p)
@@ -110,7 +110,7 @@ def lead_mismatch(ctx: Context) -> Iterator[Finding]:
 @rule("poll-lead-rounded", Severity.INFO)
 def lead_rounded(ctx: Context) -> Iterator[Finding]:
     """A poll's lead is written with fewer decimals than its shares (consistent, but coarser)."""
-    for p in ctx.parsed.polls:
+    for p in ctx.facts.polls:
         if p.lead is None:
             continue
         diff, slack, decimals = computed_lead(p)
@@ -131,7 +131,7 @@ def lead_rounded(ctx: Context) -> Iterator[Finding]:
 @rule("poll-shares-sum", Severity.WARNING)
 def shares_sum(ctx: Context) -> Iterator[Finding]:
     """A poll's shares add up to more than 100, or, with undecided given, not to 100."""
-    for p in ctx.parsed.polls:
+    for p in ctx.facts.polls:
         parts = [p.share_for, p.share_against] + ([p.share_undecided] if p.share_undecided else [])
         total = sum(s.value for s in parts)
         slack = sum(s.rounding for s in parts)

@@ -60,7 +60,7 @@ def sources(ctx: Context) -> list[_Source]:
             Milestone(e.kind, e.label, e.date, e.provenance, e.label) for e in typed_events(ctx)
         ]
         ctx.shared["procedure.sources"] = [
-            _Source("table", list(ctx.parsed.milestones), list(ctx.parsed.acts)),
+            _Source("table", list(ctx.facts.milestones), list(ctx.facts.acts)),
             _Source("prose", prose, list(ctx.prose.acts)),
         ]
     found: list[_Source] = ctx.shared["procedure.sources"]
@@ -107,7 +107,7 @@ def _late_members(ctx: Context, src: _Source) -> dict[str, list[RatificationAct]
         return {}
     joined = member.date.upper()
     required = {m.code for m in ctx.org.members_on(signed.date.upper())}
-    required.discard(ctx.parsed.process.candidate_code)
+    required.discard(ctx.facts.process.candidate_code)
     late: dict[str, list[RatificationAct]] = {}
     for code in sorted(required):
         own = [a for a in src.acts if a.member_code == code and a.kind in RATIFYING_ACTS]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -10,9 +10,9 @@ from treatywatch.checks.dateindex import OverlapIndex
 from treatywatch.checks.dates import quote
 from treatywatch.checks.polls import decided_mid, decided_share, describe, fmt
 from treatywatch.checks.registry import Context, rule
+from treatywatch.domain.facts import ProsePoll
 from treatywatch.domain.findings import Finding, Severity
 from treatywatch.domain.model import Poll
-from treatywatch.sources.prose_polls import ProsePoll
 
 # A finding lists this many table polls of a prose poll's period (and counts the rest).
 _SHOWN = 10
@@ -36,7 +36,7 @@ def overlaps(p: ProsePoll, q: Poll) -> bool:
     return p.date.lower() <= q.fieldwork.upper() and q.fieldwork.lower() <= p.date.upper()
 
 
-def match_polls(prose: list[ProsePoll], table: list[Poll]) -> list[PollMatch]:
+def match_polls(prose: Sequence[ProsePoll], table: Sequence[Poll]) -> list[PollMatch]:
     """Match each prose poll to a table poll of the same period and the same decided shares:
     the first such in table order, among the first ``_MAX_COMPARED`` of its period."""
     periods = OverlapIndex(
@@ -65,9 +65,9 @@ def _figures(p: ProsePoll) -> str:
 @rule("prose-poll-missing", Severity.WARNING)
 def poll_missing(ctx: Context) -> Iterator[Finding]:
     """A poll the prose reports is not in the poll table."""
-    if not ctx.parsed.polls:
+    if not ctx.facts.polls:
         return
-    for m in match_polls(ctx.prose.polls, ctx.parsed.polls):
+    for m in match_polls(ctx.prose.polls, ctx.facts.polls):
         if m.table is not None:
             continue
         p, (lo, hi) = m.prose, m.decided
@@ -114,7 +114,7 @@ def pollster_missing(ctx: Context) -> Iterator[Finding]:
     """The table leaves a poll's pollster empty while the prose names who ran or ordered it."""
     named: dict[int, list[ProsePoll]] = {}
     rows: dict[int, Poll] = {}
-    for m in match_polls(ctx.prose.polls, ctx.parsed.polls):
+    for m in match_polls(ctx.prose.polls, ctx.facts.polls):
         if (
             m.table is not None
             and not m.table.pollster

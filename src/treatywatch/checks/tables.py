@@ -21,14 +21,14 @@ def _rows(ctx: Context) -> dict[int, list[tuple[int, str, date, date]]]:
     """Dated rows per table (line, label, earliest, latest); members' rows are left out,
     since ratification lists are sorted by member."""
     rows: dict[int, list[tuple[int, str, date, date]]] = {}
-    for m in ctx.parsed.milestones:
+    for m in ctx.facts.milestones:
         line = m.provenance.line_start
         t = ctx.table_of(line)
         if t is not None:
             rows.setdefault(t, []).append(
                 (line, m.source_label or m.label, m.date.lower(), m.date.upper())
             )
-    for p in ctx.parsed.polls:
+    for p in ctx.facts.polls:
         line = p.provenance.line_start
         t = ctx.table_of(line)
         if t is not None:
@@ -73,7 +73,7 @@ def duplicate_rows(ctx: Context) -> Iterator[Finding]:
     """A table gives the same poll, milestone or member's act twice."""
     seen: dict[tuple[object, ...], int] = {}
     keyed: list[tuple[tuple[object, ...], int, str]] = []
-    for p in ctx.parsed.polls:
+    for p in ctx.facts.polls:
         key: tuple[object, ...] = (
             "poll",
             p.fieldwork,
@@ -82,10 +82,10 @@ def duplicate_rows(ctx: Context) -> Iterator[Finding]:
             str(p.share_against),
         )
         keyed.append((key, p.provenance.line_start, f"poll {p.fieldwork} {p.pollster or ''}"))
-    for m in ctx.parsed.milestones:
+    for m in ctx.facts.milestones:
         if m.kind != "event":
             keyed.append((("milestone", m.kind), m.provenance.line_start, m.label))
-    for a in ctx.parsed.acts:
+    for a in ctx.facts.acts:
         if a.member_code:
             key = ("act", a.member_code, a.kind)
             keyed.append((key, a.provenance.line_start, f"{a.member_name}'s {a.kind.value}"))
@@ -106,7 +106,7 @@ def duplicate_rows(ctx: Context) -> Iterator[Finding]:
 @rule("import-problem", Severity.WARNING)
 def import_problems(ctx: Context) -> Iterator[Finding]:
     """The importer could not read a row or table (see the problem's message)."""
-    for p in ctx.parsed.problems:
+    for p in ctx.facts.problems:
         yield ctx.finding(
             "import-problem",
             _PROBLEM_SEVERITY.get(p.kind, Severity.INFO),

@@ -7,7 +7,7 @@ statuses are derived from them in :mod:`treatywatch.domain.status`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -262,19 +262,27 @@ class ProseEvent:
         return Provenance(self.document, self.line, self.line, self.inferred, self.reason)
 
 
-@dataclass
-class ParsedDocument:
-    """What an importer read from one document: records with provenance, and problems."""
+@dataclass(frozen=True)
+class DocumentRecords:
+    """What an importer read from one document's tables and lists: records with
+    provenance, and the problems it met."""
 
     document: Document
     process: Process
-    milestones: list[Milestone] = field(default_factory=list)
-    acts: list[RatificationAct] = field(default_factory=list)
-    polls: list[Poll] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
-    positions: list[PartyPosition] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    milestones: tuple[Milestone, ...] = ()
+    acts: tuple[RatificationAct, ...] = ()
+    polls: tuple[Poll, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    positions: tuple[PartyPosition, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedDocument(DocumentRecords):
+    """One document as read and checked, built once (``DocumentFacts.checked``): its
+    records, the prose's events and acts, and the checks' findings."""
+
     # Read from the prose (treatywatch.sources.prose) and checked (treatywatch.checks):
-    events: list[ProseEvent] = field(default_factory=list)
-    prose_acts: list[RatificationAct] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    events: tuple[ProseEvent, ...] = ()
+    prose_acts: tuple[RatificationAct, ...] = ()
+    findings: tuple[Finding, ...] = ()

@@ -1,28 +1,21 @@
-"""Past enlargements and open ones together: member speeds, forecasts and the backtest.
+"""Enlargement rounds: the bundled history and the store's processes, loaded in one place.
 
 The bundled history (``treatywatch.reference.rounds``) is joined by the processes in the store
-(e.g. the imported example), each turned into a round from its stored acts.
+(e.g. the imported example), each turned into a round from its stored acts. The statistics
+(:mod:`treatywatch.stats`) are given these rounds; they never load any.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from treatywatch.errors import NotFoundError
-from treatywatch.queries.status import process_status
 from treatywatch.store.db import Store
 
 if TYPE_CHECKING:
     from treatywatch.domain.dates import PartialDate
-    from treatywatch.domain.model import RatificationAct
-    from treatywatch.domain.status import ProcessStatus
     from treatywatch.reference.rounds import Round
-    from treatywatch.stats.backtest import Report
-    from treatywatch.stats.forecast import Forecast, Model
-    from treatywatch.stats.speed import MemberSpeed
 
 
 def stored_rounds(store: Store, organization: str | None = None) -> list[Round]:
@@ -54,12 +47,14 @@ def stored_rounds(store: Store, organization: str | None = None) -> list[Round]:
     return rounds
 
 
-def member_speeds(store: Store, organization: str) -> list[MemberSpeed]:
-    """Each member's days from signature to ratification across the rounds known."""
-    from treatywatch.stats.speed import speed_table
+def known_rounds(stored: Sequence[Round], organization: str | None = None) -> list[Round]:
+    """The bundled rounds, then ``stored`` ones (:func:`stored_rounds`); of one organization
+    when given."""
+    from treatywatch.reference.rounds import load_rounds
 
-    org = organization.upper()
-    return speed_table(stored_rounds(store, org), organization=org)
+    return [
+        r for r in (*load_rounds(), *stored) if not organization or r.organization == organization
+    ]
 
 
 def _finished_by(rnd: Round, day: date) -> bool:
@@ -71,67 +66,28 @@ def _finished_by(rnd: Round, day: date) -> bool:
     return end.upper() <= day
 
 
-@lru_cache(maxsize=32)  # the bundled history does not change while the program runs
-def model_as_of(as_of: date, signature: PartialDate) -> Model:
-    """The forecast model fitted on the bundled rounds that had ended by ``as_of``.
+def rounds_known_on(day: date, signature: PartialDate) -> list[Round]:
+    """The bundled rounds that had ended by ``day``, without those signed on ``signature``.
 
-    A forecast "as of" a past day must not learn from rounds that came later; rounds
-    signed the same day as the process (its twins) are left out as well.
+    A forecast "as of" a past day must not learn from rounds that came later; rounds signed
+    the same day as the process (its twins) are left out as well.
     """
     from treatywatch.reference.rounds import load_rounds
-    from treatywatch.stats.forecast import fit
 
-    rounds = [
+    return [
         r
         for r in load_rounds()
-        if _finished_by(r, as_of) and r.signature.lower() != signature.lower()
+        if _finished_by(r, day) and r.signature.lower() != signature.lower()
     ]
-    try:
-        return fit(rounds)
-    except ValueError as e:
-        raise NoForecast(f"{e} (rounds ended by {as_of}: {len(rounds)})") from None
 
 
-class NoForecast(NotFoundError):
-    """There is nothing to forecast, and the reason says why."""
+def member_names(codes: Iterable[str]) -> dict[str, str]:
+    """Display names of members by code (the member files' English names, else ISO 3166's)."""
+    from treatywatch.reference import country_name
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"no forecast: {reason}")
-        self.reason = reason
-
-
-def status_forecast(status: ProcessStatus, acts: Sequence[RatificationAct]) -> Forecast:
-    """The forecast as it would have been made on the status's day, from history known then."""
-    from treatywatch.stats.forecast import forecast
-
-    signed = status.protocol_signed  # None unless signed by the status's day
-    if signed is None:
-        raise NoForecast(f"no protocol or treaty signed by {status.as_of}: nothing to forecast yet")
-    required = [m.code for m in status.required]
-    if not required:
-        raise NoForecast(
-            f"the members required to ratify are unknown ({status.process.organization}'s "
-            "member list is not in the reference data)"
-        )
-    model = model_as_of(status.as_of, signed)
-    return forecast(
-        signed,
-        required,
-        acts,
-        status.as_of,
-        model=model,
-        organization=status.process.organization,
-    )
+    return {code: country_name(code) for code in set(codes)}
 
 
-def process_forecast(store: Store, query: str, as_of: date | None = None) -> Forecast:
-    """When the process will likely complete, from what was known on ``as_of``."""
-    status = process_status(store, query, as_of)
-    return status_forecast(status, store.acts(status.process.slug))
-
-
-def run_backtest(store: Store) -> Report:
-    """Leave-one-round-out backtest over the bundled rounds and the stored processes."""
-    from treatywatch.stats.backtest import backtest
-
-    return backtest(stored_rounds(store))
+def round_members(rounds: Iterable[Round]) -> set[str]:
+    """Every member with an act in the rounds."""
+    return {a.member_code for r in rounds for a in r.acts if a.member_code}

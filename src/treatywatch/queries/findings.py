@@ -47,14 +47,11 @@ class CheckResult:
 
 
 def check_file(path: str | Path) -> CheckResult:
-    """Read an article and check it, without touching the store."""
-    from treatywatch.ingest import enrich
-    from treatywatch.sources.article import parse
-    from treatywatch.sources.reading import read_document
+    """Read an article and check it, without touching the store (as ``import`` reads it)."""
+    from treatywatch.ingest import read_path
 
-    text, sha = read_document(path)
-    parsed = enrich(parse(text, path))
-    return CheckResult(parsed.findings, {sha: parsed.document.path})
+    parsed = read_path(path)
+    return CheckResult(list(parsed.findings), {parsed.document.sha256: parsed.document.path})
 
 
 def check_process(store: Store, query: str) -> CheckResult:

@@ -41,7 +41,9 @@ class NoChart(LookupError):
 
 
 def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) -> ChartSpec:
-    s = ov.status
+    """One chart; only the polls, forecast and speeds charts compute their part of ``ov``."""
+    records = ov.records
+    s = records.status
     if kind == "timeline":
         return timeline_chart(
             [
@@ -49,9 +51,9 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
                     m.label,
                     m.date.edtf,
                     m.date.precision.value,
-                    f"{ov.path_of(m.provenance.document)}, line {m.provenance.line_start}",
+                    f"{records.path_of(m.provenance.document)}, line {m.provenance.line_start}",
                 )
-                for m in ov.milestones
+                for m in records.milestones
             ],
             title=f"{s.process.candidate_name} → {s.process.organization}: milestones",
         )
@@ -91,7 +93,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
                     _decided(p.share_for.value, p.share_against.value),
                     p.sample_size,
                 )
-                for p in ov.polls
+                for p in records.polls
             ],
             curve,
             y_field="share_for_decided",

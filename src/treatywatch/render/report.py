@@ -23,7 +23,7 @@ def report_html(ov: Overview) -> str:
         source_url=lambda sha, line: f"#doc-{sha[:12]}-L{line}",
         ov=ov,
         charts=charts,
-        path_of=ov.path_of,
+        path_of=ov.records.path_of,
         inline=True,
         home_url="#main",
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

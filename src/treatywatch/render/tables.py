@@ -17,7 +17,7 @@ from typing import Any
 from treatywatch import serialize
 from treatywatch.domain.model import Provenance
 from treatywatch.errors import NotFoundError
-from treatywatch.queries.overview import Overview, document
+from treatywatch.queries.records import ProcessRecords, document
 
 
 def _prov(p: Provenance) -> dict[str, Any]:
@@ -29,15 +29,15 @@ def _prov(p: Provenance) -> dict[str, Any]:
     }
 
 
-def _milestones(ov: Overview) -> list[dict[str, Any]]:
+def _milestones(records: ProcessRecords) -> list[dict[str, Any]]:
     return [
         {"kind": m.kind, "label": m.label, "date": m.date.edtf, "precision": m.date.precision.value}
         | _prov(m.provenance)
-        for m in ov.milestones
+        for m in records.milestones
     ]
 
 
-def _ratifications(ov: Overview) -> list[dict[str, Any]]:
+def _ratifications(records: ProcessRecords) -> list[dict[str, Any]]:
     return [
         {
             "code": m.code,
@@ -48,38 +48,39 @@ def _ratifications(ov: Overview) -> list[dict[str, Any]]:
             "line": m.acts[-1].provenance.line_start if m.acts else "",
             "inferred": any(a.provenance.inferred for a in m.acts),
         }
-        for m in ov.status.members
+        for m in records.status.members
     ]
 
 
-def _polls(ov: Overview) -> list[dict[str, Any]]:
+def _polls(records: ProcessRecords) -> list[dict[str, Any]]:
     """Polls flat: the nested figures-as-written and provenance become columns."""
     return [
         {k: v for k, v in serialize.poll(p).items() if k not in ("as_written", "provenance")}
         | _prov(p.provenance)
-        for p in ov.polls
+        for p in records.polls
     ]
 
 
-def _positions(ov: Overview) -> list[dict[str, Any]]:
+def _positions(records: ProcessRecords) -> list[dict[str, Any]]:
     return [
         {"party": p.party, "position": p.position.value, "quote": p.quote} | _prov(p.provenance)
-        for p in ov.positions
+        for p in records.positions
     ]
 
 
-def _findings(ov: Overview) -> list[dict[str, Any]]:
+def _findings(records: ProcessRecords) -> list[dict[str, Any]]:
     return [
-        {k: v for k, v in f.to_dict().items() if k != "related"} | {"path": ov.path_of(f.document)}
-        for f in ov.findings
+        {k: v for k, v in f.to_dict().items() if k != "related"}
+        | {"path": records.path_of(f.document)}
+        for f in records.findings
     ]
 
 
-TABLES: dict[str, Callable[[Overview], list[dict[str, Any]]]] = {
+TABLES: dict[str, Callable[[ProcessRecords], list[dict[str, Any]]]] = {
     "milestones": _milestones,
     "ratifications": _ratifications,
     "polls": _polls,
-    "sources": lambda ov: [document(d) for d in ov.documents],
+    "sources": lambda records: [document(d) for d in records.documents],
     "positions": _positions,
     "findings": _findings,
 }
@@ -106,8 +107,8 @@ def write_csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def table_csv(ov: Overview, table: str) -> str:
+def table_csv(records: ProcessRecords, table: str) -> str:
     """One of the process's tables (see ``TABLES``) as CSV text."""
     if table not in TABLES:
         raise NotFoundError(f"no table {table!r}; tables: {', '.join(TABLES)}")
-    return write_csv(TABLES[table](ov))
+    return write_csv(TABLES[table](records))

@@ -1,29 +1,29 @@
 """Importer for accession articles in plain-text wiki form (the bundled example's format).
 
-``parse(text, path)`` returns the records it read, each with provenance, and the
-problems it met; it never touches the store. Tables are recognized by their
-content (header words, columns of dates and numbers), not by their position.
+``parse(text, path, sha)`` reads the document once: it splits the text into blocks
+(:mod:`treatywatch.sources.blocks`), reads the tables and lists here and the prose in
+:mod:`treatywatch.sources.prose`, and returns what it read as one frozen
+:class:`~treatywatch.domain.facts.DocumentFacts`: records with provenance, the problems it
+met, the prose's facts and the layout facts the checks need. It never touches the store.
+Tables are recognized by their content (header words, columns of dates and numbers), not
+by their position.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 from treatywatch.domain.dates import DateParseError, PartialDate, parse_text
+from treatywatch.domain.facts import DocumentFacts
 from treatywatch.domain.model import (
     ActKind,
     Base,
     Document,
     Milestone,
     Organization,
-    ParsedDocument,
-    PartyPosition,
     Poll,
-    Position,
     Problem,
     Process,
     Provenance,
@@ -38,9 +38,10 @@ from treatywatch.reference import (
     resolve_country,
     resolve_organization,
 )
-from treatywatch.sources.reading import shown
-from treatywatch.sources.structure import Article, BulletList, Row, Table, parse_structure
-from treatywatch.sources.textscan import followed_in_sentence
+from treatywatch.sources.blocks import Blocks, BulletList, Row, Table, split_blocks
+from treatywatch.sources.positions import read_positions
+from treatywatch.sources.prose import read_prose
+from treatywatch.sources.reading import shown, text_sha
 
 # A list counts as a list of countries when at least this share of its items are.
 _COUNTRY_LIST_SHARE = 0.8
@@ -113,8 +114,8 @@ def _accession_of(title: str) -> tuple[str, str] | None:
     return None
 
 
-def _find_process(article: Article, path: str) -> tuple[Process, Organization]:
-    title = article.title
+def _find_process(blocks: Blocks, path: str) -> tuple[Process, Organization]:
+    title = blocks.title
     if not title:
         raise InputError(f"{path}:1: no title line ('= Title =') found; not an accession article")
     parts = [p.strip() for p in title_parts(title.replace(" relations", ""))]
@@ -125,7 +126,7 @@ def _find_process(article: Article, path: str) -> tuple[Process, Organization]:
     if org is None or code is None:
         known = ", ".join(sorted(organizations()))
         raise InputError(
-            f"{path}:{article.title_line}: cannot tell the candidate and the organization from "
+            f"{path}:{blocks.title_line}: cannot tell the candidate and the organization from "
             f"the title {title!r} (expected e.g. 'Montenegro–NATO relations'; organizations: {known})"
         )
     name = country_name(code)
@@ -197,16 +198,21 @@ def _date_column(table: Table) -> int | None:
 
 
 class _Reader:
-    def __init__(self, parsed: ParsedDocument, org: Organization, path: str) -> None:
-        self.doc = parsed
-        self.org = org
-        self.path = path
+    """Reads the tables and lists into records, kept in the order they were read."""
+
+    def __init__(self, process: Process, org: Organization, sha: str) -> None:
+        self.process, self.org, self.sha = process, org, sha
+        self.milestones: list[Milestone] = []
+        self.acts: list[RatificationAct] = []
+        self.polls: list[Poll] = []
+        self.relations: list[Relation] = []
+        self.problems: list[Problem] = []
 
     def prov(self, line: int, inferred: bool = False, reason: str | None = None) -> Provenance:
-        return Provenance(self.doc.document.sha256, line, line, inferred, reason)
+        return Provenance(self.sha, line, line, inferred, reason)
 
     def problem(self, kind: str, line: int, message: str) -> None:
-        self.doc.problems.append(Problem(kind, line, message))
+        self.problems.append(Problem(kind, line, message))
 
     def check_width(self, table: Table, row: Row) -> bool:
         if len(row.cells) == len(table.header.cells):
@@ -233,7 +239,7 @@ class _Reader:
                 continue
             poll = self.read_poll(row, cols, condition, question)
             if poll is not None:
-                self.doc.polls.append(poll)
+                self.polls.append(poll)
 
     def read_poll(
         self, row: Row, cols: dict[str, int], condition: str | None, question: str | None = None
@@ -334,7 +340,7 @@ class _Reader:
                     )
                     continue
                 named += 1
-                self.doc.acts.append(
+                self.acts.append(
                     RatificationAct(
                         code, country_name(code), ActKind.RATIFIED, d.start, self.prov(row.line)
                     )
@@ -346,21 +352,21 @@ class _Reader:
                     row.line,
                     f"{label!r} is not a milestone of {self.org.code}'s procedure; kept untyped",
                 )
-                self.doc.milestones.append(
+                self.milestones.append(
                     Milestone("event", label, d.start, self.prov(row.line), label)
                 )
                 continue
-            self.doc.milestones.append(
+            self.milestones.append(
                 Milestone(kind.kind, kind.label, d.start, self.prov(row.line), label)
             )
         if blank:
             self.attribute_blank_rows(blank, named)
 
     def attribute_blank_rows(self, blank: list[tuple[Row, PartialDate]], named: int) -> None:
-        signed = [m for m in self.doc.milestones if m.kind in ("protocol_signed", "treaty_signed")]
+        signed = [m for m in self.milestones if m.kind in ("protocol_signed", "treaty_signed")]
         members = []
         if signed:
-            candidate = self.doc.process.candidate_code
+            candidate = self.process.candidate_code
             members = [
                 m for m in self.org.members_on(signed[0].date.upper()) if m.code != candidate
             ]
@@ -371,7 +377,7 @@ class _Reader:
                 f"signature date ({signed[0].date}), the order such tables are sorted in"
             )
             for (row, d), member in zip(blank, members, strict=True):
-                self.doc.acts.append(
+                self.acts.append(
                     RatificationAct(
                         member.code,
                         member.name,
@@ -394,9 +400,7 @@ class _Reader:
             f"attributed ({why}); kept unattributed",
         )
         for row, d in blank:
-            self.doc.acts.append(
-                RatificationAct(None, None, ActKind.RATIFIED, d, self.prov(row.line))
-            )
+            self.acts.append(RatificationAct(None, None, ActKind.RATIFIED, d, self.prov(row.line)))
 
     # -- lists --------------------------------------------------------------
     def read_relations(self, bullets: BulletList) -> None:
@@ -408,79 +412,41 @@ class _Reader:
         for item, code in zip(bullets.items, codes, strict=True):
             if code is None:
                 self.problem("unknown-country", item.line, f"{item.text!r} is not a country")
-            self.doc.relations.append(Relation(code, item.text, self.prov(item.line)))
+            self.relations.append(Relation(code, item.text, self.prov(item.line)))
 
 
-# A party's name: at most eight capitalized words (of at most 41 characters) before the
-# word that makes it a party. Unbounded, the search retries every word of a long run of
-# capitalized words and is quadratic in the run's length.
-_PARTY = re.compile(
-    r"((?:[A-Z][\w'’]{1,40} ){0,8}(?:Party|Democracy|Movement|Front|Union|Alliance|Coalition|League)"
-    r"(?: (?:of|for)(?: [A-Z][\w'’]+)+)*)"
-)
-_SUPPORTS = re.compile(r"\b(?:supports? (nato )?membership|pro-)", re.I)
-_DESIRE, _MEMBER = re.compile(r"\bdesire for ", re.I), re.compile(r"member", re.I)
+def parse(
+    text: str, path: str | Path, sha: str | None = None, source_key: str | None = None
+) -> DocumentFacts:
+    """Read an accession article once; raise InputError when it is not one.
 
-
-def _stance_pattern(rx: re.Pattern[str]) -> Callable[[str], bool]:
-    return lambda sentence: rx.search(sentence) is not None
-
-
-def _supports(sentence: str) -> bool:
-    r"""As r"\b(supports? (nato )?membership|desire for .* member|pro-)" (case-insensitive)."""
-    return _SUPPORTS.search(sentence) is not None or followed_in_sentence(
-        sentence, _DESIRE, _MEMBER, stop="\n"
-    )
-
-
-_STANCES: list[tuple[Position, Callable[[str], bool]]] = [
-    (Position.AMBIGUOUS, _stance_pattern(re.compile(r"\bambiguous\b", re.I))),
-    (Position.NEUTRAL, _stance_pattern(re.compile(r"\bneutral\b", re.I))),
-    (
-        Position.AGAINST,
-        _stance_pattern(re.compile(r"\b(opponent|opposes|opposed to|against)\b", re.I)),
-    ),
-    (Position.FOR, _supports),
-]
-
-
-def _read_positions(reader: _Reader, article: Article) -> None:
-    seen: set[str] = set()
-    for p in article.paragraphs:
-        if not re.search(r"politic|part(y|ies)|view", p.section, re.I):
-            continue
-        for sentence in re.split(r"(?<=[.!?])\s+", p.text):
-            stance = next((pos for pos, says in _STANCES if says(sentence)), None)
-            if stance is None:
-                continue
-            for name in _PARTY.findall(sentence):
-                party = re.sub(r"^The ", "", name)
-                if party in seen or len(party.split()) < 2:
-                    continue
-                seen.add(party)
-                reader.doc.positions.append(
-                    PartyPosition(party, stance, reader.prov(p.line), sentence[:300])
-                )
-
-
-def parse(text: str, path: str | Path, source_key: str | None = None) -> ParsedDocument:
-    """Read an accession article; raise InputError when it is not one."""
+    ``sha`` is the SHA-256 of ``text`` as its reader computed it (computed here when not given).
+    """
     path = shown(path)  # stored and printed: one line of UTF-8
-    article = parse_structure(text)
-    process, org = _find_process(article, path)
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    title = article.title or Path(path).name
-    doc = Document(sha, source_key or title, path, title, text)
-    parsed = ParsedDocument(document=doc, process=process)
-    reader = _Reader(parsed, org, path)
-    for table in article.tables:
+    blocks = split_blocks(text)
+    process, org = _find_process(blocks, path)
+    sha = text_sha(text) if sha is None else sha
+    title = blocks.title or Path(path).name
+    reader = _Reader(process, org, sha)
+    for table in blocks.tables:
         if (cols := _poll_columns(table.header)) is not None:
             reader.read_polls(table, cols)
         elif (date_col := _date_column(table)) is not None:
             reader.read_milestones(table, date_col)
         else:
             reader.problem("unknown-table", table.line, "table not recognized; not imported")
-    for bullets in article.lists:
+    for bullets in blocks.lists:
         reader.read_relations(bullets)
-    _read_positions(reader, article)
-    return parsed
+    return DocumentFacts(
+        document=Document(sha, source_key or title, path, title, text),
+        process=process,
+        milestones=tuple(reader.milestones),
+        acts=tuple(reader.acts),
+        polls=tuple(reader.polls),
+        relations=tuple(reader.relations),
+        positions=tuple(read_positions(blocks.paragraphs, sha)),
+        problems=tuple(reader.problems),
+        prose=read_prose(blocks.paragraphs, process, org, sha),
+        table_spans=blocks.table_spans,
+        stated_date=blocks.stated_date,
+    )

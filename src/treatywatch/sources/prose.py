@@ -12,21 +12,27 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from treatywatch.domain.dates import DateParseError, PartialDate
+from treatywatch.domain.facts import (  # re-exported for readers of prose
+    ExcludedFigures,
+    ProsePoll,
+    ProseReading,
+)
 from treatywatch.domain.model import (  # ProseEvent: re-exported for readers of prose
     ActKind,
     Organization,
-    ParsedDocument,
+    Process,
     ProseEvent,
     Provenance,
     RatificationAct,
 )
 from treatywatch.reference import country_name, data_text
+from treatywatch.sources.blocks import Paragraph
 from treatywatch.sources.mentions import Mention, find_mentions, sentences, without_year
-from treatywatch.sources.prose_polls import PCT, ExcludedFigures, ProsePoll, read_figures
-from treatywatch.sources.structure import parse_structure
+from treatywatch.sources.prose_polls import PCT, read_figures
 from treatywatch.sources.textscan import (
     followed_in_sentence,
     space_before,
@@ -45,14 +51,6 @@ __all__ = [
     "read_prose",
     "sentences",
 ]
-
-
-@dataclass
-class ProseReading:
-    events: list[ProseEvent] = field(default_factory=list)
-    acts: list[RatificationAct] = field(default_factory=list)
-    polls: list[ProsePoll] = field(default_factory=list)
-    excluded: list[ExcludedFigures] = field(default_factory=list)
 
 
 # -- what a clause reports ------------------------------------------------------
@@ -287,12 +285,15 @@ def excerpt(sentence: str, m: Mention) -> str:
 
 
 class _Reader:
-    def __init__(self, parsed: ParsedDocument, org: Organization) -> None:
-        self.sha, self.org = parsed.document.sha256, org
-        self.cand = parsed.process.candidate_code
-        self.cand_name = parsed.process.candidate_name
+    def __init__(self, process: Process, org: Organization, sha: str) -> None:
+        self.sha, self.org = sha, org
+        self.cand = process.candidate_code
+        self.cand_name = process.candidate_name
         self.vocab = _Vocab(org, self.cand)
-        self.out = ProseReading()
+        self.events: list[ProseEvent] = []
+        self.acts: list[RatificationAct] = []
+        self.polls: list[ProsePoll] = []
+        self.excluded: list[ExcludedFigures] = []
         self.anchor: Mention | None = None  # latest date with a month, to date "10 May"
         self.last_member: str | None = None  # member of the paragraph's last member step
 
@@ -307,9 +308,9 @@ class _Reader:
     def poll(self, sentence: str, line: int) -> None:
         for found in read_figures(sentence, line, self.cand_name):
             if isinstance(found, ProsePoll):
-                self.out.polls.append(found)
+                self.polls.append(found)
             else:
-                self.out.excluded.append(found)
+                self.excluded.append(found)
 
     def date_of(self, m: Mention) -> tuple[PartialDate, str | None] | None:
         """A mention's date, and why its year was inferred; None when it cannot be dated."""
@@ -374,14 +375,14 @@ class _Reader:
             kind, label = f"member_{step.act.value}", f"{name or 'unnamed member'}: "
             label += _ACT_LABEL[step.act]
             prov = Provenance(self.sha, line, line, bool(reasons), "; ".join(reasons) or None)
-            self.out.acts.append(RatificationAct(member, name, step.act, date, prov))
+            self.acts.append(RatificationAct(member, name, step.act, date, prov))
             self.last_member = member or self.last_member
         elif (known := self.org.kind(kind)) is not None:
             label = known.label
         else:
             kind, label = "event", _label(text, prev)
         reason = "; ".join(reasons) or None
-        self.out.events.append(
+        self.events.append(
             ProseEvent(
                 date,
                 m.qualifier,
@@ -398,9 +399,13 @@ class _Reader:
         )
 
 
-def read_prose(parsed: ParsedDocument, org: Organization) -> ProseReading:
-    """Events, members' acts and polls stated in the document's paragraphs."""
-    reader = _Reader(parsed, org)
-    for para in parse_structure(parsed.document.text).paragraphs:
+def read_prose(
+    paragraphs: Iterable[Paragraph], process: Process, org: Organization, sha: str
+) -> ProseReading:
+    """Events, members' acts and polls stated in a document's paragraphs (``sha``: its text's)."""
+    reader = _Reader(process, org, sha)
+    for para in paragraphs:
         reader.paragraph(para.text, para.line)
-    return reader.out
+    return ProseReading(
+        tuple(reader.events), tuple(reader.acts), tuple(reader.polls), tuple(reader.excluded)
+    )

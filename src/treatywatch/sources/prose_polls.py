@@ -3,39 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from treatywatch.domain.dates import DateSpan
+from treatywatch.domain.facts import ExcludedFigures, ProsePoll
 from treatywatch.domain.model import Share
 from treatywatch.sources.mentions import find_mentions
 from treatywatch.sources.textscan import followed_in_sentence, space_before
-
-
-@dataclass(frozen=True)
-class ProsePoll:
-    """Figures a sentence reports as answers on membership."""
-
-    date: DateSpan
-    date_text: str
-    pollster: str | None
-    commissioner: str | None  # "government" in "a government poll"
-    share_for: Share
-    share_against: Share
-    share_undecided: Share | None
-    sentence: str
-    line: int
-
-
-@dataclass(frozen=True)
-class ExcludedFigures:
-    """Percentages that are not a membership poll, and why."""
-
-    figures: tuple[Share, ...]
-    reason: str  # other-question | subgroup | election | incomplete | undated
-    detail: str
-    sentence: str
-    line: int
-
 
 # -- polls ----------------------------------------------------------------------
 

@@ -107,4 +107,9 @@ def read_document(path: str | Path, max_bytes: int = MAX_BYTES) -> tuple[str, st
             f"{name}:{line}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})"
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text, text_sha(text)
+
+
+def text_sha(text: str) -> str:
+    """The SHA-256 of a document's text (as UTF-8): the document's identity in the store."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -31,7 +31,7 @@ import numpy as np
 
 from treatywatch.domain.model import RATIFYING_ACTS
 from treatywatch.domain.status import happened_by
-from treatywatch.reference.rounds import Round, load_rounds
+from treatywatch.reference.rounds import Round
 from treatywatch.stats.forecast import fit, forecast_round
 from treatywatch.stats.speed import midpoint_date
 from treatywatch.stats.survival import completion_days
@@ -248,24 +248,22 @@ def backtest_round(
 
 
 def backtest(
-    extra: Sequence[Round] = (),
+    rounds: Sequence[Round],
     *,
-    rounds: Sequence[Round] | None = None,
     checkpoints: Sequence[int] = CHECKPOINTS,
     draws: int = 4000,
     seed: int = 1,
 ) -> Report:
     """Leave each complete round out, forecast it from the others, compare with the truth.
 
-    ``extra`` rounds (e.g. the example process, built with :meth:`Round.from_acts`) join the
-    bundled ones (or ``rounds``, when given) both as held-out rounds and as training.
+    ``rounds``: the bundled ones and any others (e.g. the example process, built with
+    :meth:`Round.from_acts`), each both a held-out round and training for the others.
     """
-    pool = [*(load_rounds() if rounds is None else rounds), *extra]
     cases = [
         c
-        for held in pool
+        for held in rounds
         if held.complete and held.required
-        for c in backtest_round(held, pool, checkpoints, draws)
+        for c in backtest_round(held, rounds, checkpoints, draws)
     ]
     return _report(cases, checkpoints, seed)
 

@@ -21,11 +21,14 @@ highest ratifies at ``D``. The other pending members' days are spread as sorted 
 draws between ``t`` and ``D`` in that order (an illustrative assumption, stated in the
 output; it does not affect the completion). Membership adds a deposit delay drawn from past
 rounds' delays between completion and membership. Monte Carlo with a fixed seed.
+
+Pure: the past rounds, the fitted model and the members' display names are given; nothing
+here reads the bundled history (``treatywatch.queries.forecasts`` does).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -37,8 +40,7 @@ from scipy.special import ndtri
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import RATIFYING_ACTS, RatificationAct
 from treatywatch.domain.status import happened_by
-from treatywatch.reference import country_name
-from treatywatch.reference.rounds import HistoricalAct, Round, date_dict, load_rounds
+from treatywatch.reference.rounds import HistoricalAct, Round, date_dict
 from treatywatch.stats.speed import Duration, midpoint_date, round_durations
 from treatywatch.stats.survival import (
     CompletionModel,
@@ -172,6 +174,7 @@ def member_days(
 @dataclass(frozen=True)
 class PendingMember:
     code: str
+    name: str  # for display: the name given, else the code
     days_pending: int
     median_days: float  # total days from signature
     interval80_days: tuple[float, float]
@@ -184,7 +187,7 @@ class PendingMember:
             return (signature + timedelta(days=round(x))).isoformat()
 
         return {
-            "member": {"code": self.code, "name": country_name(self.code)},
+            "member": {"code": self.code, "name": self.name},
             "days_pending": self.days_pending,
             "median_date": day(self.median_days),
             "interval80": [day(x) for x in self.interval80_days],
@@ -286,16 +289,17 @@ def forecast(
     acts: Iterable[RatificationAct | HistoricalAct],
     as_of: date,
     *,
-    model: Model | None = None,
+    model: Model,
     organization: str = "NATO",
+    names: Mapping[str, str] | None = None,
     draws: int = 4000,
     seed: int = 20170120,
 ) -> Forecast:
     """Forecast completion from the acts certainly done on or before ``as_of``.
 
-    A month-precision act counts once its month is over. ``model`` defaults to :func:`fit`
-    over the bundled rounds not signed the same day (not the process itself, nor its twins).
-    A process complete by ``as_of`` gets no forecast, only its date.
+    A month-precision act counts once its month is over. ``model``: :func:`fit` over past
+    rounds, not the process itself nor its twins signed the same day. ``names``: members'
+    display names by code. A process complete by ``as_of`` gets no forecast, only its date.
     """
     if as_of < signature.lower():
         raise ValueError(f"as_of {as_of} is before the signature ({signature.edtf})")
@@ -311,7 +315,6 @@ def forecast(
     if len(ratified) == len(required):
         last = max(first.values(), key=lambda d: (d.upper(), d.lower()))
         return Forecast(as_of, signature, tuple(required), ratified, completed_on=last)
-    model = model or fit([r for r in load_rounds() if r.signature != signature])
     elapsed = float(max((as_of - midpoint_date(signature)).days, 0))
     pending = [c for c in required if c not in first]
     rng = np.random.default_rng(seed)
@@ -325,6 +328,7 @@ def forecast(
     members = [
         PendingMember(
             code=code,
+            name=(names or {}).get(code, code),
             days_pending=int(elapsed),
             median_days=float(np.median(times[i])),
             interval80_days=(float(np.quantile(times[i], 0.1)), float(np.quantile(times[i], 0.9))),
@@ -348,7 +352,7 @@ def forecast(
     )
 
 
-def forecast_round(rnd: Round, as_of: date, model: Model | None = None, **kwargs: Any) -> Forecast:
+def forecast_round(rnd: Round, as_of: date, model: Model, **kwargs: Any) -> Forecast:
     """Forecast a round (bundled, or built with :meth:`Round.from_acts`) as of a day."""
     if rnd.required is None:
         raise ValueError(f"{rnd.id}: the member list at signature is unknown")

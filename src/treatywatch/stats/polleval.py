@@ -1,35 +1,30 @@
-"""Evaluate poll averages against real results (layout of ``shared/data/polls/README.md``).
+"""Evaluate poll averages against real results.
 
-``polls.csv``: ``race,poll_id,pollster,fieldwork_start,fieldwork_end,sample_size,option,share``,
-one row per poll and option, shares in percent of all respondents, sample size may be empty.
-``outcomes.csv``: ``race,option,share,date``, the result and the vote's date.
+The races come as values: their polls (race -> poll id -> :class:`RacePoll`, shares in percent
+of all respondents) and their outcomes (race -> :class:`Outcome`), as
+:mod:`treatywatch.queries.races` reads them from the CSV layout of
+``shared/data/polls/README.md``.
 
 For every race the two options with the largest actual shares are kept (ties: file order);
 each method estimates the share of the first among the two on the vote's date from the polls
 whose fieldwork ended before that date (polls that lack either option are left out). A race
 without such polls is skipped and counted.
-
-Bad input raises :class:`PollDataError` (a ``ValueError``, and an ``InputError``: exit code 2)
-naming the file and the row; rows are numbered as lines of the file, the header being row 1.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import math
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, logit
 
-from treatywatch.errors import InputError
 from treatywatch.stats.baselines import BASELINES
 from treatywatch.stats.pollmodel import (
     DEFAULT_GAP,
@@ -43,22 +38,7 @@ from treatywatch.stats.pollmodel import (
     fit_average,
 )
 
-POLL_COLUMNS = (
-    "race",
-    "poll_id",
-    "pollster",
-    "fieldwork_start",
-    "fieldwork_end",
-    "sample_size",
-    "option",
-    "share",
-)
-OUTCOME_COLUMNS = ("race", "option", "share", "date")
 FEW_POLLS = 4  # races with 1..FEW_POLLS polls vs more, in the summary
-
-
-class PollDataError(InputError, ValueError):
-    """Unreadable poll or outcome data; the message names the file and the row."""
 
 
 @dataclass
@@ -80,127 +60,6 @@ class Outcome:
     shares: dict[str, float] = field(default_factory=dict)  # option -> percent, file order
 
 
-# --- reading ---------------------------------------------------------------------------------
-
-
-def _rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, record) for each non-blank data row; the header must match ``columns``."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if header is None or not any(h.strip() for h in header):
-                raise PollDataError(f"{path}: row 1: empty file")
-            names = [h.strip() for h in header]
-            unknown = [n for n in names if n not in columns]
-            missing = [c for c in columns if c not in names]
-            if unknown or missing or len(set(names)) != len(names):
-                raise PollDataError(
-                    f"{path}: row 1: columns must be {','.join(columns)}"
-                    f" (unknown: {unknown or '-'}, missing: {missing or '-'})"
-                )
-            seen = False
-            for record in reader:
-                if not any(cell.strip() for cell in record):
-                    continue
-                if len(record) != len(names):
-                    raise PollDataError(
-                        f"{path}: row {reader.line_num}: {len(record)} fields, expected {len(names)}"
-                    )
-                seen = True
-                yield reader.line_num, {n: v.strip() for n, v in zip(names, record, strict=True)}
-            if not seen:
-                raise PollDataError(f"{path}: row 2: no data rows")
-    except OSError as e:
-        raise PollDataError(f"{path}: cannot read: {e.strerror or e}") from e
-    except UnicodeDecodeError as e:
-        raise PollDataError(f"{path}: not UTF-8 text: {e.reason}") from e
-    except csv.Error as e:
-        raise PollDataError(f"{path}: {e}") from e
-
-
-def _text(path: Path, row: int, rec: Mapping[str, str], col: str) -> str:
-    if not rec[col]:
-        raise PollDataError(f"{path}: row {row}: {col} is empty")
-    return rec[col]
-
-
-def _date(path: Path, row: int, rec: Mapping[str, str], col: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(rec[col])
-    except ValueError:
-        raise PollDataError(f"{path}: row {row}: {col} {rec[col]!r} is not a date") from None
-
-
-def _share(path: Path, row: int, rec: Mapping[str, str], col: str) -> float:
-    try:
-        value = float(rec[col])
-    except ValueError:
-        raise PollDataError(f"{path}: row {row}: {col} {rec[col]!r} is not a number") from None
-    if not 0.0 <= value <= 100.0:  # also rejects nan
-        raise PollDataError(f"{path}: row {row}: {col} {rec[col]} is outside 0..100")
-    return value
-
-
-def _sample(path: Path, row: int, rec: Mapping[str, str]) -> int | None:
-    raw = rec["sample_size"]
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise PollDataError(f"{path}: row {row}: sample_size {raw!r} is not a number") from None
-    if not (math.isfinite(value) and value > 0 and value == int(value)):
-        raise PollDataError(f"{path}: row {row}: sample_size {raw} is not a positive integer")
-    return int(value)
-
-
-def read_polls(path: Path | str) -> dict[str, dict[str, RacePoll]]:
-    """race -> poll_id -> poll, validated; raises :class:`PollDataError` naming the row."""
-    path = Path(path)
-    races: dict[str, dict[str, RacePoll]] = {}
-    for row, rec in _rows(path, POLL_COLUMNS):
-        race = _text(path, row, rec, "race")
-        poll_id = _text(path, row, rec, "poll_id")
-        option = _text(path, row, rec, "option")
-        start = _date(path, row, rec, "fieldwork_start")
-        end = _date(path, row, rec, "fieldwork_end")
-        if end < start:
-            raise PollDataError(f"{path}: row {row}: fieldwork_end {end} is before start {start}")
-        share = _share(path, row, rec, "share")
-        size = _sample(path, row, rec)
-        pollster = rec["pollster"] or None
-        polls = races.setdefault(race, {})
-        poll = polls.setdefault(poll_id, RacePoll(poll_id, pollster, start, end, size, row))
-        if (poll.pollster, poll.start, poll.end, poll.sample_size) != (pollster, start, end, size):
-            raise PollDataError(
-                f"{path}: row {row}: poll {poll_id} disagrees with its row {poll.row}"
-                " on pollster, fieldwork or sample size"
-            )
-        if option in poll.shares:
-            raise PollDataError(f"{path}: row {row}: poll {poll_id} repeats option {option!r}")
-        poll.shares[option] = share
-    return races
-
-
-def read_outcomes(path: Path | str) -> dict[str, Outcome]:
-    """race -> outcome, validated; raises :class:`PollDataError` naming the row."""
-    path = Path(path)
-    out: dict[str, Outcome] = {}
-    for row, rec in _rows(path, OUTCOME_COLUMNS):
-        race = _text(path, row, rec, "race")
-        option = _text(path, row, rec, "option")
-        share = _share(path, row, rec, "share")
-        date = _date(path, row, rec, "date")
-        outcome = out.setdefault(race, Outcome(date))
-        if outcome.date != date:
-            raise PollDataError(f"{path}: row {row}: race {race} has two dates")
-        if option in outcome.shares:
-            raise PollDataError(f"{path}: row {row}: race {race} repeats option {option!r}")
-        outcome.shares[option] = share
-    return out
-
-
 # --- evaluating ------------------------------------------------------------------------------
 
 Method = Callable[[Sequence[PollObs], dt.date], Estimate]
@@ -217,11 +76,9 @@ class RaceCase:
 
 
 def race_cases(
-    polls_path: Path | str, outcomes_path: Path | str
+    polls: Mapping[str, Mapping[str, RacePoll]], outcomes: Mapping[str, Outcome]
 ) -> tuple[list[RaceCase], dict[str, int]]:
-    """Read both files and build every evaluable race; also counts of the races skipped."""
-    polls = read_polls(polls_path)
-    outcomes = read_outcomes(outcomes_path)
+    """Every evaluable race; also counts of the races skipped."""
     skipped = {"fewer than two options": 0, "no polls before the vote": 0}
     cases = []
     for race, outcome in outcomes.items():
@@ -327,8 +184,8 @@ def _race_polls(
 
 
 def evaluate(
-    polls_path: Path | str,
-    outcomes_path: Path | str,
+    polls: Mapping[str, Mapping[str, RacePoll]],
+    outcomes: Mapping[str, Outcome],
     *,
     pooled_priors: bool = True,
     gap: OutcomeGap = DEFAULT_GAP,
@@ -340,7 +197,7 @@ def evaluate(
     the polls of all races (polls only: no outcome is looked at).
     """
     t0 = time.perf_counter()
-    cases, skipped = race_cases(polls_path, outcomes_path)
+    cases, skipped = race_cases(polls, outcomes)
     priors = estimate_priors([c.polls for c in cases]) if pooled_priors else DEFAULT_PRIORS
     results = []
     for case in cases:

@@ -4,20 +4,22 @@ A member's ratification is the earliest of its ratifying acts (ratified, head of
 signature, deposit). A date known only to the month or year counts at the midpoint of its
 range, is flagged ``imprecise`` and keeps its range (``days_min``..``days_max``); no day is
 invented. Every figure keeps the source rows it was computed from.
+
+Pure: the rounds and the members' display names are given (``names``: code -> name; a code
+without a name shows as itself); nothing here reads the bundled history.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from treatywatch.domain.dates import PartialDate, Precision
 from treatywatch.domain.model import ActKind
-from treatywatch.reference import country_name
-from treatywatch.reference.rounds import Round, SourceRef, date_dict, load_rounds
+from treatywatch.reference.rounds import Round, SourceRef, date_dict
 
 
 def midpoint(d: PartialDate) -> float:
@@ -37,6 +39,7 @@ class Duration:
     round_id: str
     organization: str
     member_code: str
+    member_name: str  # for display: the name given, else the code
     signature: PartialDate
     ratified_on: PartialDate
     kind: ActKind
@@ -61,7 +64,7 @@ class Duration:
         return {
             "round": self.round_id,
             "organization": self.organization,
-            "member": {"code": self.member_code, "name": country_name(self.member_code)},
+            "member": {"code": self.member_code, "name": self.member_name},
             "signature": date_dict(self.signature),
             "ratified_on": date_dict(self.ratified_on),
             "act": {"kind": self.kind.value, "event": self.event},
@@ -75,8 +78,11 @@ class Duration:
         }
 
 
-def round_durations(rnd: Round, *, required_only: bool = True) -> list[Duration]:
+def round_durations(
+    rnd: Round, *, required_only: bool = True, names: Mapping[str, str] | None = None
+) -> list[Duration]:
     """Each member's days to ratification in one round (required members only by default)."""
+    names = names or {}
     sig = rnd.signature
     out = []
     for code, rat in rnd.ratifications().items():
@@ -96,6 +102,7 @@ def round_durations(rnd: Round, *, required_only: bool = True) -> list[Duration]
                 round_id=rnd.id,
                 organization=rnd.organization,
                 member_code=code,
+                member_name=names.get(code, code),
                 signature=sig,
                 ratified_on=first.date,
                 kind=first.kind,
@@ -110,8 +117,10 @@ def round_durations(rnd: Round, *, required_only: bool = True) -> list[Duration]
     return out
 
 
-def durations(rounds: Iterable[Round], *, required_only: bool = True) -> list[Duration]:
-    return [d for r in rounds for d in round_durations(r, required_only=required_only)]
+def durations(
+    rounds: Iterable[Round], *, required_only: bool = True, names: Mapping[str, str] | None = None
+) -> list[Duration]:
+    return [d for r in rounds for d in round_durations(r, required_only=required_only, names=names)]
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,10 @@ class MemberSpeed:
 
     member_code: str
     observations: tuple[Duration, ...]  # fastest first
+
+    @property
+    def member_name(self) -> str:
+        return self.observations[0].member_name
 
     @property
     def rounds(self) -> int:
@@ -150,7 +163,7 @@ class MemberSpeed:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "member": {"code": self.member_code, "name": country_name(self.member_code)},
+            "member": {"code": self.member_code, "name": self.member_name},
             "rounds": self.rounds,
             "median_days": self.median_days,
             "median_of": [d.round_id for d in self.median_of],
@@ -174,14 +187,12 @@ def member_table(items: Iterable[Duration]) -> list[MemberSpeed]:
 
 
 def speed_table(
-    extra: Sequence[Round] = (),
+    rounds: Sequence[Round],
     *,
     organization: str | None = None,
-    rounds: Sequence[Round] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> list[MemberSpeed]:
-    """The members table over the bundled rounds plus ``extra`` ones (e.g. an imported
-    process built with :meth:`Round.from_acts`), optionally for one organization."""
-    pool = [*(load_rounds() if rounds is None else rounds), *extra]
-    if organization:
-        pool = [r for r in pool if r.organization == organization]
-    return member_table(durations(pool))
+    """The members table over ``rounds`` (e.g. the bundled ones and imported processes built
+    with :meth:`Round.from_acts`), optionally for one organization."""
+    pool = [r for r in rounds if not organization or r.organization == organization]
+    return member_table(durations(pool, names=names))

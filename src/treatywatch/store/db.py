@@ -14,7 +14,7 @@ and answers the queries.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,7 +57,7 @@ from treatywatch.store.tables import (
     RELATIONS,
     Table,
 )
-from treatywatch.store.writer import ImportOutcome, import_document, now
+from treatywatch.store.writer import ImportOutcome, import_document, now, unchanged_outcome
 
 __all__ = ["ENV_VAR", "ImportOutcome", "Store", "default_url"]
 
@@ -172,6 +172,13 @@ class Store(Session):
         """Store what was read from documents, all in one transaction."""
         with self.transaction(lock=WRITE_LOCK):
             return [import_document(self, p) for p in parsed]
+
+    def unchanged_outcome(
+        self, sha: str, path: str, replaced: Collection[str] = ()
+    ) -> ImportOutcome | None:
+        """What importing the text with this SHA-256 again reports, without parsing it; None
+        when it must be read (see :func:`~treatywatch.store.writer.unchanged_outcome`)."""
+        return unchanged_outcome(self, sha, path, replaced)
 
     # -- queries ------------------------------------------------------------
     def _records(self, table: Table[R], slug: str, where: str = "", *params: Any) -> list[R]:

@@ -3,7 +3,7 @@ with their document."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -39,31 +39,41 @@ class ImportOutcome:
     replaced: str | None = None  # sha256 of the version it replaced
 
 
-# (what the outcome counts it as, its table, its records, columns the import gives them)
-Contents = tuple[tuple[str, Table[Any], Sequence[Any], dict[str, str]], ...]
+@dataclass(frozen=True)
+class Part:
+    """One kind of record a parsed document holds: what an import outcome counts it as, the
+    ParsedDocument field that holds it, its table, and the columns the import gives it beyond
+    its process and document (an act's ``origin``)."""
+
+    count: str
+    field: str
+    table: Table[Any]
+    given: tuple[tuple[str, str], ...] = ()
+
+    def records(self, p: ParsedDocument) -> Sequence[Any]:
+        records: Sequence[Any] = getattr(p, self.field)
+        return records
 
 
-def contents(p: ParsedDocument) -> Contents:
-    """Each kind of record a parsed document holds, in the order they are written."""
-    return (
-        ("milestones", MILESTONES, p.milestones, {}),
-        ("ratifications", ACTS, p.acts, {"origin": "table"}),
-        ("polls", POLLS, p.polls, {}),
-        ("relations", RELATIONS, p.relations, {}),
-        ("party_positions", PARTY_POSITIONS, p.positions, {}),
-        ("problems", PROBLEMS, p.problems, {}),
-        ("prose_events", PROSE_EVENTS, p.events, {}),
-        ("prose_acts", ACTS, p.prose_acts, {"origin": "prose"}),
-        ("findings", FINDINGS, p.findings, {}),
-    )
+# Each kind of record a parsed document holds, in the order they are written.
+PARTS = (
+    Part("milestones", "milestones", MILESTONES),
+    Part("ratifications", "acts", ACTS, (("origin", "table"),)),
+    Part("polls", "polls", POLLS),
+    Part("relations", "relations", RELATIONS),
+    Part("party_positions", "positions", PARTY_POSITIONS),
+    Part("problems", "problems", PROBLEMS),
+    Part("prose_events", "events", PROSE_EVENTS),
+    Part("prose_acts", "prose_acts", ACTS, (("origin", "prose"),)),
+    Part("findings", "findings", FINDINGS),
+)
 
 
 def import_document(session: Session, p: ParsedDocument) -> ImportOutcome:
     """Store one document's records in the caller's transaction, replacing the current
     version of the same source; an unchanged document changes nothing."""
     doc, proc = p.document, p.process
-    parts = contents(p)
-    counts = {name: len(records) for name, _, records, _ in parts}
+    counts = {part.count: len(part.records(p)) for part in PARTS}
     out = ImportOutcome(doc.path, proc.slug, "imported", counts, list(p.problems))
     current = session.mappings(
         "SELECT sha256 FROM documents WHERE source_key = ? AND superseded_by IS NULL",
@@ -77,7 +87,10 @@ def import_document(session: Session, p: ParsedDocument) -> ImportOutcome:
     try:  # every row first: a value the store cannot keep stops the import before it writes
         process = PROCESSES.row(proc, {})
         document = DOCUMENTS.row(doc, {"process_slug": proc.slug, "imported_at": now()})
-        rows = [(t, [t.row(r, scope | given) for r in records]) for _, t, records, given in parts]
+        rows = [
+            (part.table, [part.table.row(r, scope | dict(part.given)) for r in part.records(p)])
+            for part in PARTS
+        ]
     except StoreError as e:
         raise StoreError(f"cannot store {doc.path}: {e}; nothing was imported") from None
     if old is not None:
@@ -99,6 +112,37 @@ def import_document(session: Session, p: ParsedDocument) -> ImportOutcome:
     for table, values in rows:
         session.execute_many(table.insert_sql(), values)
     return out
+
+
+def unchanged_outcome(
+    session: Session, sha: str, path: str, replaced: Collection[str] = ()
+) -> ImportOutcome | None:
+    """What importing this text again reports when it is the current version of its source
+    ("unchanged", with the counts and problems stored from it), so that it need not be
+    parsed; None when it is not, or when its source is among ``replaced`` (the sources that
+    documents before it in the same import replace)."""
+    found = session.mappings(
+        "SELECT process_slug, source_key FROM documents WHERE sha256 = ? AND superseded_by IS NULL",
+        (sha,),
+    )
+    if not found or found[0]["source_key"] in replaced:
+        return None
+    counts = {}
+    for part in PARTS:
+        where = "".join(f" AND {column} = ?" for column, _ in part.given)
+        n = session.mappings(
+            f"SELECT COUNT(*) AS n FROM {part.table.name} WHERE document_sha = ?{where}",  # noqa: S608
+            (sha, *(value for _, value in part.given)),
+        )
+        counts[part.count] = n[0]["n"]
+    problems = session.mappings(PROBLEMS.select_sql("document_sha = ?"), (sha,))
+    return ImportOutcome(
+        path,
+        found[0]["process_slug"],
+        "unchanged",
+        counts,
+        [PROBLEMS.record(r) for r in problems],
+    )
 
 
 def delete_records(session: Session, sha: str) -> None:

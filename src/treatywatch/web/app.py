@@ -26,7 +26,8 @@ from starlette.routing import BaseRoute
 from treatywatch import serialize
 from treatywatch.domain.dates import ISO_DAY_PATTERN, DateParseError, parse_as_of
 from treatywatch.errors import NotFoundError
-from treatywatch.queries.overview import document, process_overview
+from treatywatch.queries.overview import process_overview
+from treatywatch.queries.records import document, process_records
 from treatywatch.queries.status import process_status
 from treatywatch.render.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
 from treatywatch.render.pages import render
@@ -93,7 +94,12 @@ def process_page(slug: str, store: Store, as_of: AsOf = None) -> HTMLResponse:
     ov = process_overview(store, slug, as_of)
     charts = process_charts(ov, STATIC_URL_PREFIX + WORLD_TOPOJSON)
     html = render(
-        "process.html", _page_source_url, ov=ov, charts=charts, path_of=ov.path_of, inline=False
+        "process.html",
+        _page_source_url,
+        ov=ov,
+        charts=charts,
+        path_of=ov.records.path_of,
+        inline=False,
     )
     return HTMLResponse(html)
 
@@ -124,7 +130,7 @@ def api_status(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
 
 def api_milestones(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """Milestones reached by a day, each with its date precision and source line."""
-    return {"milestones": process_overview(store, slug, as_of).to_dict()["milestones"]}
+    return {"milestones": process_records(store, slug, as_of).to_dict()["milestones"]}
 
 
 def api_ratifications(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
@@ -140,31 +146,36 @@ def api_ratifications(slug: str, store: Store, as_of: AsOf = None) -> dict[str, 
 
 def api_polls(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """Polls whose fieldwork ended by a day, as the sources give them."""
-    return {"polls": process_overview(store, slug, as_of).to_dict()["polls"]}
+    return {"polls": process_records(store, slug, as_of).to_dict()["polls"]}
 
 
 def api_sources(slug: str, store: Store) -> dict[str, Any]:
     """The documents a process was read from, and rows that could not be read."""
-    ov = process_overview(store, slug)
-    data = ov.to_dict()
+    data = process_records(store, slug).to_dict()
     return {"sources": data["sources"], "problems": data["problems"]}
 
 
 def api_average(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """The poll average of each question: estimate, 90% interval, house effects, daily curve."""
-    ov = process_overview(store, slug, as_of)
-    return {"averages": [a.to_dict(daily=True) for a in ov.averages]}
+    from treatywatch.queries.averages import poll_averages
+
+    records = process_records(store, slug, as_of)
+    averages = poll_averages(records.polls, records.status.as_of)
+    return {"averages": [a.to_dict(daily=True) for a in averages]}
 
 
 def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
     """When ratification will likely be complete, as of a day; none once it is complete."""
-    f = process_overview(store, slug, as_of).forecast
+    from treatywatch.queries.forecasts import forecast_or_reason
+
+    records = process_records(store, slug, as_of)
+    f, _ = forecast_or_reason(records.status, records.acts)
     return {"forecast": f.to_dict() if f else None}
 
 
 def api_members(code: str, store: Store) -> dict[str, Any]:
     """Each member's days from signature to ratification across past rounds, with sources."""
-    from treatywatch.queries.enlargements import member_speeds
+    from treatywatch.queries.speeds import member_speeds
 
     rows = member_speeds(store, code)
     if not rows:
@@ -176,8 +187,8 @@ def api_findings(slug: str, store: Store) -> dict[str, Any]:
     """What the checks found in the process's sources: rule, severity, line, evidence, fix."""
     from treatywatch.checks import summary
 
-    ov = process_overview(store, slug)
-    return {"summary": summary(ov.findings), "findings": ov.to_dict()["findings"]}
+    records = process_records(store, slug)
+    return {"summary": summary(records.findings), "findings": records.to_dict()["findings"]}
 
 
 def api_timeline(slug: str, store: Store) -> dict[str, Any]:
@@ -195,7 +206,9 @@ def api_chart(slug: str, kind: str, store: Store, as_of: AsOf = None) -> dict[st
     try:
         chart = process_chart(ov, kind, STATIC_URL_PREFIX + WORLD_TOPOJSON)
     except NoChart as e:
-        raise NotFoundError(f"no {kind} chart for {slug} as of {ov.status.as_of}: {e}") from None
+        raise NotFoundError(
+            f"no {kind} chart for {slug} as of {ov.records.status.as_of}: {e}"
+        ) from None
     return {"kind": kind, "caption": chart.caption, "spec": chart.spec}
 
 
@@ -214,10 +227,10 @@ def csv_table(slug: str, table: str, store: Store, as_of: AsOf = None) -> Respon
     or sources."""
     from treatywatch.render.tables import table_csv
 
-    ov = process_overview(store, slug, as_of)
-    text = table_csv(ov, table)
+    records = process_records(store, slug, as_of)
+    text = table_csv(records, table)
     return CsvResponse(
-        text, headers={"Content-Disposition": f'attachment; filename="{ov.slug}-{table}.csv"'}
+        text, headers={"Content-Disposition": f'attachment; filename="{records.slug}-{table}.csv"'}
     )
 
 

@@ -7,16 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from treatywatch.cli import (
-    _console,
-    _print_json,
-    _state,
-    app,
+from treatywatch.cli.common import (
+    make_console,
+    print_json,
+    store_url,
 )
 
 
-@app.command()
 def check(
+    ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="An article file, or a process in the store.")],
     fmt: Annotated[
         str, typer.Option("--format", help="text, json, sarif (SARIF 2.1.0) or github.")
@@ -32,11 +31,11 @@ def check(
         raise typer.BadParameter(
             f"{fmt!r}; choose text, json, sarif or github", param_hint="--format"
         )
-    result = check_target(target, _state["db"])
+    result = check_target(target, store_url(ctx))
     if fmt == "json":
-        _print_json(result.to_json())
+        print_json(result.to_json())
     elif fmt == "sarif":
-        _print_json(result.to_sarif())
+        print_json(result.to_sarif())
     elif fmt == "github":
         sys.stdout.write(result.to_github())
     else:
@@ -46,9 +45,9 @@ def check(
 
 
 def _print_findings(result: Any) -> None:
-    from treatywatch.commands.plain import line, plain
+    from treatywatch.cli.text import line, plain
 
-    console = _console()
+    console = make_console()
     groups = result.by_severity()
     for severity, items in groups.items():
         if not items:

@@ -9,21 +9,20 @@ from typing import Annotated, Any
 
 import typer
 
-from treatywatch.cli import (
+from treatywatch.cli.common import (
     AsOfOption,
     JsonOption,
     ProcessArg,
-    _as_of,
-    _console,
-    _print_json,
-    _store,
-    app,
     example_path,
+    make_console,
+    open_store,
+    parse_day,
+    print_json,
 )
 
 
-@app.command("import")
 def import_(
+    ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(help="Article files to import.")] = None,
     example: Annotated[bool, typer.Option("--example", help="Import the bundled example.")] = False,
     strict: Annotated[
@@ -37,7 +36,7 @@ def import_(
     Example: treatywatch import montenegro-nato-relations.txt
     """
     from treatywatch import serialize
-    from treatywatch.commands.plain import line
+    from treatywatch.cli.text import line
     from treatywatch.ingest import import_paths
 
     todo: list[str | Path] = list(paths or [])
@@ -45,12 +44,12 @@ def import_(
         todo.append(example_path())
     if not todo:
         raise typer.BadParameter("give at least one PATH, or --example")
-    with _store() as store:
+    with open_store(ctx) as store:
         outcomes = import_paths(store, todo, strict=strict)
     if as_json:
-        _print_json([serialize.outcome(o) for o in outcomes])
+        print_json([serialize.outcome(o) for o in outcomes])
         return
-    console = _console()
+    console = make_console()
     for o in outcomes:
         c = o.counts
         verb = {"unchanged": "unchanged (already imported)", "replaced": "replaced earlier version"}
@@ -67,20 +66,19 @@ def import_(
             console.print(line("  ", (f"{o.path}:{p.line}", "yellow"), f": {p.message}"))
 
 
-@app.command()
-def processes(as_json: JsonOption = False) -> None:
+def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List the processes in the store with their stage and ratification progress.
 
     Example: treatywatch processes
     """
     from treatywatch import serialize
-    from treatywatch.commands.plain import cells
+    from treatywatch.cli.text import cells
     from treatywatch.queries.status import process_status
 
-    with _store() as store:
+    with open_store(ctx) as store:
         statuses = [process_status(store, p.slug) for p in store.processes()]
     if as_json:
-        _print_json([serialize.status(s) for s in statuses])
+        print_json([serialize.status(s) for s in statuses])
         return
     from rich.table import Table
 
@@ -97,26 +95,27 @@ def processes(as_json: JsonOption = False) -> None:
                 else f"{s.ratified_count} (member list unknown)",
             )
         )
-    _console().print(table)
+    make_console().print(table)
 
 
-@app.command()
-def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+def status(
+    ctx: typer.Context, process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False
+) -> None:
     """Where a process stands: stage, who has ratified, who is pending.
 
     Example: treatywatch status montenegro-nato --as-of 2016-12-31
     """
     from treatywatch import serialize
-    from treatywatch.commands.plain import line, plain
+    from treatywatch.cli.text import line, plain
     from treatywatch.queries.status import process_status
 
-    day = _as_of(as_of)
-    with _store() as store:
+    day = parse_day(as_of)
+    with open_store(ctx) as store:
         s = process_status(store, process, day)
     if as_json:
-        _print_json(serialize.status(s))
+        print_json(serialize.status(s))
         return
-    console = _console()
+    console = make_console()
     console.print(
         line(
             (f"{s.process.candidate_name} → {s.process.organization}", "bold"), f" as of {s.as_of}"
@@ -144,8 +143,8 @@ def status(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = 
     console.print(f"member since: {s.member_since or '—'}")
 
 
-@app.command()
 def timeline(
+    ctx: typer.Context,
     process: ProcessArg,
     acts: Annotated[
         bool, typer.Option("--acts", help="Also list every member's ratification acts.")
@@ -156,13 +155,13 @@ def timeline(
 
     Example: treatywatch timeline montenegro-nato
     """
-    from treatywatch.commands.plain import cells
+    from treatywatch.cli.text import cells
     from treatywatch.queries.timeline import process_timeline
 
-    with _store() as store:
+    with open_store(ctx) as store:
         timeline = process_timeline(store, process, with_acts=acts)
     if as_json:
-        _print_json(timeline.to_json())
+        print_json(timeline.to_json())
         return
     from rich.table import Table
 
@@ -174,26 +173,25 @@ def timeline(
         table.add_row(
             *cells(when, e.date.precision.value, e.label, f"{', '.join(sorted(names))}: {lines}")
         )
-    _console().print(table)
+    make_console().print(table)
 
 
-@app.command()
 def ratifications(
-    process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False
+    ctx: typer.Context, process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False
 ) -> None:
     """Each required member's ratification state on a day, from its dated acts.
 
     Example: treatywatch ratifications montenegro-nato --as-of 2017-05-10
     """
     from treatywatch import serialize
-    from treatywatch.commands.plain import cells
+    from treatywatch.cli.text import cells
     from treatywatch.queries.status import process_status
 
-    day = _as_of(as_of)
-    with _store() as store:
+    day = parse_day(as_of)
+    with open_store(ctx) as store:
         s = process_status(store, process, day)
     if as_json:
-        _print_json([serialize.member_status(m) for m in s.members])
+        print_json([serialize.member_status(m) for m in s.members])
         return
     from rich.table import Table
 
@@ -210,13 +208,13 @@ def ratifications(
                 f"line {last.provenance.line_start}{note}" if last else "",
             )
         )
-    console = _console()
+    console = make_console()
     console.print(table)
     console.print(f"{s.ratified_count} of {s.required_count} ratified")
 
 
-@app.command()
 def polls(
+    ctx: typer.Context,
     process: ProcessArg,
     average: Annotated[
         bool,
@@ -230,17 +228,17 @@ def polls(
     Example: treatywatch polls montenegro-nato --average
     """
     from treatywatch import serialize
-    from treatywatch.commands.plain import cells
+    from treatywatch.cli.text import cells
     from treatywatch.queries.status import polls_by
 
-    day = _as_of(as_of) or date.today()
-    with _store() as store:
+    day = parse_day(as_of) or date.today()
+    with open_store(ctx) as store:
         rows = polls_by(store, process, day)
     if average:
         _print_average(rows, day, as_json)
         return
     if as_json:
-        _print_json([serialize.poll(q) for q in rows])
+        print_json([serialize.poll(q) for q in rows])
         return
     from rich.table import Table
 
@@ -259,20 +257,20 @@ def polls(
                 q.fieldwork.edtf,
             )
         )
-    _console().print(table)
+    make_console().print(table)
 
 
 def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
-    from treatywatch.commands.plain import cells, line
+    from treatywatch.cli.text import cells, line
     from treatywatch.queries.averages import poll_averages
 
     averages = poll_averages(rows, day)
     if as_json:
-        _print_json([a.to_dict() for a in averages])
+        print_json([a.to_dict() for a in averages])
         return
     from rich.table import Table
 
-    console = _console()
+    console = make_console()
     if not averages:
         console.print(f"no polls by {day}")
     for a in averages:
@@ -306,7 +304,6 @@ def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
         console.print(table)
 
 
-@app.command("polls-eval")
 def polls_eval(
     polls_csv: Annotated[Path, typer.Argument(help="Polls, one row per poll and option.")],
     outcomes_csv: Annotated[Path, typer.Argument(help="Results, one row per race and option.")],
@@ -320,15 +317,16 @@ def polls_eval(
     """
     from rich.table import Table
 
-    from treatywatch.commands.plain import cells, line
-    from treatywatch.stats.polleval import evaluate, format_table
+    from treatywatch.cli.text import cells, line
+    from treatywatch.queries.races import evaluate_files
+    from treatywatch.stats.polleval import format_table
 
-    report = evaluate(polls_csv, outcomes_csv)
+    report = evaluate_files(polls_csv, outcomes_csv)
     rows = format_table(report)
     table = Table(*rows[0])
     for row in rows[1:]:
         table.add_row(*cells(*row))
-    _console().print(table)
+    make_console().print(table)
     if json_file is not None:
         json_file.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-        _console().print(line("wrote ", json_file))
+        make_console().print(line("wrote ", json_file))

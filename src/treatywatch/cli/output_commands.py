@@ -8,20 +8,19 @@ from typing import Annotated
 
 import typer
 
-from treatywatch.cli import (
+from treatywatch.cli.common import (
     AsOfOption,
     ProcessArg,
-    _as_of,
-    _console,
-    _state,
-    _store,
-    app,
     example_path,
+    make_console,
+    open_store,
+    parse_day,
+    store_url,
 )
 
 
-@app.command()
 def serve(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[
@@ -48,11 +47,11 @@ def serve(
     from treatywatch.store.urls import redact_url
     from treatywatch.web.security import ALLOWED_HOSTS_ENV, allowed_hosts_for, is_loopback
 
-    db = _state["db"] or default_url()
-    _store().close()  # migrate once here, and fail early with a clear message
+    db = store_url(ctx) or default_url()
+    open_store(ctx).close()  # migrate once here, and fail early with a clear message
     hosts = allowed_hosts_for(host, allow_host or ())
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
-    _console().print(
+    make_console().print(
         f"treatywatch dashboard: {url}  (store: {redact_url(db)})", markup=False, soft_wrap=True
     )
     if not is_loopback(host):
@@ -73,8 +72,8 @@ def serve(
     )
 
 
-@app.command()
 def report(
+    ctx: typer.Context,
     process: ProcessArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
     as_of: AsOfOption = None,
@@ -83,19 +82,19 @@ def report(
 
     Example: treatywatch report montenegro-nato -o report.html
     """
-    from treatywatch.commands.plain import line
+    from treatywatch.cli.text import line
     from treatywatch.queries.overview import process_overview
     from treatywatch.render.report import report_html
 
-    day = _as_of(as_of)
-    with _store() as store:
+    day = parse_day(as_of)
+    with open_store(ctx) as store:
         html = report_html(process_overview(store, process, day))
     output.write_text(html, encoding="utf-8")
-    _console().print(line("wrote ", output, f" ({len(html) / 1e6:.1f} MB)"))
+    make_console().print(line("wrote ", output, f" ({len(html) / 1e6:.1f} MB)"))
 
 
-@app.command()
 def chart(
+    ctx: typer.Context,
     process: ProcessArg,
     kind: Annotated[str, typer.Argument(help="timeline, map, ratifications or polls.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="An .svg or .png file.")],
@@ -105,7 +104,7 @@ def chart(
 
     Example: treatywatch chart montenegro-nato map -o map.svg
     """
-    from treatywatch.commands.plain import line
+    from treatywatch.cli.text import line
     from treatywatch.queries.overview import process_overview
     from treatywatch.render.assets import world_topojson
     from treatywatch.render.images import chart_to_png, chart_to_svg
@@ -116,18 +115,18 @@ def chart(
     suffix = output.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise typer.BadParameter("the output must end in .svg or .png", param_hint="--output")
-    day = _as_of(as_of)
-    with _store() as store:
+    day = parse_day(as_of)
+    with open_store(ctx) as store:
         spec = process_chart(process_overview(store, process, day), kind, world_topojson())
     if suffix == ".svg":
         output.write_text(chart_to_svg(spec.spec), encoding="utf-8")
     else:
         output.write_bytes(chart_to_png(spec.spec))
-    _console().print(line("wrote ", output, f": {spec.caption}"))
+    make_console().print(line("wrote ", output, f": {spec.caption}"))
 
 
-@app.command()
 def demo(
+    ctx: typer.Context,
     port: Annotated[int, typer.Option(help="Port for the dashboard.")] = 8000,
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Stop after the import and the status.")
@@ -137,21 +136,21 @@ def demo(
 
     Example: treatywatch demo
     """
-    from treatywatch.commands.plain import line
-    from treatywatch.commands.records import import_, status
+    from treatywatch.cli.record_commands import import_, status
+    from treatywatch.cli.text import line
 
-    console = _console()
+    console = make_console()
     console.print(
         line(("treatywatch demo", "bold"), ": importing the bundled example ", example_path())
     )
-    import_(paths=None, example=True, strict=False, as_json=False)
+    import_(ctx, paths=None, example=True, strict=False, as_json=False)
     for day in ("2016-12-31", None):
         console.print()
-        status("montenegro-nato", as_of=day, as_json=False)
+        status(ctx, "montenegro-nato", as_of=day, as_json=False)
     from treatywatch.checks import summary
     from treatywatch.queries.findings import check_target
 
-    counts = summary(check_target("montenegro-nato", _state["db"]).findings)["by_severity"]
+    counts = summary(check_target("montenegro-nato", store_url(ctx)).findings)["by_severity"]
     console.print(
         f"\nchecks: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes "
         "in the sources — see `treatywatch check montenegro-nato`"
@@ -159,5 +158,5 @@ def demo(
     if no_serve:
         return
     console.print()
-    report("montenegro-nato", output=Path("report.html"), as_of=None)
-    serve(host="127.0.0.1", port=port)
+    report(ctx, "montenegro-nato", output=Path("report.html"), as_of=None)
+    serve(ctx, host="127.0.0.1", port=port)

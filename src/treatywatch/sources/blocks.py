@@ -1,13 +1,18 @@
-"""Split an article in the example's plain-text format into its blocks.
+"""Split an article in the example's plain-text format into its blocks, once.
 
 The format: a ``= Title =`` line, ``== Section ==`` headings, paragraphs,
 ``- item`` bulleted lists and ``| a | b |`` pipe tables. Line numbers are 1-based.
+The table reader and the prose reader both read the blocks; nothing reads the text again.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
+
+from treatywatch.domain.dates import DateParseError, parse_text
 
 # Presentational wiki markup in cells (e.g. "<big>Event</big>"); any other text, tags
 # included, is kept as the source wrote it and escaped wherever it is shown.
@@ -51,12 +56,20 @@ class Paragraph:
 
 
 @dataclass
-class Article:
+class Blocks:
+    """A document's blocks in line order, and the date it states for itself."""
+
     title: str | None
     title_line: int
     tables: list[Table] = field(default_factory=list)
     lists: list[BulletList] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
+    stated_date: date | None = None  # "Last updated: 3 March 2018"
+
+    @property
+    def table_spans(self) -> tuple[tuple[int, int], ...]:
+        """Each table's first and last line, in line order (tables are disjoint)."""
+        return tuple((t.line, t.rows[-1].line if t.rows else t.line) for t in self.tables)
 
 
 def split_cells(line: str) -> tuple[str, ...]:
@@ -95,9 +108,10 @@ def _heading(line: str) -> str | None:
     return None
 
 
-def parse_structure(text: str) -> Article:
+def split_blocks(text: str) -> Blocks:
+    """The document's blocks and its stated date: the one reading of its text."""
     lines = text.split("\n")
-    article = Article(title=None, title_line=0)
+    blocks = Blocks(title=None, title_line=0, stated_date=stated_date(text))
     section = ""
     table: Table | None = None
     bullets: BulletList | None = None
@@ -109,8 +123,8 @@ def parse_structure(text: str) -> Article:
             bullets = None
         if not line:
             continue
-        if article.title is None and (title := _title(line)) is not None:
-            article.title, article.title_line = title, n
+        if blocks.title is None and (title := _title(line)) is not None:
+            blocks.title, blocks.title_line = title, n
             continue
         if (heading := _heading(line)) is not None:
             section = heading
@@ -119,15 +133,57 @@ def parse_structure(text: str) -> Article:
             row = Row(n, split_cells(line))
             if table is None:
                 table = Table(section, row)
-                article.tables.append(table)
+                blocks.tables.append(table)
             else:
                 table.rows.append(row)
             continue
         if line.startswith("- ") or line.startswith("* "):
             if bullets is None:
                 bullets = BulletList(section)
-                article.lists.append(bullets)
+                blocks.lists.append(bullets)
             bullets.items.append(Item(n, line[2:].strip()))
             continue
-        article.paragraphs.append(Paragraph(section, n, line))
-    return article
+        blocks.paragraphs.append(Paragraph(section, n, line))
+    return blocks
+
+
+# A document may state its own date ("Last updated: 3 March 2018"); dates after it are suspect.
+# The stamp's words start a line; its value runs to the end of its line (or of the next
+# non-blank line, after "Last updated:" alone), without a final full stop.
+_STAMP = re.compile(
+    r"^[^\S\n]*(?:last (?:edited|updated|modified)(?: on)?|retrieved(?: on)?|accessed(?: on)?"
+    r"|as of)",
+    re.I | re.M,
+)
+_STAMP_GAP = re.compile(r"\s*[:,]?\s*")
+
+
+def document_stamps(text: str) -> Iterator[str]:
+    r"""The values of the document's date stamps, in order.
+
+    They are what ``^\s*(?:last updated|…)\s*[:,]?\s*(.+?)\s*\.?\s*$`` (multiline) reads,
+    found in linear time: that pattern backtracks quadratically over runs of blank lines and
+    cubically over runs of spaces in a line.
+    """
+    pos = 0
+    while m := _STAMP.search(text, pos):
+        gap = _STAMP_GAP.match(text, m.end())
+        start = gap.end() if gap else m.end()
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        value = text[start:end].rstrip()
+        if value.endswith("."):
+            value = value[:-1].rstrip() or value
+        if value:
+            yield value
+        pos = max(end, m.end())
+
+
+def stated_date(text: str) -> date | None:
+    """The date a document states for itself: its first stamp that reads as a date."""
+    for value in document_stamps(text):
+        try:
+            return parse_text(value).upper()
+        except DateParseError:
+            continue
+    return None

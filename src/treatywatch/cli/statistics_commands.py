@@ -9,20 +9,19 @@ from typing import Annotated
 
 import typer
 
-from treatywatch.cli import (
+from treatywatch.cli.common import (
     AsOfOption,
     JsonOption,
     ProcessArg,
-    _as_of,
-    _console,
-    _print_json,
-    _store,
-    app,
+    make_console,
+    open_store,
+    parse_day,
+    print_json,
 )
 
 
-@app.command()
 def members(
+    ctx: typer.Context,
     organization: Annotated[str, typer.Argument(help="Organization code, e.g. NATO or EU.")],
     sort: Annotated[
         str, typer.Option("--sort", help="median, fastest, slowest, rounds or name.")
@@ -33,8 +32,8 @@ def members(
 
     Example: treatywatch members NATO --sort slowest
     """
-    from treatywatch.commands.plain import cells, plain
-    from treatywatch.queries.enlargements import member_speeds
+    from treatywatch.cli.text import cells, plain
+    from treatywatch.queries.speeds import member_speeds
 
     keys = {
         "median": lambda m: m.median_days,
@@ -45,12 +44,12 @@ def members(
     }
     if sort not in keys:
         raise typer.BadParameter(f"{sort!r}; choose {', '.join(keys)}", param_hint="--sort")
-    with _store() as store:
+    with open_store(ctx) as store:
         rows = sorted(member_speeds(store, organization), key=keys[sort])
     if not rows:
         raise typer.BadParameter(f"no ratification history for {organization!r}")
     if as_json:
-        _print_json([m.to_dict() for m in rows])
+        print_json([m.to_dict() for m in rows])
         return
     from rich.table import Table
 
@@ -70,28 +69,29 @@ def members(
                 f"{len(src)} rows",
             )
         )
-    _console().print(table)
-    _console().print(
+    make_console().print(table)
+    make_console().print(
         "A ~ marks month-precision dates counted at their midpoint; --json gives every source row."
     )
 
 
-@app.command()
-def forecast(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+def forecast(
+    ctx: typer.Context, process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False
+) -> None:
     """When the process will likely complete: median date, intervals, who may be last.
 
     Example: treatywatch forecast montenegro-nato --as-of 2017-01-20
     """
-    from treatywatch.commands.plain import cells
-    from treatywatch.queries.enlargements import process_forecast
+    from treatywatch.cli.text import cells
+    from treatywatch.queries.forecasts import process_forecast
 
-    day = _as_of(as_of)
-    with _store() as store:
+    day = parse_day(as_of)
+    with open_store(ctx) as store:
         f = process_forecast(store, process, day)
     if as_json:
-        _print_json(f.to_dict())
+        print_json(f.to_dict())
         return
-    console = _console()
+    console = make_console()
     if f.completed:
         console.print(
             f"complete: every required member had ratified by {f.completed_on} (as of {f.as_of}); no forecast"
@@ -115,8 +115,8 @@ def forecast(process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption 
     console.print(table)
 
 
-@app.command("backtest")
 def backtest_(
+    ctx: typer.Context,
     json_file: Annotated[
         Path | None, typer.Option("--json", help="Also write the results as JSON to this file.")
     ] = None,
@@ -125,12 +125,12 @@ def backtest_(
 
     Example: treatywatch backtest --json backtest.json
     """
-    from treatywatch.commands.plain import line
-    from treatywatch.queries.enlargements import run_backtest
+    from treatywatch.cli.text import line
+    from treatywatch.queries.forecasts import run_backtest
 
-    with _store() as store:
+    with open_store(ctx) as store:
         report = run_backtest(store)
     sys.stdout.write(report.render() + "\n")
     if json_file is not None:
         json_file.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
-        _console().print(line("wrote ", json_file))
+        make_console().print(line("wrote ", json_file))

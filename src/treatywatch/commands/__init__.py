@@ -1,1 +1,0 @@
-"""The CLI's commands, by subject; each module registers its commands on ``cli.app``."""
