@@ -4,7 +4,8 @@ Hypothesis generates what an importer could hand the store (every record type, e
 optional field, shares of every precision, partial dates of every precision and intervals,
 the largest sample size a source may state, lines as far as a 10 MB document reaches, and
 hostile text: quotes, SQL, unicode, control characters, very long strings), imports it with
-``Store.import_documents`` and reads it back with the store's public queries.
+``Store.import_documents`` and reads it back with the store's public queries, and with
+``Store.unchanged_outcome`` (what importing it again reports: its counts and problems).
 
 Text here never holds NUL: PostgreSQL cannot store it, so the store refuses it on both
 backends (``test_text_with_nul_is_refused_on_every_backend``), and no document can carry it
@@ -14,6 +15,7 @@ backends (``test_text_with_nul_is_refused_on_every_backend``), and no document c
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import date
 from typing import Any
 
@@ -294,8 +296,9 @@ def written(r: ParsedDocument) -> dict[str, Any]:
     }
 
 
+# ``TREATYWATCH_FUZZ_EXAMPLES`` (as for tests/test_fuzz.py) runs more examples.
 LOSSLESS = settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("TREATYWATCH_FUZZ_EXAMPLES", "50")),
     deadline=None,
     report_multiple_bugs=False,
     suppress_health_check=[
@@ -318,6 +321,16 @@ def test_import_then_read_is_lossless(any_store: Store, records: ParsedDocument)
         f"{k}: read {short(got[k])}, wrote {short(want[k])}" for k in want if got[k] != want[k]
     ]
     assert not differ, "\n".join(differ)
+    # Importing it again reports what the store holds from it, without reading it again.
+    doc = records.document
+    again = any_store.unchanged_outcome(doc.sha256, doc.path)
+    assert again is not None
+    assert (again.action, again.process, again.counts, again.problems) == (
+        "unchanged",
+        outcome.process,
+        outcome.counts,
+        list(records.problems),
+    )
 
 
 def short(value: Any) -> str:

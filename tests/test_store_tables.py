@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from treatywatch.domain.model import ParsedDocument
 from treatywatch.ingest import import_paths
 from treatywatch.store.db import Store
-from treatywatch.store.tables import DOCUMENTS, PROCESSES, RECORD_TABLES, Group
+from treatywatch.store.tables import DOCUMENTS, PARTS, PROCESSES, RECORD_TABLES, SCOPE, Group
 
 TABLES = (DOCUMENTS, PROCESSES, *RECORD_TABLES)
 EXAMPLE = (
@@ -42,6 +43,13 @@ def test_every_field_of_every_record_is_declared() -> None:
             assert inner == {f.name for f in dataclasses.fields(group.make)}, table.name
 
 
+def test_every_record_a_parsed_document_holds_has_a_table() -> None:
+    """Every field of a ParsedDocument is stored: its document and process, or by a part."""
+    fields = {f.name for f in dataclasses.fields(ParsedDocument)}
+    assert fields == {"document", "process"} | {part.field for part in PARTS}
+    assert len({part.count for part in PARTS}) == len(PARTS)
+
+
 def plans(store: Store, statements: list[str]) -> dict[str, list[str]]:
     """SQLite's query plan of each statement."""
     return {sql: [r[3] for r in store.rows(f"EXPLAIN QUERY PLAN {sql}")] for sql in statements}
@@ -58,6 +66,7 @@ def test_every_query_filters_joins_and_deletes_through_an_index(tmp_path: Path) 
         seen: list[str] = []
         store.conn.set_trace_callback(seen.append)
         import_paths(store, [changed])
+        import_paths(store, [changed])  # unchanged: its counts and problems are read back
         slug = "montenegro-nato"
         for query in ("milestones", "polls", "relations", "positions", "events", "findings"):
             getattr(store, query)(slug)
@@ -76,6 +85,45 @@ def test_every_query_filters_joins_and_deletes_through_an_index(tmp_path: Path) 
                 step for step in plan if step.startswith("SCAN") and step.split()[1] in watched
             ]
             assert not scans, f"{sql[:120]} → {plan}"
+
+
+# The columns the store's queries look rows up by: a record table's process and document (its
+# records are read by process and deleted by document), a document's hash, source and process.
+LOOKED_UP = {
+    DOCUMENTS.name: {"sha256", "source_key", "process_slug"},
+    PROCESSES.name: {"slug"},
+    **{t.name: set(SCOPE) & set(t.given) for t in RECORD_TABLES},
+}
+
+
+def indexed(store: Store, table: str) -> set[str]:
+    """The columns that lead an index (a primary key's included) of a table."""
+    if store.dialect == "sqlite":
+        names = [r[1] for r in store.rows(f"PRAGMA index_list({table})")]
+        return {store.rows(f"PRAGMA index_info({name})")[0][2] for name in names}
+    rows = store.rows(
+        "SELECT a.attname FROM pg_index i"
+        " JOIN pg_class c ON c.oid = i.indrelid"
+        " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]"
+        " WHERE c.relname = ?",
+        (table,),
+    )
+    return {r[0] for r in rows}
+
+
+def test_every_column_a_query_looks_up_by_is_indexed_on_every_backend(any_store: Store) -> None:
+    """On SQLite and PostgreSQL alike, each such column leads an index of its own."""
+    assert LOOKED_UP["problems"] == {"document_sha"}  # read through its document
+    for table in (DOCUMENTS, PROCESSES, *RECORD_TABLES):
+        assert LOOKED_UP[table.name], table.name
+        missing = LOOKED_UP[table.name] - indexed(any_store, table.name)
+        assert not missing, f"{table.name}: no index on {sorted(missing)}"
+
+
+def test_a_dropped_index_is_seen_on_every_backend(any_store: Store) -> None:
+    any_store.execute("DROP INDEX polls_document")
+    assert "document_sha" not in indexed(any_store, "polls")
+    assert "process_slug" in indexed(any_store, "polls")
 
 
 def test_a_table_without_its_index_is_caught(tmp_path: Path) -> None:

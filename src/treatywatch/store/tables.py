@@ -3,7 +3,8 @@ a value converts on the way in and out.
 
 A :class:`Table` drives every INSERT, SELECT and row → record of its record type; no other
 module lists a record table's columns. A :class:`~treatywatch.domain.model.Provenance` is
-always the same columns (:data:`PROVENANCE`). Rows are read by column name.
+always the same columns (:data:`PROVENANCE`). Rows are read by column name. :data:`PARTS`
+says which field of a :class:`~treatywatch.domain.model.ParsedDocument` each table stores.
 
 The store keeps every value exactly or refuses it with its own error, the same on SQLite
 and PostgreSQL: text with NUL (PostgreSQL cannot hold it), a key longer than an index row
@@ -13,7 +14,7 @@ can hold, or an inferred provenance where the table has no column for it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -27,6 +28,7 @@ from treatywatch.domain.model import (
     Base,
     Document,
     Milestone,
+    ParsedDocument,
     PartyPosition,
     Poll,
     Position,
@@ -379,14 +381,35 @@ FINDINGS = Table(
     order="line_start, id",
 )
 
-# Tables of records read from one document: deleted and rewritten with it.
-RECORD_TABLES: tuple[Table[Any], ...] = (
-    MILESTONES,
-    ACTS,
-    POLLS,
-    RELATIONS,
-    PARTY_POSITIONS,
-    PROBLEMS,
-    PROSE_EVENTS,
-    FINDINGS,
+
+@dataclass(frozen=True)
+class Part:
+    """One kind of record a parsed document holds: what an import outcome counts it as, the
+    ParsedDocument field that holds it, its table, and the columns the import gives it beyond
+    its process and document (an act's ``origin``)."""
+
+    count: str
+    field: str
+    table: Table[Any]
+    given: tuple[tuple[str, str], ...] = ()
+
+    def records(self, p: ParsedDocument) -> Sequence[Any]:
+        records: Sequence[Any] = getattr(p, self.field)
+        return records
+
+
+# Each kind of record a parsed document holds, in the order the import writes them.
+PARTS = (
+    Part("milestones", "milestones", MILESTONES),
+    Part("ratifications", "acts", ACTS, (("origin", "table"),)),
+    Part("polls", "polls", POLLS),
+    Part("relations", "relations", RELATIONS),
+    Part("party_positions", "positions", PARTY_POSITIONS),
+    Part("problems", "problems", PROBLEMS),
+    Part("prose_events", "events", PROSE_EVENTS),
+    Part("prose_acts", "prose_acts", ACTS, (("origin", "prose"),)),
+    Part("findings", "findings", FINDINGS),
 )
+
+# Tables of records read from one document: deleted and rewritten with it.
+RECORD_TABLES: tuple[Table[Any], ...] = tuple(dict.fromkeys(part.table for part in PARTS))

@@ -3,28 +3,14 @@ with their document."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from treatywatch.domain.model import ParsedDocument, Problem
 from treatywatch.errors import StoreError
 from treatywatch.store.session import Session
-from treatywatch.store.tables import (
-    ACTS,
-    DOCUMENTS,
-    FINDINGS,
-    MILESTONES,
-    PARTY_POSITIONS,
-    POLLS,
-    PROBLEMS,
-    PROCESSES,
-    PROSE_EVENTS,
-    RECORD_TABLES,
-    RELATIONS,
-    Table,
-)
+from treatywatch.store.tables import DOCUMENTS, PARTS, PROBLEMS, PROCESSES, RECORD_TABLES
 
 
 @dataclass
@@ -37,36 +23,6 @@ class ImportOutcome:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     replaced: str | None = None  # sha256 of the version it replaced
-
-
-@dataclass(frozen=True)
-class Part:
-    """One kind of record a parsed document holds: what an import outcome counts it as, the
-    ParsedDocument field that holds it, its table, and the columns the import gives it beyond
-    its process and document (an act's ``origin``)."""
-
-    count: str
-    field: str
-    table: Table[Any]
-    given: tuple[tuple[str, str], ...] = ()
-
-    def records(self, p: ParsedDocument) -> Sequence[Any]:
-        records: Sequence[Any] = getattr(p, self.field)
-        return records
-
-
-# Each kind of record a parsed document holds, in the order they are written.
-PARTS = (
-    Part("milestones", "milestones", MILESTONES),
-    Part("ratifications", "acts", ACTS, (("origin", "table"),)),
-    Part("polls", "polls", POLLS),
-    Part("relations", "relations", RELATIONS),
-    Part("party_positions", "positions", PARTY_POSITIONS),
-    Part("problems", "problems", PROBLEMS),
-    Part("prose_events", "events", PROSE_EVENTS),
-    Part("prose_acts", "prose_acts", ACTS, (("origin", "prose"),)),
-    Part("findings", "findings", FINDINGS),
-)
 
 
 def import_document(session: Session, p: ParsedDocument) -> ImportOutcome:
