@@ -23,23 +23,33 @@ from benchmarks.timing import best_of
 
 
 def bench_import_and_status() -> dict[str, Any]:
-    """Read and check the example, import it into an in-memory store, ask its status."""
+    """Ask the status of the example, imported once into an in-memory store."""
     from treatywatch.cli.common import example_path
-    from treatywatch.ingest import read_text
+    from treatywatch.ingest import import_paths
     from treatywatch.queries.status import process_status
     from treatywatch.store.db import Store
 
-    text = example_path().read_text(encoding="utf-8")
     store = Store.memory()
+    import_paths(store, [example_path()])
+    return {
+        "status_as_of": best_of(
+            lambda: process_status(store, "montenegro-nato", date(2016, 12, 31))
+        )
+    }
 
-    def run_import() -> None:
-        store.import_documents([read_text(text, "example.txt")])
 
-    result = {"parse_and_import": best_of(run_import)}
-    result["status_as_of"] = best_of(
-        lambda: process_status(store, "montenegro-nato", date(2016, 12, 31))
-    )
-    return result
+def bench_import_example() -> dict[str, Any]:
+    """The real import of the example (read, parse, prose, checks, store) into a fresh file store."""
+    from benchmarks.imports import bench_import_example as run
+
+    return run()
+
+
+def bench_import_many() -> dict[str, Any]:
+    """1,000 distinct articles into one file store, then changed versions of them."""
+    from benchmarks.imports import bench_import_many as run
+
+    return run()
 
 
 def bench_cli_start() -> dict[str, Any]:
@@ -96,6 +106,8 @@ def bench_load() -> dict[str, Any]:
 
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "import_and_status": bench_import_and_status,
+    "import_example": bench_import_example,
+    "import_many": bench_import_many,
     "cli_start": bench_cli_start,
     "checks": bench_checks,
     "checks_scaling": bench_checks_scaling,

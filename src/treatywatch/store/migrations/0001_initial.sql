@@ -22,37 +22,30 @@ CREATE TABLE processes (
 
 CREATE TABLE milestones (
     id {ID},
-    process_slug TEXT NOT NULL REFERENCES processes (slug),
-    document_sha TEXT NOT NULL REFERENCES documents (sha256),
+    {SCOPE},
     kind TEXT NOT NULL,
     label TEXT NOT NULL,
     source_label TEXT NOT NULL,
     date TEXT NOT NULL,
-    line_start INTEGER NOT NULL,
-    line_end INTEGER NOT NULL,
-    inferred INTEGER NOT NULL,
-    reason TEXT
+    {LINES},
+    {INFERENCE}
 );
 
 CREATE TABLE acts (
     id {ID},
-    process_slug TEXT NOT NULL REFERENCES processes (slug),
-    document_sha TEXT NOT NULL REFERENCES documents (sha256),
+    {SCOPE},
     member_code TEXT,
     member_name TEXT,
     kind TEXT NOT NULL,
     date TEXT NOT NULL,
     instrument TEXT,
-    line_start INTEGER NOT NULL,
-    line_end INTEGER NOT NULL,
-    inferred INTEGER NOT NULL,
-    reason TEXT
+    {LINES},
+    {INFERENCE}
 );
 
 CREATE TABLE polls (
     id {ID},
-    process_slug TEXT NOT NULL REFERENCES processes (slug),
-    document_sha TEXT NOT NULL REFERENCES documents (sha256),
+    {SCOPE},
     fieldwork TEXT NOT NULL,
     pollster TEXT,
     share_for TEXT NOT NULL,
@@ -64,29 +57,24 @@ CREATE TABLE polls (
     condition TEXT,
     base TEXT NOT NULL,
     base_inferred INTEGER NOT NULL,
-    line_start INTEGER NOT NULL,
-    line_end INTEGER NOT NULL
+    {LINES}
 );
 
 CREATE TABLE relations (
     id {ID},
-    process_slug TEXT NOT NULL REFERENCES processes (slug),
-    document_sha TEXT NOT NULL REFERENCES documents (sha256),
+    {SCOPE},
     code TEXT,
     name TEXT NOT NULL,
-    line_start INTEGER NOT NULL,
-    line_end INTEGER NOT NULL
+    {LINES}
 );
 
 CREATE TABLE party_positions (
     id {ID},
-    process_slug TEXT NOT NULL REFERENCES processes (slug),
-    document_sha TEXT NOT NULL REFERENCES documents (sha256),
+    {SCOPE},
     party TEXT NOT NULL,
     position TEXT NOT NULL,
     quote TEXT NOT NULL,
-    line_start INTEGER NOT NULL,
-    line_end INTEGER NOT NULL
+    {LINES}
 );
 
 CREATE TABLE problems (

@@ -3,8 +3,7 @@ ALTER TABLE acts ADD COLUMN origin TEXT NOT NULL DEFAULT 'table';
 
 CREATE TABLE prose_events (
     id {ID},
-    process_slug TEXT NOT NULL REFERENCES processes (slug),
-    document_sha TEXT NOT NULL REFERENCES documents (sha256),
+    {SCOPE},
     kind TEXT NOT NULL,
     label TEXT NOT NULL,
     date TEXT NOT NULL,
@@ -13,21 +12,18 @@ CREATE TABLE prose_events (
     sentence TEXT NOT NULL,
     member_code TEXT,
     line INTEGER NOT NULL,
-    inferred INTEGER NOT NULL,
-    reason TEXT
+    {INFERENCE}
 );
 
 CREATE TABLE findings (
     id {ID},
     finding_id TEXT NOT NULL,
-    process_slug TEXT NOT NULL REFERENCES processes (slug),
-    document_sha TEXT NOT NULL REFERENCES documents (sha256),
+    {SCOPE},
     rule TEXT NOT NULL,
     severity TEXT NOT NULL,
     message TEXT NOT NULL,
     evidence TEXT NOT NULL,
     fix TEXT NOT NULL,
-    line_start INTEGER NOT NULL,
-    line_end INTEGER NOT NULL,
+    {LINES},
     related TEXT NOT NULL
 );

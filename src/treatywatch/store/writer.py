@@ -1,0 +1,111 @@
+"""Writing what was read from documents: one current version per source, records replaced
+with their document."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from treatywatch.domain.model import ParsedDocument, Problem
+from treatywatch.errors import StoreError
+from treatywatch.store.session import Session
+from treatywatch.store.tables import DOCUMENTS, PARTS, PROBLEMS, PROCESSES, RECORD_TABLES
+
+
+@dataclass
+class ImportOutcome:
+    """What importing one document did to the store."""
+
+    path: str
+    process: str
+    action: str  # "imported", "unchanged" or "replaced"
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    replaced: str | None = None  # sha256 of the version it replaced
+
+
+def import_document(session: Session, p: ParsedDocument) -> ImportOutcome:
+    """Store one document's records in the caller's transaction, replacing the current
+    version of the same source; an unchanged document changes nothing."""
+    doc, proc = p.document, p.process
+    counts = {part.count: len(part.records(p)) for part in PARTS}
+    out = ImportOutcome(doc.path, proc.slug, "imported", counts, list(p.problems))
+    current = session.mappings(
+        "SELECT sha256 FROM documents WHERE source_key = ? AND superseded_by IS NULL",
+        (doc.source_key,),
+    )
+    old = current[0]["sha256"] if current else None
+    if old == doc.sha256:
+        out.action = "unchanged"
+        return out
+    scope = {"process_slug": proc.slug, "document_sha": doc.sha256}
+    try:  # every row first: a value the store cannot keep stops the import before it writes
+        process = PROCESSES.row(proc, {})
+        document = DOCUMENTS.row(doc, {"process_slug": proc.slug, "imported_at": now()})
+        rows = [
+            (part.table, [part.table.row(r, scope | dict(part.given)) for r in part.records(p)])
+            for part in PARTS
+        ]
+    except StoreError as e:
+        raise StoreError(f"cannot store {doc.path}: {e}; nothing was imported") from None
+    if old is not None:
+        delete_records(session, old)
+        session.execute(
+            "UPDATE documents SET superseded_by = ?, superseded_at = ? WHERE sha256 = ?",
+            (doc.sha256, now(), old),
+        )
+        out.action, out.replaced = "replaced", old
+    session.execute(PROCESSES.insert_sql("ON CONFLICT (slug) DO NOTHING"), process)
+    session.execute(
+        DOCUMENTS.insert_sql(
+            "ON CONFLICT (sha256) DO UPDATE SET superseded_by = NULL, superseded_at = NULL,"
+            " path = excluded.path, imported_at = excluded.imported_at"
+        ),
+        document,
+    )
+    delete_records(session, doc.sha256)
+    for table, values in rows:
+        session.execute_many(table.insert_sql(), values)
+    return out
+
+
+def unchanged_outcome(
+    session: Session, sha: str, path: str, replaced: Collection[str] = ()
+) -> ImportOutcome | None:
+    """What importing this text again reports when it is the current version of its source
+    ("unchanged", with the counts and problems stored from it), so that it need not be
+    parsed; None when it is not, or when its source is among ``replaced`` (the sources that
+    documents before it in the same import replace)."""
+    found = session.mappings(
+        "SELECT process_slug, source_key FROM documents WHERE sha256 = ? AND superseded_by IS NULL",
+        (sha,),
+    )
+    if not found or found[0]["source_key"] in replaced:
+        return None
+    counts = {}
+    for part in PARTS:
+        where = "".join(f" AND {column} = ?" for column, _ in part.given)
+        n = session.mappings(
+            f"SELECT COUNT(*) AS n FROM {part.table.name} WHERE document_sha = ?{where}",  # noqa: S608
+            (sha, *(value for _, value in part.given)),
+        )
+        counts[part.count] = n[0]["n"]
+    problems = session.mappings(PROBLEMS.select_sql("document_sha = ?"), (sha,))
+    return ImportOutcome(
+        path,
+        found[0]["process_slug"],
+        "unchanged",
+        counts,
+        [PROBLEMS.record(r) for r in problems],
+    )
+
+
+def delete_records(session: Session, sha: str) -> None:
+    """Delete every record read from a document (each table's ``document_sha`` is indexed)."""
+    for table in RECORD_TABLES:
+        session.execute(f"DELETE FROM {table.name} WHERE document_sha = ?", (sha,))  # noqa: S608
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -1,0 +1,23 @@
+"""The import benchmarks time real imports: new documents, then changed versions, never the
+early return for a document already stored (a tiny run of `make bench`'s code)."""
+
+from __future__ import annotations
+
+from benchmarks.imports import bench_import_example, bench_import_many
+
+
+def test_import_many_imports_then_replaces_distinct_documents() -> None:
+    result = bench_import_many(documents=6, batch=3)
+    assert [b["documents"] for b in result["import"]["batches"]] == [3, 6]
+    assert [b["documents"] for b in result["replace"]["batches"]] == [3, 6]
+    # Six current versions and the six they replaced; one process per candidate.
+    assert result["stored"]["documents"] == 12
+    assert result["stored"]["processes"] == 6
+    assert result["stored"]["polls"] == 6 * 28  # the current versions' 27 polls and one more
+    assert result["import"]["growth"]["last_over_first"] > 0
+
+
+def test_import_example_imports_into_a_fresh_store_each_run() -> None:
+    result = bench_import_example(repeat=2)
+    assert result["open_migrate_and_import"]["runs"] == 2
+    assert 0 < result["import"]["best_s"] <= result["import"]["median_s"]
