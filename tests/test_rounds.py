@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from importlib import resources
 from pathlib import Path
@@ -62,9 +63,10 @@ def test_line_numbers_point_at_the_row() -> None:
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared dataset not present")
-def test_bundled_files_are_unchanged_copies() -> None:
+def test_bundled_files_extend_the_shared_copies() -> None:
+    # Rows added here (README "Added in this repository") are appended after the shared ones.
     for src in SHARED.glob("*.csv"):
-        assert (HISTORY / src.name).read_bytes() == src.read_bytes(), src.name
+        assert (HISTORY / src.name).read_bytes().startswith(src.read_bytes()), src.name
 
 
 @pytest.mark.parametrize(
@@ -106,6 +108,8 @@ def test_complete_rounds_and_required_members() -> None:
         "nato-1982-spain",
         "nato-2004-seven",
         "nato-2023-finland",
+        "eu-2004-ten",
+        "eu-2007-bulgaria-romania",
         "eu-2013-croatia",
     }
     spain = load_round("nato-1982-spain")
@@ -117,6 +121,14 @@ def test_complete_rounds_and_required_members() -> None:
     # The EU member file and the depositary's party table (complete per SOURCES.md) agree.
     table = {a.member_code for a in croatia.acts if a.member_code and "aid=2011051" in a.source.url}
     assert table == set(croatia.required)
+    # The same holds for the Dutch treaty database's tables of the 2003 and 2005 treaties.
+    for rid, needle in (
+        ("eu-2004-ten", "Details/010559"),
+        ("eu-2007-bulgaria-romania", "Details/011086"),
+    ):
+        r = load_round(rid)
+        table = {a.member_code for a in r.acts if a.member_code and needle in a.source.url}
+        assert r.required is not None and table == set(r.required), rid
 
 
 def test_partial_round_says_how_partial() -> None:
@@ -128,14 +140,13 @@ def test_partial_round_says_how_partial() -> None:
 def test_eu_rounds_take_their_member_list_from_the_eu_member_file() -> None:
     r = load_round("eu-2004-ten")
     assert r.required is not None and len(r.required) == 15  # the EU of 2003-04-16
-    assert r.coverage().summary.startswith("partial: 1 of 15")
+    assert r.coverage().summary.startswith("complete: 15 of 15")
     assert len(load_round("eu-2007-bulgaria-romania").required or ()) == 25
 
 
 def test_round_without_member_list_reports_members_with_rows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import dataclasses
 
     from treatywatch import reference
 
@@ -145,9 +156,13 @@ def test_round_without_member_list_reports_members_with_rows(
     from treatywatch.reference.rounds import parse_round  # not load_rounds(): it is cached
 
     text = reference.data_text("rounds/eu-2004-ten.csv")
+    # Without a member file, a round listed in COMPLETE_PARTY_TABLES takes the table's parties ...
     r = parse_round("eu-2004-ten", text, "eu-2004-ten.csv")
+    assert r.required is not None and len(r.required) == 15 and "010559" in r.required_basis
+    # ... and any other round reports only the members that have rows.
+    r = parse_round("eu-test", text, "eu-test.csv")
     assert r.required is None
-    assert r.coverage().summary == "1 members with rows, member list unknown"
+    assert r.coverage().summary == "15 members with rows, member list unknown"
 
 
 def test_missing_member_is_reported_not_dropped() -> None:
@@ -187,7 +202,10 @@ def test_completion_dates_and_their_basis() -> None:
         done is not None and done[0] == PartialDate(2020, 3, 19) and "entry into force" in done[1]
     )
     assert load_round("nato-2009-albania-croatia").completed_on() is None  # Albania's only
-    assert load_round("eu-2004-ten").completed_on() is None  # the EU treaty sets its date
+    eu = load_round("eu-2004-ten")
+    assert eu.completed_on() == (PartialDate(2004, 4, 21), "last required member to ratify: NL")
+    partial = dataclasses.replace(eu, acts=())
+    assert partial.completed_on() is None  # no EIF fallback: the EU treaty sets its own date
 
 
 def test_round_from_the_example_article() -> None:

@@ -60,11 +60,11 @@ def test_disputed_dates_take_the_earliest_and_keep_the_other() -> None:
 def test_member_table_is_traceable() -> None:
     table = {m.member_code: m for m in speed_table(load_rounds())}
     gr = table["GR"]
-    assert gr.rounds == 4
+    assert gr.rounds == 6  # 72, 170, 303, 305 (EU 2005), 363 (EU 2003), 384 days
     assert (gr.fastest.round_id, gr.fastest.days) == ("nato-2023-finland", 72)
     assert (gr.slowest.round_id, gr.slowest.days) == ("eu-2013-croatia", 384)
-    assert [d.round_id for d in gr.median_of] == ["nato-1982-spain", "nato-2004-seven"]
-    assert gr.median_days == (170 + 303) / 2
+    assert [d.round_id for d in gr.median_of] == ["nato-2004-seven", "eu-2007-bulgaria-romania"]
+    assert gr.median_days == (303 + 305) / 2
     assert all(d.sources and d.sources[0].url for d in gr.observations)
 
 

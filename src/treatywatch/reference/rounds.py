@@ -42,7 +42,11 @@ _SIGNATURE_EVENTS = {"protocol_signed", "treaty_signed", "protocol_opened_for_si
 # EU rounds have no member file. A round's required members are taken from its own rows
 # only where the rows come from a depositary's party table that SOURCES.md says is
 # complete ("notification date of all 28 parties"): round id -> part of that table's URL.
-COMPLETE_PARTY_TABLES: dict[str, str] = {"eu-2013-croatia": "aid=2011051"}
+COMPLETE_PARTY_TABLES: dict[str, str] = {
+    "eu-2013-croatia": "aid=2011051",
+    "eu-2004-ten": "Details/010559",
+    "eu-2007-bulgaria-romania": "Details/011086",
+}
 
 # Organizations whose protocol enters into force on the day the last member's acceptance is
 # notified (organizations.json: "enters into force when each of the Parties ... has notified").
