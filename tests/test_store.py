@@ -69,6 +69,7 @@ def test_migrations_are_recorded_once(store_url: str) -> None:
             (1, "initial"),
             (2, "prose_and_findings"),
             (3, "one_current_version"),
+            (4, "source_and_origin"),
         ]
     with Store.open(store_url) as s:
         assert s.migrate() == []

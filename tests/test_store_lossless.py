@@ -154,7 +154,8 @@ def provenances(draw: st.DrawFn, sha: str, inferable: bool) -> Provenance:
     end = draw(st.integers(start, MAX_LINE))
     if not inferable:
         return Provenance(sha, start, end)
-    return Provenance(sha, start, end, draw(st.booleans()), draw(optional_text))
+    inferred, reason = draw(st.booleans()), draw(optional_text)
+    return Provenance(sha, start, end, inferred, reason, draw(optional_text), draw(optional_text))
 
 
 def parsed_document(document: Document, process: Process, **records: list[Any]) -> ParsedDocument:
@@ -171,7 +172,14 @@ _serial = itertools.count()
 def documents(draw: st.DrawFn) -> ParsedDocument:
     n = next(_serial)
     sha = f"{n:08x}" + draw(st.binary(min_size=28, max_size=28)).hex()
-    doc = Document(sha, f"{draw(key_text)}#{n}", draw(text), draw(text), draw(document_text))
+    origin = (
+        draw(optional_text),
+        draw(st.none() | partial_dates()),
+        draw(st.none() | partial_dates()),
+    )
+    doc = Document(
+        sha, f"{draw(key_text)}#{n}", draw(text), draw(text), draw(document_text), *origin
+    )
     proc = Process(f"{draw(key_text)}#{n}", draw(text), draw(text), draw(text))
     many = {"max_size": 6}
 

@@ -96,13 +96,18 @@ class Organization:
 
 @dataclass(frozen=True)
 class Document:
-    """A source document as read: its text's hash, a key naming the source, its title."""
+    """A source document as read: its text's hash, a key naming the source, its title, and
+    its origin: ``path`` is the path or URL exactly as the user gave it (never resolved), with
+    the licence and the dates it was published and retrieved where the source states them."""
 
     sha256: str
     source_key: str
     path: str
     title: str
     text: str
+    licence: str | None = None
+    retrieved: PartialDate | None = None
+    published: PartialDate | None = None
 
     @property
     def line_count(self) -> int:

@@ -192,7 +192,15 @@ def status(s: ProcessStatus, names: Names = NO_NAMES) -> StatusShape:
 
 
 def document(d: Document) -> DocumentShape:
-    return {"sha256": d.sha256, "name": d.path, "title": d.title, "lines": d.line_count}
+    return {
+        "sha256": d.sha256,
+        "name": d.path,
+        "title": d.title,
+        "lines": d.line_count,
+        "licence": d.licence,
+        "retrieved": maybe_date(d.retrieved),
+        "published": maybe_date(d.published),
+    }
 
 
 def problem(name: str, p: Problem) -> ProblemShape:

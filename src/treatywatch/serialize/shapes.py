@@ -141,9 +141,12 @@ class DocumentShape(TypedDict):
     """A source document: its hash, the name it was given, its title and size."""
 
     sha256: str
-    name: str
+    name: str  # the path or URL as the user gave it
     title: str
     lines: int
+    licence: str | None
+    retrieved: DateShape | None
+    published: DateShape | None
 
 
 class ProblemShape(TypedDict):

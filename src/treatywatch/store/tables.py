@@ -139,11 +139,13 @@ PROVENANCE = Group(
         *plain("line_start", "line_end"),
         Column("inferred", codec=FLAG),
         *optional("reason"),
+        Column("source_url", "url", nullable=True),
+        Column("source_quote", "quote", nullable=True),
     ),
 )
-# Tables whose facts are never inferred (no importer infers a poll, a relation or a party's
-# position) keep the document and lines only.
-LOCATION = PROVENANCE.without(inferred=False, reason=None)
+# Tables whose facts are never inferred nor transcribed from a cited source (no importer
+# infers a poll, a relation or a party's position) keep the document and lines only.
+LOCATION = PROVENANCE.without(inferred=False, reason=None, url=None, quote=None)
 
 
 @dataclass(frozen=True)
@@ -294,7 +296,13 @@ SCOPE = ("process_slug", "document_sha")
 DOCUMENTS = Table(
     "documents",
     Document,
-    (Column("sha256", key=True), Column("source_key", key=True), *plain("path", "title", "text")),
+    (
+        Column("sha256", key=True),
+        Column("source_key", key=True),
+        *plain("path", "title", "text"),
+        *optional("licence"),
+        *optional("retrieved", "published", codec=EDTF_DATE),
+    ),
     given=("process_slug", "imported_at"),
     order="imported_at",
 )
