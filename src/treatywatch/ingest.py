@@ -72,3 +72,20 @@ def import_paths(
                 )
     stored = iter(store.import_documents([r for r in read if isinstance(r, ParsedDocument)]))
     return [next(stored) if isinstance(r, ParsedDocument) else r for r in read]
+
+
+def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
+    """Store every bundled past round (``data/rounds/``) as a process, unless the store
+    already holds its file's current text: a fresh store gets them on first use, a store
+    written by an older treatywatch gets the changed files as new versions."""
+    from importlib import resources
+
+    from treatywatch.reference.rounds import load_rounds
+    from treatywatch.sources.rounds import round_document
+
+    folder = resources.files("treatywatch") / "data"
+    todo = []
+    for r in load_rounds():
+        if store.unchanged_outcome(r.document, r.file, set()) is None:
+            todo.append(round_document(r, (folder / r.file).read_text(encoding="utf-8")))
+    return store.import_documents(todo) if todo else []

@@ -58,10 +58,18 @@ def store_url(ctx: typer.Context) -> str | None:
 
 
 def open_store(ctx: typer.Context) -> Store:
-    """The store the command line names (``--db``, ``$TREATYWATCH_DB``, or the default)."""
+    """The store the command line names (``--db``, ``$TREATYWATCH_DB``, or the default),
+    holding the bundled past rounds as processes (stored on first use)."""
+    from treatywatch.ingest import load_bundled_rounds
     from treatywatch.store.db import Store
 
-    return Store.open(store_url(ctx))
+    store = Store.open(store_url(ctx))
+    try:
+        load_bundled_rounds(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def make_console() -> Console:

@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 
 def stored_rounds(store: Store, organization: str | None = None) -> list[Round]:
     """The store's processes with a signed protocol, as rounds of their organization."""
-    from treatywatch.reference.rounds import Round
+    from treatywatch.reference.rounds import Round, load_rounds
 
+    bundled = {r.id for r in load_rounds()}  # stored as processes too: counted once
     rounds = []
     for p in store.processes():
-        if organization and p.organization != organization:
+        if (organization and p.organization != organization) or p.slug in bundled:
             continue
         milestones = store.milestones(p.slug)
         signed = [m for m in milestones if m.kind in ("protocol_signed", "treaty_signed")]

@@ -284,6 +284,10 @@ def create_app(db: str | None = None, allowed_hosts: Sequence[str] | None = None
         APIRoute(f"{P}/{{table}}.csv", with_store(csv_table), response_class=CsvResponse),
         APIRoute(f"{API}/documents/{{sha}}", with_store(api_document)),
     ]
+    from treatywatch.ingest import load_bundled_rounds
+
+    with Store.open(db) as store:  # the bundled past rounds, as processes (once per store)
+        load_bundled_rounds(store)
     readers = Readers(db)
 
     @asynccontextmanager
