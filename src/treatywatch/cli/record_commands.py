@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,9 @@ from treatywatch.cli.common import (
     parse_day,
     print_json,
 )
+
+if TYPE_CHECKING:
+    from treatywatch.domain.status import ProcessStatus
 
 
 def import_(
@@ -83,7 +86,7 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     from rich.table import Table
 
-    table = Table("process", "organization", "candidate", "stage", "ratified")
+    table = Table("process", "organization", "candidate", "stage", "ratified", "record")
     for s in statuses:
         table.add_row(
             *cells(
@@ -94,9 +97,21 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 f"{s.ratified_count} of {s.required_count}"
                 if s.members_known
                 else f"{s.ratified_count} (member list unknown)",
+                _record(s),
             )
         )
     make_console().print(table)
+
+
+def _record(s: ProcessStatus) -> str:
+    """Whether the record is complete: once a process is over (a member, or every member
+    ratified), a required member without a ratification date is a gap in the sources."""
+    if not s.members_known:
+        return "member list unknown"
+    missing = s.required_count - s.ratified_count
+    if s.member_since is None and s.all_ratified_on is None:
+        return "open"
+    return "complete" if missing == 0 else f"{missing} members' dates missing"
 
 
 def status(
