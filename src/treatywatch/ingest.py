@@ -77,15 +77,22 @@ def import_paths(
 def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
     """Store every bundled past round (``data/rounds/``) as a process, unless the store
     already holds its file's current text: a fresh store gets them on first use, a store
-    written by an older treatywatch gets the changed files as new versions."""
+    written by an older treatywatch gets the changed files as new versions. Only hashes
+    are compared when nothing changed (no file is parsed)."""
+    import hashlib
     from importlib import resources
 
-    from treatywatch.reference.rounds import load_rounds
+    from treatywatch.reference.rounds import ROUNDS_DIR, load_rounds
     from treatywatch.sources.rounds import round_document
 
     folder = resources.files("treatywatch") / "data"
-    todo = []
-    for r in load_rounds():
-        if store.unchanged_outcome(r.document, r.file, set()) is None:
-            todo.append(round_document(r, (folder / r.file).read_text(encoding="utf-8")))
+    texts = {}
+    for entry in (folder / ROUNDS_DIR).iterdir():
+        if entry.name.endswith(".csv"):
+            text = entry.read_text(encoding="utf-8")
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            name = f"{ROUNDS_DIR}/{entry.name}"
+            if store.unchanged_outcome(sha, name, set()) is None:
+                texts[sha] = text
+    todo = [round_document(r, texts[r.document]) for r in load_rounds() if r.document in texts]
     return store.import_documents(todo) if todo else []
