@@ -17,7 +17,7 @@ from treatywatch.domain.model import ParsedDocument
 from treatywatch.errors import ProblemsError
 from treatywatch.reference import organization
 from treatywatch.sources.article import parse
-from treatywatch.sources.reading import read_document, shown
+from treatywatch.sources.reading import read_document, shown, text_sha
 from treatywatch.store.db import ImportOutcome, Store
 
 
@@ -79,7 +79,6 @@ def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
     already holds its file's current text: a fresh store gets them on first use, a store
     written by an older treatywatch gets the changed files as new versions. Only hashes
     are compared when nothing changed (no file is parsed)."""
-    import hashlib
     from importlib import resources
 
     from treatywatch.reference.rounds import ROUNDS_DIR, load_rounds
@@ -90,7 +89,7 @@ def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
     for entry in (folder / ROUNDS_DIR).iterdir():
         if entry.name.endswith(".csv"):
             text = entry.read_text(encoding="utf-8")
-            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            sha = text_sha(text)
             name = f"{ROUNDS_DIR}/{entry.name}"
             if store.unchanged_outcome(sha, name, set()) is None:
                 texts[sha] = text

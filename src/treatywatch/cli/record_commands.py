@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from treatywatch import serialize
 from treatywatch.cli.common import (
     AsOfOption,
     JsonOption,
@@ -39,6 +38,7 @@ def import_(
 
     Example: treatywatch import montenegro-nato-relations.txt
     """
+    from treatywatch import serialize
     from treatywatch.cli.text import line
     from treatywatch.ingest import import_paths
 
@@ -74,13 +74,13 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: treatywatch processes
     """
+    from treatywatch import serialize
     from treatywatch.cli.text import cells
-    from treatywatch.queries.records import document_names
     from treatywatch.queries.status import process_status
 
     with open_store(ctx) as store:
         statuses = [process_status(store, p.slug) for p in store.processes()]
-        names = document_names(store)
+        names = store.document_paths()
     if as_json:
         print_json([serialize.status(s, names) for s in statuses])
         return
@@ -104,12 +104,11 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 def _record(s: ProcessStatus) -> str:
-    """Whether the record is complete: once a process is over (a member, or every member
-    ratified), a required member without a ratification date is a gap in the sources."""
+    """Whether the record is complete (see ``ProcessStatus.missing_dates``)."""
     if not s.members_known:
         return "member list unknown"
-    missing = s.required_count - s.ratified_count
-    if s.member_since is None and s.all_ratified_on is None:
+    missing = s.missing_dates
+    if missing is None:
         return "open"
     return "complete" if missing == 0 else f"{missing} members' dates missing"
 
@@ -121,6 +120,7 @@ def status(
 
     Example: treatywatch status montenegro-nato --as-of 2016-12-31
     """
+    from treatywatch import serialize
     from treatywatch.cli.text import line, plain
     from treatywatch.queries.status import process_status
 
@@ -171,6 +171,7 @@ def timeline(
 
     Example: treatywatch timeline montenegro-nato
     """
+    from treatywatch import serialize
     from treatywatch.cli.text import cells
     from treatywatch.queries.timeline import process_timeline
 
@@ -199,6 +200,7 @@ def ratifications(
 
     Example: treatywatch ratifications montenegro-nato --as-of 2017-05-10
     """
+    from treatywatch import serialize
     from treatywatch.cli.text import cells
     from treatywatch.queries.status import process_status
 
@@ -243,6 +245,7 @@ def polls(
 
     Example: treatywatch polls montenegro-nato --average
     """
+    from treatywatch import serialize
     from treatywatch.cli.text import cells
     from treatywatch.queries.status import polls_by
 
@@ -276,6 +279,7 @@ def polls(
 
 
 def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
+    from treatywatch import serialize
     from treatywatch.cli.text import cells, line
     from treatywatch.queries.averages import poll_averages
 
@@ -332,6 +336,7 @@ def polls_eval(
     """
     from rich.table import Table
 
+    from treatywatch import serialize
     from treatywatch.cli.text import cells, line
     from treatywatch.queries.races import evaluate_files
     from treatywatch.stats.polleval import format_table

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from treatywatch import serialize
 from treatywatch.cli.common import (
     AsOfOption,
     JsonOption,
@@ -33,8 +32,8 @@ def members(
 
     Example: treatywatch members NATO --sort slowest
     """
+    from treatywatch import serialize
     from treatywatch.cli.text import cells, plain
-    from treatywatch.queries.records import document_names
     from treatywatch.queries.speeds import member_speeds
 
     keys = {
@@ -48,7 +47,7 @@ def members(
         raise typer.BadParameter(f"{sort!r}; choose {', '.join(keys)}", param_hint="--sort")
     with open_store(ctx) as store:
         rows = sorted(member_speeds(store, organization), key=keys[sort])
-        names = document_names(store)
+        names = store.document_paths()
     if not rows:
         raise typer.BadParameter(f"no ratification history for {organization!r}")
     if as_json:
@@ -85,6 +84,7 @@ def forecast(
 
     Example: treatywatch forecast montenegro-nato --as-of 2017-01-20
     """
+    from treatywatch import serialize
     from treatywatch.cli.text import cells
     from treatywatch.queries.forecasts import process_forecast
 
@@ -128,6 +128,7 @@ def backtest_(
 
     Example: treatywatch backtest --json backtest.json
     """
+    from treatywatch import serialize
     from treatywatch.cli.text import line
     from treatywatch.queries.forecasts import run_backtest
 

@@ -93,6 +93,15 @@ class ProcessStatus:
         return [m for m in self.members if not m.has_ratified]
 
     @property
+    def missing_dates(self) -> int | None:
+        """Once the process is over (a member, or every member ratified), how many required
+        members have no ratification date in the sources; None while it is open or when
+        the member list is unknown."""
+        if not self.members_known or (self.member_since is None and self.all_ratified_on is None):
+            return None
+        return self.required_count - self.ratified_count
+
+    @property
     def days_since_signature(self) -> int | None:
         if self.protocol_signed is None or not happened_by(self.protocol_signed, self.as_of):
             return None

@@ -46,11 +46,6 @@ class ProcessRecords:
         return {d.sha256: d.path for d in self.documents}
 
 
-def document_names(store: Store) -> dict[str, str]:
-    """Every current document's name as given, by SHA-256: to name any fact's source."""
-    return {sha: n for p in store.processes() for sha, n in store.document_paths(p.slug).items()}
-
-
 def process_records(store: Store, query: str, as_of: date | None = None) -> ProcessRecords:
     """The process as it stood on a day: records dated after it are left out."""
     status = process_status(store, query, as_of)

@@ -231,9 +231,13 @@ class Store(Session):
         where = "process_slug = ?" + ("" if include_superseded else " AND superseded_by IS NULL")
         return [DOCUMENTS.record(r) for r in self.mappings(DOCUMENTS.select_sql(where), (slug,))]
 
-    def document_paths(self, slug: str) -> dict[str, str]:
-        """SHA-256 → path of the process's current documents, to name a fact's source."""
-        return {d.sha256: d.path for d in self.documents(slug)}
+    def document_paths(self, slug: str | None = None) -> dict[str, str]:
+        """SHA-256 → path (as given) of the current documents of a process, or of every
+        process: to name a fact's source. Reads neither the texts nor any other column."""
+        sql = "SELECT sha256, path FROM documents WHERE superseded_by IS NULL"
+        if slug is None:
+            return {sha: path for sha, path in self.rows(sql)}
+        return {sha: path for sha, path in self.rows(sql + " AND process_slug = ?", (slug,))}
 
     def document(self, sha: str) -> Document:
         """A stored document (any version) by its SHA-256."""

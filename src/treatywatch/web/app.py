@@ -27,7 +27,7 @@ from treatywatch import serialize
 from treatywatch.domain.dates import ISO_DAY_PATTERN, DateParseError, parse_as_of
 from treatywatch.errors import NotFoundError
 from treatywatch.queries.overview import process_overview
-from treatywatch.queries.records import document_names, process_records
+from treatywatch.queries.records import process_records
 from treatywatch.queries.status import process_status
 from treatywatch.render.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
 from treatywatch.render.pages import render
@@ -114,10 +114,10 @@ def document_page(sha: str, store: Store) -> HTMLResponse:
 # -- API ------------------------------------------------------------------
 def api_processes(store: Store) -> shapes.ProcessesResponse:
     """Every process with its status today."""
+    names = store.document_paths()
     return {
         "processes": [
-            serialize.status(process_status(store, p.slug), store.document_paths(p.slug))
-            for p in store.processes()
+            serialize.status(process_status(store, p.slug), names) for p in store.processes()
         ]
     }
 
@@ -190,7 +190,7 @@ def api_members(code: str, store: Store) -> shapes.MemberSpeedsResponse:
     rows = member_speeds(store, code)
     if not rows:
         raise NotFoundError(f"no ratification history for organization {code!r}")
-    names = document_names(store)
+    names = store.document_paths()
     return {
         "organization": code.upper(),
         "members": [serialize.member_speed(m, names) for m in rows],
