@@ -252,11 +252,12 @@ def polls(
     day = parse_day(as_of) or date.today()
     with open_store(ctx) as store:
         rows = polls_by(store, process, day)
+        names = store.document_paths()
     if average:
         _print_average(rows, day, as_json)
         return
     if as_json:
-        print_json([serialize.poll(q) for q in rows])
+        print_json([serialize.poll(q, names) for q in rows])
         return
     from rich.table import Table
 

@@ -91,8 +91,9 @@ def forecast(
     day = parse_day(as_of)
     with open_store(ctx) as store:
         f = process_forecast(store, process, day)
+        names = store.document_paths()
     if as_json:
-        print_json(serialize.forecast(f))
+        print_json(serialize.forecast(f, names))
         return
     console = make_console()
     if f.completed:
