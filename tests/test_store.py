@@ -70,6 +70,7 @@ def test_migrations_are_recorded_once(store_url: str) -> None:
             (2, "prose_and_findings"),
             (3, "one_current_version"),
             (4, "source_and_origin"),
+            (5, "packages_and_corrections"),
         ]
     with Store.open(store_url) as s:
         assert s.migrate() == []

@@ -2,6 +2,7 @@
 
     TreatywatchError
     ├── InputError          exit 2  a document cannot be read (missing, empty, binary, not UTF-8, too big)
+    │   └── PackageError    exit 2  a data package does not validate (every problem listed)
     ├── ProblemsError       exit 1  --strict and a document has rows that cannot be read
     ├── NotFoundError       exit 3  no such process in the store
     └── StoreError          exit 4  the store cannot be opened, is from a newer version, or failed
@@ -25,6 +26,19 @@ class InputError(TreatywatchError):
     """A document that cannot be read at all; the message names the file (and line)."""
 
     exit_code = 2
+
+
+class PackageError(InputError):
+    """A data package that does not validate: every problem, one line each ("file:row:
+    field: what was expected"), in ``problems``; the message is their count and the first."""
+
+    def __init__(self, name: str, problems: list[str]) -> None:
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(
+            f"{name}: not a valid data package, {len(problems)} problem(s), nothing imported; "
+            f"first: {problems[0]}{more}"
+        )
 
 
 class ProblemsError(TreatywatchError):

@@ -20,6 +20,9 @@ from treatywatch.sources.article import parse
 from treatywatch.sources.reading import read_document, shown, text_sha
 from treatywatch.store.db import ImportOutcome, Store
 
+# Where a bundled round's table comes from: its file in the package.
+BUNDLED_KEY_PREFIX = "bundled:"
+
 
 def read_text(text: str, path: str | Path, sha: str | None = None) -> ParsedDocument:
     """An article's text read and checked; ``sha`` is its SHA-256 when the caller has it."""
@@ -75,23 +78,22 @@ def import_paths(
 
 
 def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
-    """Store every bundled past round (``data/rounds/``) as a process, unless the store
-    already holds its file's current text: a fresh store gets them on first use, a store
-    written by an older treatywatch gets the changed files as new versions. Only hashes
-    are compared when nothing changed (no file is parsed)."""
-    from importlib import resources
+    """Store every bundled past round (``data/rounds/``, one data package a round) as a
+    process, unless the store already holds its table's current text: a fresh store gets
+    them on first use, a store written by an older treatywatch gets the changed tables as
+    new versions. Only hashes are compared when nothing changed (nothing is parsed)."""
+    from treatywatch.reference.rounds import ROUNDS_DIR, bundled_packages
+    from treatywatch.sources.datapackage import PackageInput, package_documents
 
-    from treatywatch.reference.rounds import ROUNDS_DIR, load_rounds
-    from treatywatch.sources.rounds import round_document
-
-    folder = resources.files("treatywatch") / "data"
-    texts = {}
-    for entry in (folder / ROUNDS_DIR).iterdir():
-        if entry.name.endswith(".csv"):
-            text = entry.read_text(encoding="utf-8")
-            sha = text_sha(text)
-            name = f"{ROUNDS_DIR}/{entry.name}"
-            if store.unchanged_outcome(sha, name, set()) is None:
-                texts[sha] = text
-    todo = [round_document(r, texts[r.document]) for r in load_rounds() if r.document in texts]
+    todo: list[ParsedDocument] = []
+    for descriptor, path, text in bundled_packages():
+        name = f"{ROUNDS_DIR}/{path}"
+        if store.unchanged_outcome(text_sha(text), name, set()) is not None:
+            continue
+        pkg = PackageInput(ROUNDS_DIR, descriptor, {"events": text}, {"events": path})
+        todo += package_documents(
+            pkg,
+            lambda rel: f"{BUNDLED_KEY_PREFIX}{ROUNDS_DIR}/{rel}",
+            lambda rel: f"{ROUNDS_DIR}/{rel}",
+        )
     return store.import_documents(todo) if todo else []

@@ -57,6 +57,8 @@ def main() -> None:
     try:
         app()
     except TreatywatchError as e:
+        for problem in getattr(e, "problems", ()):  # a data package's: one line each
+            sys.stderr.write(f"treatywatch: {_one_line(str(problem))}\n")
         sys.stderr.write(f"treatywatch: error: {_one_line(str(e))}\n")
         raise SystemExit(e.exit_code) from None
     except Exception as e:  # a bug: say so in one line, with a code of its own

@@ -82,8 +82,18 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def parse_day(text: str | None) -> date | None:
-    """An ``--as-of`` day, or a usage error (exit 2) naming the option."""
+KnownOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--known-on",
+        help="Show the record as the store knew it at the end of this day (YYYY-MM-DD): "
+        "what had been imported or recorded by then, before later corrections.",
+    ),
+]
+
+
+def parse_day(text: str | None, option: str = "--as-of") -> date | None:
+    """An ``--as-of`` (or other) day, or a usage error (exit 2) naming the option."""
     if text is None:
         return None
     from treatywatch.domain.dates import DateParseError, parse_as_of
@@ -91,7 +101,7 @@ def parse_day(text: str | None) -> date | None:
     try:
         return parse_as_of(text)
     except DateParseError as e:
-        raise typer.BadParameter(str(e), param_hint="--as-of") from None
+        raise typer.BadParameter(str(e), param_hint=option) from None
 
 
 def example_path() -> Path:

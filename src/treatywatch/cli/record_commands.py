@@ -12,6 +12,7 @@ import typer
 from treatywatch.cli.common import (
     AsOfOption,
     JsonOption,
+    KnownOnOption,
     ProcessArg,
     example_path,
     make_console,
@@ -114,7 +115,11 @@ def _record(s: ProcessStatus) -> str:
 
 
 def status(
-    ctx: typer.Context, process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False
+    ctx: typer.Context,
+    process: ProcessArg,
+    as_of: AsOfOption = None,
+    known_on: KnownOnOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Where a process stands: stage, who has ratified, who is pending.
 
@@ -124,9 +129,9 @@ def status(
     from treatywatch.cli.text import line, plain
     from treatywatch.queries.status import process_status
 
-    day = parse_day(as_of)
+    day, known = parse_day(as_of), parse_day(known_on, "--known-on")
     with open_store(ctx) as store:
-        s = process_status(store, process, day)
+        s = process_status(store, process, day, known)
         names = store.document_paths(s.process.slug)
     if as_json:
         print_json(serialize.status(s, names))
@@ -134,7 +139,9 @@ def status(
     console = make_console()
     console.print(
         line(
-            (f"{s.process.candidate_name} → {s.process.organization}", "bold"), f" as of {s.as_of}"
+            (f"{s.process.candidate_name} → {s.process.organization}", "bold"),
+            f" as of {s.as_of}",
+            f", as known on {known}" if known else "",
         )
     )
     console.print(plain(f"stage: {s.stage_label}"))
@@ -165,6 +172,7 @@ def timeline(
     acts: Annotated[
         bool, typer.Option("--acts", help="Also list every member's ratification acts.")
     ] = False,
+    known_on: KnownOnOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Milestones from the tables and events from the prose, merged, with their sources.
@@ -175,8 +183,9 @@ def timeline(
     from treatywatch.cli.text import cells
     from treatywatch.queries.timeline import process_timeline
 
+    known = parse_day(known_on, "--known-on")
     with open_store(ctx) as store:
-        timeline = process_timeline(store, process, with_acts=acts)
+        timeline = process_timeline(store, process, with_acts=acts, known_on=known)
     if as_json:
         print_json([serialize.timeline_entry(e, timeline.names) for e in timeline.entries])
         return
@@ -194,7 +203,11 @@ def timeline(
 
 
 def ratifications(
-    ctx: typer.Context, process: ProcessArg, as_of: AsOfOption = None, as_json: JsonOption = False
+    ctx: typer.Context,
+    process: ProcessArg,
+    as_of: AsOfOption = None,
+    known_on: KnownOnOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Each required member's ratification state on a day, from its dated acts.
 
@@ -204,16 +217,17 @@ def ratifications(
     from treatywatch.cli.text import cells
     from treatywatch.queries.status import process_status
 
-    day = parse_day(as_of)
+    day, known = parse_day(as_of), parse_day(known_on, "--known-on")
     with open_store(ctx) as store:
-        s = process_status(store, process, day)
+        s = process_status(store, process, day, known)
         names = store.document_paths(s.process.slug)
     if as_json:
         print_json([serialize.member_status(m, names) for m in s.members])
         return
     from rich.table import Table
 
-    table = Table("member", "state", "date", "act", "source", title=f"as of {s.as_of}")
+    title = f"as of {s.as_of}" + (f", as known on {known}" if known else "")
+    table = Table("member", "state", "date", "act", "source", title=title)
     for m in s.members:
         last = m.acts[-1] if m.acts else None
         note = " (inferred)" if last and last.provenance.inferred else ""

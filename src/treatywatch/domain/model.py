@@ -148,6 +148,9 @@ class RatificationAct:
     date: PartialDate
     provenance: Provenance
     instrument: str | None = None  # ratification, acceptance, approval
+    # A correction supersedes the member's other acts of the same kind: they stay on
+    # record, and the views use the correction (see domain.status.in_force).
+    correction: bool = False
 
 
 class Base(StrEnum):

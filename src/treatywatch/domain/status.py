@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -108,6 +109,27 @@ class ProcessStatus:
         return (self.as_of - self.protocol_signed.lower()).days
 
 
+def in_force(acts: Iterable[RatificationAct]) -> list[RatificationAct]:
+    """The acts that stand: a correction supersedes the member's other acts of the same
+    kind (the latest correction, in the order given, wins); superseded acts stay on record
+    but no longer count."""
+    acts = list(acts)
+    last: dict[tuple[str | None, ActKind], int] = {}
+    for i, a in enumerate(acts):
+        if a.correction:
+            last[(a.member_code, a.kind)] = i
+    return [a for i, a in enumerate(acts) if last.get((a.member_code, a.kind), i) == i]
+
+
+def _most_stated(dates: list[PartialDate], prefer: set[PartialDate]) -> PartialDate | None:
+    """The date most sources give (where they disagree, both stay on record); on a tie,
+    a ``prefer`` date (the organization's member list's), else the earliest."""
+    if not dates:
+        return None
+    counts = Counter(dates)
+    return min(counts, key=lambda d: (-counts[d], d not in prefer, d.lower(), d.upper()))
+
+
 def status_as_of(
     process: Process,
     organization: Organization,
@@ -117,7 +139,7 @@ def status_as_of(
 ) -> ProcessStatus:
     """Derive the stage and each required member's ratification state on a day."""
     milestones = list(milestones)
-    acts = list(acts)
+    acts = in_force(acts)
     reached = sorted(
         (m for m in milestones if happened_by(m.date, as_of)),
         key=lambda m: (organization.order(m.kind), m.date.lower()),
@@ -149,8 +171,9 @@ def status_as_of(
         all_ratified_on = max(
             (s.ratified_on for s in statuses if s.ratified_on), key=lambda d: d.upper()
         )
-    membership = [m for m in reached if m.kind == "membership"]
-    member_since = membership[0].date if membership else None
+    candidates = set(process.candidate_code.split(","))
+    listed_joined = {m.joined for m in organization.memberships if m.code in candidates}
+    member_since = _most_stated([m.date for m in reached if m.kind == "membership"], listed_joined)
 
     stage: str | None = reached[-1].kind if reached else None
     known = organization.kind(stage) if stage else None

@@ -46,18 +46,23 @@ class ProcessRecords:
         return {d.sha256: d.path for d in self.documents}
 
 
-def process_records(store: Store, query: str, as_of: date | None = None) -> ProcessRecords:
-    """The process as it stood on a day: records dated after it are left out."""
-    status = process_status(store, query, as_of)
+def process_records(
+    store: Store, query: str, as_of: date | None = None, known_on: date | None = None
+) -> ProcessRecords:
+    """The process as it stood on a day: records dated after it are left out (and, with
+    ``known_on``, records the store learnt after that day). Superseded acts stay in
+    ``acts``; the status counts the acts in force."""
+    status = process_status(store, query, as_of, known_on)
     slug, day = status.process.slug, status.as_of
     return ProcessRecords(
         status=status,
         milestones=sorted(
-            (m for m in store.milestones(slug) if happened_by(m.date, day)),
+            (m for m in store.milestones(slug, known_on) if happened_by(m.date, day)),
             key=lambda m: m.date.lower(),
         ),
         acts=sorted(
-            (a for a in store.acts(slug) if happened_by(a.date, day)), key=lambda a: a.date.lower()
+            (a for a in store.acts(slug, known_on=known_on) if happened_by(a.date, day)),
+            key=lambda a: a.date.lower(),
         ),
         polls=sorted(polls_by(store, slug, day), key=lambda p: p.fieldwork.lower()),
         relations=store.relations(slug),

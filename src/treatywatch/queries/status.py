@@ -10,14 +10,18 @@ from treatywatch.reference import organization
 from treatywatch.store.db import Store
 
 
-def process_status(store: Store, query: str, as_of: date | None = None) -> ProcessStatus:
-    """Where a process stands on a day (today when no day is given)."""
+def process_status(
+    store: Store, query: str, as_of: date | None = None, known_on: date | None = None
+) -> ProcessStatus:
+    """Where a process stands on a day (today when no day is given): what had happened by
+    ``as_of``, as the store knew it at the end of ``known_on`` (by default, as it knows it
+    now)."""
     process = store.find_process(query)
     return status_as_of(
         process,
         organization(process.organization),
-        store.milestones(process.slug),
-        store.acts(process.slug),
+        store.milestones(process.slug, known_on=known_on),
+        store.acts(process.slug, known_on=known_on),
         as_of or date.today(),
     )
 

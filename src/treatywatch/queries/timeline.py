@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from treatywatch.checks.timeline import TimelineEntry, merge_timeline
+from treatywatch.domain.status import in_force
 from treatywatch.store.db import Store
 
 
@@ -14,9 +16,14 @@ class Timeline:
     names: dict[str, str]  # document SHA-256 → the name it was given, to name each source
 
 
-def process_timeline(store: Store, query: str, with_acts: bool = False) -> Timeline:
-    """Each event once, with every source that states it (table row and prose sentence)."""
+def process_timeline(
+    store: Store, query: str, with_acts: bool = False, known_on: date | None = None
+) -> Timeline:
+    """Each event once, with every source that states it (table row and prose sentence);
+    with ``known_on``, only what the store had learnt by the end of that day."""
     p = store.find_process(query)
-    acts = store.acts(p.slug) if with_acts else []
-    entries = merge_timeline(store.milestones(p.slug), store.events(p.slug), acts)
+    acts = in_force(store.acts(p.slug, known_on=known_on)) if with_acts else []
+    entries = merge_timeline(
+        store.milestones(p.slug, known_on), store.events(p.slug, known_on), acts
+    )
     return Timeline(entries, store.document_paths(p.slug))

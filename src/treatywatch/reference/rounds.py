@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from treatywatch.domain.dates import PartialDate, parse_edtf_date
 from treatywatch.domain.model import RATIFYING_ACTS, ActKind, Provenance, RatificationAct
@@ -352,19 +355,74 @@ def _candidates(process: str) -> list[str]:
     return [c for c in codes if c]
 
 
-def parse_round(round_id: str, text: str, file: str = "") -> Round:
-    """Read one round's CSV text (the shared dataset's format)."""
+@dataclass(frozen=True)
+class EventRow:
+    """One row of a round's events table, read: the layout of the bundled history and of
+    a data package's ``events`` resource (columns ``process, member, event, date,
+    precision, source_url, source_quote``). ``member_code`` is None for ``ALL`` (a fact
+    about the round) and for a name that resolves to no country (then ``member`` is that
+    name, or ``""`` for an act the source does not attribute)."""
+
+    line: int
+    process: str
+    member: str
+    member_code: str | None
+    event: str  # the event type: the text up to the first space, parenthesis or ';'
+    details: tuple[tuple[str, str], ...]
+    text: str  # the event as written
+    date: PartialDate
+    source: Provenance
+
+    def detail(self, key: str) -> str | None:
+        return next((v for k, v in self.details if k == key), None)
+
+
+def read_event_rows(text: str, file: str, sha: str | None = None) -> list[EventRow]:
+    """Every row of an events table (CSV text), with its line number; a date that does not
+    match its precision raises ValueError naming ``file`` and the line. The one reader of
+    this layout: the bundled rounds and imported data packages both go through it."""
+    sha = sha or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    out: list[EventRow] = []
+    reader.fieldnames  # noqa: B018 - reads the header: rows start after it
+    line = reader.line_num + 1
+    for r in reader:
+        d = parse_edtf_date(r["date"])
+        if d.precision.value != r["precision"]:
+            raise ValueError(f"{file}:{line}: precision {r['precision']!r} but date {r['date']!r}")
+        src = Provenance(
+            sha, line, reader.line_num, url=r["source_url"] or None, quote=r["source_quote"] or None
+        )
+        event, details = split_event(r["event"])
+        member = r["member"]
+        code = resolve_country(member) if member and member != "ALL" else None
+        out.append(
+            EventRow(line, r["process"] or "", member, code, event, details, r["event"], d, src)
+        )
+        line = reader.line_num + 1
+    return out
+
+
+def parse_round(
+    round_id: str,
+    text: str,
+    file: str = "",
+    *,
+    organization_code: str | None = None,
+    candidates: Sequence[str] | None = None,
+) -> Round:
+    """Read one round's events table (the shared dataset's format); the organization and
+    candidates are the data package's (else read from the file name and process title)."""
     file = file or f"{ROUNDS_DIR}/{round_id}.csv"
-    org_code = "EU" if round_id.startswith("eu-") else "NATO"
-    reader = csv.DictReader(text.splitlines())
-    rows: list[tuple[int, dict[str, str]]] = [(reader.line_num, r) for r in reader]
+    org_code = organization_code or ("EU" if round_id.startswith("eu-") else "NATO")
+    rows = read_event_rows(text, file)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    process = rows[0][1]["process"] if rows else round_id
-    candidates = _candidates(process)
-    for _, r in rows:
-        code = resolve_country(r["member"]) if r["member"] != "ALL" else None
-        if code and split_event(r["event"])[0] == "membership" and code not in candidates:
-            candidates.append(code)
+    process = rows[0].process if rows else round_id
+    cands = list(candidates) if candidates is not None else _candidates(process)
+    if candidates is None:
+        for r in rows:
+            if r.member_code and r.event == "membership" and r.member_code not in cands:
+                cands.append(r.member_code)
     sigs: list[Fact] = []
     eifs: list[Fact] = []
     members: list[Fact] = []
@@ -372,14 +430,10 @@ def parse_round(round_id: str, text: str, file: str = "") -> Round:
     acts: list[HistoricalAct] = []
     cand_acts: list[HistoricalAct] = []
     unresolved: set[str] = set()
-    for line, r in rows:
-        d = parse_edtf_date(r["date"])
-        if d.precision.value != r["precision"]:
-            raise ValueError(f"{file}:{line}: precision {r['precision']!r} but date {r['date']!r}")
-        src = Provenance(sha, line, line, url=r["source_url"], quote=r["source_quote"])
-        event, details = split_event(r["event"])
-        if r["member"] == "ALL":
-            fact = Fact("ALL", event, r["event"], d, src)
+    for r in rows:
+        d, src, event = r.date, r.source, r.event
+        if r.member == "ALL":
+            fact = Fact("ALL", event, r.text, d, src)
             if event in _SIGNATURE_EVENTS or event == "protocol_date":
                 sigs.append(fact)
             elif event == "entry_into_force":
@@ -387,25 +441,25 @@ def parse_round(round_id: str, text: str, file: str = "") -> Round:
             else:
                 other.append(fact)
             continue
-        code = resolve_country(r["member"])
+        code = r.member_code
         if code is None:
-            unresolved.add(r["member"])
+            unresolved.add(r.member)
         if event == "membership" and code:
-            members.append(Fact(code, event, r["event"], d, src))
+            members.append(Fact(code, event, r.text, d, src))
             continue
         act = HistoricalAct(
-            code, r["member"], event, EVENT_KINDS.get(event), d, r["event"], src, details
+            code, r.member, event, EVENT_KINDS.get(event), d, r.text, src, r.details
         )
-        if code in candidates:
+        if code in cands:
             cand_acts.append(act)
         elif event == "milestone":
-            other.append(Fact(code or r["member"], event, r["event"], d, src))
+            other.append(Fact(code or r.member, event, r.text, d, src))
         else:
             acts.append(act)
     signature = _consensus(sigs)
     if signature is None:
         raise ValueError(f"{file}: no signature row")
-    req, basis = _required(org_code, signature, tuple(candidates), None)
+    req, basis = _required(org_code, signature, tuple(cands), None)
     if req is None and round_id in COMPLETE_PARTY_TABLES:
         needle = COMPLETE_PARTY_TABLES[round_id]
         listed = {a.member_code for a in acts if a.member_code and needle in (a.source.url or "")}
@@ -415,7 +469,7 @@ def parse_round(round_id: str, text: str, file: str = "") -> Round:
         id=round_id,
         organization=org_code,
         process=process,
-        candidates=tuple(candidates),
+        candidates=tuple(cands),
         signatures=tuple(sigs),
         acts=tuple(acts),
         required=req,
@@ -430,14 +484,33 @@ def parse_round(round_id: str, text: str, file: str = "") -> Round:
     )
 
 
+def bundled_packages() -> list[tuple[dict[str, Any], str, str]]:
+    """Each bundled round's data package: (descriptor, events resource path, its text). The
+    history is kept in the data-package layout (``sources.datapackage``), one package a
+    round: ``<id>.datapackage.json`` beside its ``<id>.csv`` events table."""
+    folder = resources.files("treatywatch") / "data" / ROUNDS_DIR
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".datapackage.json"):
+            descriptor = json.loads(entry.read_text(encoding="utf-8"))
+            (events,) = [r for r in descriptor["resources"] if r["name"] == "events"]
+            text = (folder / events["path"]).read_text(encoding="utf-8")
+            out.append((descriptor, events["path"], text))
+    return out
+
+
 @cache
 def load_rounds() -> tuple[Round, ...]:
     """Every bundled round, oldest signature first."""
-    folder = resources.files("treatywatch") / "data" / ROUNDS_DIR
     rounds = [
-        parse_round(p.name.removesuffix(".csv"), p.read_text(encoding="utf-8"))
-        for p in folder.iterdir()
-        if p.name.endswith(".csv")
+        parse_round(
+            d["treatywatch"]["process"],
+            text,
+            f"{ROUNDS_DIR}/{path}",
+            organization_code=d["treatywatch"]["organization"],
+            candidates=d["treatywatch"]["candidates"],
+        )
+        for d, path, text in bundled_packages()
     ]
     return tuple(sorted(rounds, key=lambda r: r.signature.lower()))
 

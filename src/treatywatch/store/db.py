@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -168,10 +169,13 @@ class Store(Session):
         return [(r["version"], r["name"]) for r in rows]
 
     # -- import -------------------------------------------------------------
-    def import_documents(self, parsed: Sequence[ParsedDocument]) -> list[ImportOutcome]:
-        """Store what was read from documents, all in one transaction."""
+    def import_documents(
+        self, parsed: Sequence[ParsedDocument], imported_at: str | None = None
+    ) -> list[ImportOutcome]:
+        """Store what was read from documents, all in one transaction (learnt now, or at
+        ``imported_at``, ISO 8601)."""
         with self.transaction(lock=WRITE_LOCK):
-            return [import_document(self, p) for p in parsed]
+            return [import_document(self, p, imported_at) for p in parsed]
 
     def unchanged_outcome(
         self, sha: str, path: str, replaced: Collection[str] = ()
@@ -181,8 +185,19 @@ class Store(Session):
         return unchanged_outcome(self, sha, path, replaced)
 
     # -- queries ------------------------------------------------------------
-    def _records(self, table: Table[R], slug: str, where: str = "", *params: Any) -> list[R]:
-        """A table's records of a process's current documents, in the table's order."""
+    def _records(
+        self,
+        table: Table[R],
+        slug: str,
+        where: str = "",
+        *params: Any,
+        known_on: date | None = None,
+    ) -> list[R]:
+        """A table's records of a process's current documents, in the table's order; with
+        ``known_on``, only those of documents the store had by the end of that day."""
+        if known_on is not None:
+            where += " AND document_sha IN (SELECT sha256 FROM documents WHERE imported_at < ?)"
+            params = (*params, (known_on + timedelta(days=1)).isoformat())
         sql = table.select_sql("process_slug = ?" + where)
         return [table.record(row) for row in self.mappings(sql, (slug, *params))]
 
@@ -200,22 +215,24 @@ class Store(Session):
         )
         raise NotFoundError(f"no process {query!r} in the store (known: {known})")
 
-    def milestones(self, slug: str) -> list[Milestone]:
-        return self._records(MILESTONES, slug)
+    def milestones(self, slug: str, known_on: date | None = None) -> list[Milestone]:
+        return self._records(MILESTONES, slug, known_on=known_on)
 
-    def acts(self, slug: str, origin: str | None = None) -> list[RatificationAct]:
+    def acts(
+        self, slug: str, origin: str | None = None, known_on: date | None = None
+    ) -> list[RatificationAct]:
         """Members' acts: from the tables and the prose, or those of one ``origin``
-        (``"table"`` or ``"prose"``)."""
+        (``"table"`` or ``"prose"``), in the order they were stored."""
         if origin is None:
-            return self._records(ACTS, slug)
-        return self._records(ACTS, slug, " AND origin = ?", origin)
+            return self._records(ACTS, slug, known_on=known_on)
+        return self._records(ACTS, slug, " AND origin = ?", origin, known_on=known_on)
 
-    def polls(self, slug: str) -> list[Poll]:
-        return self._records(POLLS, slug)
+    def polls(self, slug: str, known_on: date | None = None) -> list[Poll]:
+        return self._records(POLLS, slug, known_on=known_on)
 
-    def events(self, slug: str) -> list[ProseEvent]:
+    def events(self, slug: str, known_on: date | None = None) -> list[ProseEvent]:
         """Dated events read from the prose of the process's current documents."""
-        return self._records(PROSE_EVENTS, slug)
+        return self._records(PROSE_EVENTS, slug, known_on=known_on)
 
     def findings(self, slug: str) -> list[Finding]:
         """The checks' findings on the process's current documents, by line."""
@@ -224,8 +241,8 @@ class Store(Session):
     def relations(self, slug: str) -> list[Relation]:
         return self._records(RELATIONS, slug)
 
-    def positions(self, slug: str) -> list[PartyPosition]:
-        return self._records(PARTY_POSITIONS, slug)
+    def positions(self, slug: str, known_on: date | None = None) -> list[PartyPosition]:
+        return self._records(PARTY_POSITIONS, slug, known_on=known_on)
 
     def documents(self, slug: str, include_superseded: bool = False) -> list[Document]:
         where = "process_slug = ?" + ("" if include_superseded else " AND superseded_by IS NULL")

@@ -143,8 +143,10 @@ PROVENANCE = Group(
         Column("source_quote", "quote", nullable=True),
     ),
 )
-# Tables whose facts are never inferred nor transcribed from a cited source (no importer
-# infers a poll, a relation or a party's position) keep the document and lines only.
+# Tables whose facts are never inferred (no importer infers a poll, a relation or a
+# party's position): polls and positions keep the cited source (a data package's rows
+# name one); relations keep the document and lines only.
+CITED = PROVENANCE.without(inferred=False, reason=None)
 LOCATION = PROVENANCE.without(inferred=False, reason=None, url=None, quote=None)
 
 
@@ -327,6 +329,7 @@ ACTS = Table(
         Column("kind", codec=enum(ActKind)),
         Column("date", codec=EDTF_DATE),
         PROVENANCE,
+        Column("correction", codec=FLAG),
     ),
     given=(*SCOPE, "origin"),
 )
@@ -341,7 +344,7 @@ POLLS = Table(
         *optional("pollster", "sample_size", "question", "condition"),
         Column("base", codec=enum(Base)),
         Column("base_inferred", codec=FLAG),
-        LOCATION,
+        CITED,
     ),
     given=SCOPE,
 )
@@ -354,7 +357,7 @@ RELATIONS = Table(
 PARTY_POSITIONS = Table(
     "party_positions",
     PartyPosition,
-    (*plain("party", "quote"), Column("position", codec=enum(Position)), LOCATION),
+    (*plain("party", "quote"), Column("position", codec=enum(Position)), CITED),
     given=SCOPE,
 )
 PROBLEMS = Table(

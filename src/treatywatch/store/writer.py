@@ -25,9 +25,12 @@ class ImportOutcome:
     replaced: str | None = None  # sha256 of the version it replaced
 
 
-def import_document(session: Session, p: ParsedDocument) -> ImportOutcome:
+def import_document(
+    session: Session, p: ParsedDocument, imported_at: str | None = None
+) -> ImportOutcome:
     """Store one document's records in the caller's transaction, replacing the current
-    version of the same source; an unchanged document changes nothing."""
+    version of the same source; an unchanged document changes nothing. ``imported_at``
+    (ISO 8601) is when the store learnt it: now, unless a recorded fact says otherwise."""
     doc, proc = p.document, p.process
     counts = {part.count: len(part.records(p)) for part in PARTS}
     out = ImportOutcome(doc.path, proc.slug, "imported", counts, list(p.problems))
@@ -42,7 +45,8 @@ def import_document(session: Session, p: ParsedDocument) -> ImportOutcome:
     scope = {"process_slug": proc.slug, "document_sha": doc.sha256}
     try:  # every row first: a value the store cannot keep stops the import before it writes
         process = PROCESSES.row(proc, {})
-        document = DOCUMENTS.row(doc, {"process_slug": proc.slug, "imported_at": now()})
+        when = imported_at or now()
+        document = DOCUMENTS.row(doc, {"process_slug": proc.slug, "imported_at": when})
         rows = [
             (part.table, [part.table.row(r, scope | dict(part.given)) for r in part.records(p)])
             for part in PARTS
