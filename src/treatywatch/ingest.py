@@ -1,5 +1,8 @@
 """Import documents into the store: read each once, check it, then store them at once.
 
+A path is an article (plain text) or a data package (a folder with ``datapackage.json``,
+a zip, or a descriptor file: :mod:`treatywatch.sources.datapackage`).
+
 One pass a document: :func:`read_document` reads the file and hashes its text; the importer
 (``sources.article.parse``) splits the text into blocks once and reads its tables, lists and
 prose from them; the checks read those facts; :meth:`DocumentFacts.checked` builds the frozen
@@ -13,11 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from treatywatch.checks import run_checks
-from treatywatch.domain.model import ParsedDocument
-from treatywatch.errors import ProblemsError
+from treatywatch.domain.model import ParsedDocument, RatificationAct
+from treatywatch.errors import InputError, ProblemsError
 from treatywatch.reference import organization
+from treatywatch.sources import recorded
 from treatywatch.sources.article import parse
+from treatywatch.sources.datapackage import is_package, read_package
 from treatywatch.sources.reading import read_document, shown, text_sha
+from treatywatch.sources.recorded import Recorder
 from treatywatch.store.db import ImportOutcome, Store
 
 # Where a bundled round's table comes from: its file in the package.
@@ -46,6 +52,20 @@ def _read_for_import(
     read: list[ParsedDocument | ImportOutcome] = []
     replaced: set[str] = set()
     for path in paths:
+        if is_package(path):  # a data package: its tables, each a document
+            for parsed in read_package(path):
+                doc = parsed.document
+                unchanged = store.unchanged_outcome(doc.sha256, doc.path, replaced)
+                if unchanged is not None and unchanged.process != parsed.process.slug:
+                    raise InputError(
+                        f"{doc.path}: the same table is already stored for process "
+                        f"{unchanged.process!r}; a table belongs to one process (name the "
+                        "process in its 'process' column)"
+                    )
+                read.append(parsed if unchanged is None else unchanged)
+                if unchanged is None:
+                    replaced.add(doc.source_key)
+            continue
         text, sha = read_document(path)
         # Asked outside the writers' lock: should another import supersede this version
         # before ours writes, ours still wrote nothing for it, as if it had come first.
@@ -97,3 +117,59 @@ def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
             lambda rel: f"{ROUNDS_DIR}/{rel}",
         )
     return store.import_documents(todo) if todo else []
+
+
+def _recorded_at(who: Recorder) -> str:
+    return who.at.isoformat(timespec="microseconds")
+
+
+def start_process(
+    store: Store,
+    slug: str,
+    organization: str,
+    candidates: list[str],
+    who: Recorder,
+    *,
+    signed: str | None = None,
+    source: str | None = None,
+    quote: str | None = None,
+) -> ImportOutcome:
+    """Start a process of one's own (``treatywatch new``); refuses a slug already in use."""
+    parsed = recorded.new_process(
+        slug, organization, candidates, who, signed=signed, source=source, quote=quote
+    )
+    if any(p.slug == slug for p in store.processes()):
+        raise InputError(f"process {slug!r} already exists; record its acts with 'record'")
+    (outcome,) = store.import_documents([parsed], _recorded_at(who))
+    return outcome
+
+
+def record_act(
+    store: Store,
+    process: str,
+    member: str,
+    act: str,
+    day: str,
+    source: str,
+    who: Recorder,
+    *,
+    quote: str | None = None,
+    correction: bool = False,
+) -> tuple[ImportOutcome, RatificationAct]:
+    """Record one member's dated act (``treatywatch record``): a record of its own, so
+    that nothing is overwritten. A member that is not required to ratify is refused."""
+    from treatywatch.queries.status import process_status
+
+    p = store.find_process(process)
+    parsed = recorded.act(p, member, act, day, source, who, quote=quote, correction=correction)
+    (new,) = parsed.acts
+    status = process_status(store, p.slug)
+    required = {m.code for m in status.required}
+    if status.members_known and required and new.member_code not in required:
+        names = ", ".join(sorted(required))
+        raise InputError(
+            f"--member: {new.member_code} is not among the members required to ratify "
+            f"{p.slug} ({names})"
+        )
+    (outcome,) = store.import_documents([parsed], _recorded_at(who))
+    return outcome, new

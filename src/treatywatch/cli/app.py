@@ -14,6 +14,7 @@ from treatywatch.cli import (
     output_commands,
     record_commands,
     statistics_commands,
+    write_commands,
 )
 from treatywatch.cli.common import DbOption, Settings
 from treatywatch.errors import INTERNAL_ERROR_EXIT, TreatywatchError
@@ -21,6 +22,9 @@ from treatywatch.errors import INTERNAL_ERROR_EXIT, TreatywatchError
 # In the order `treatywatch --help` lists them: (name, function).
 COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("import", record_commands.import_),
+    ("new", write_commands.new),
+    ("record", write_commands.record),
+    ("export", write_commands.export),
     ("processes", record_commands.processes),
     ("status", record_commands.status),
     ("timeline", record_commands.timeline),

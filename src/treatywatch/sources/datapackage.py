@@ -110,7 +110,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "fields": [
             _field("fieldwork", "EDTF date or start/end interval.", required=True, pattern=_SPAN),
             _field("pollster", "Who polled."),
-            _field("sample_size", "Respondents.", "integer", minimum=1),
+            _field("sample_size", "Respondents.", "integer", minimum=1, maximum=10**9),
             _field("share_for", "Percent for, as written.", required=True, pattern=_SHARE),
             _field("share_against", "Percent against, as written.", required=True, pattern=_SHARE),
             _field("share_undecided", "Percent undecided, as written.", pattern=_SHARE),
@@ -189,6 +189,10 @@ def read_package_input(path: str | Path) -> PackageInput:
     if p.name.lower().endswith(".zip"):
         return _read_zip(p, name)
     folder, descriptor_path = (p, p / DESCRIPTOR) if p.is_dir() else (p.parent, p)
+    if p.is_dir() and not descriptor_path.is_file():
+        raise InputError(
+            f"{name}: is a directory, not a document (nor a data package: no {DESCRIPTOR})"
+        )
     text, _ = read_document(descriptor_path)
     descriptor = _descriptor(text, shown(descriptor_path))
     texts, paths = {}, {}
@@ -298,12 +302,12 @@ def _resource_paths(descriptor: Mapping[str, Any], name: str) -> dict[str, str]:
 
 
 def problems(pkg: PackageInput) -> list[str]:
-    """Every problem in a package, one line each: ``file:row: field: what was expected``."""
+    """Every problem in a package, one line each: ``file:row: field: what was expected``.
+    A table whose cells have the right types is then checked by treatywatch's own rules."""
     out = _process_problems(pkg)
     for resource, text in pkg.texts.items():
-        out += _schema_problems(pkg.paths[resource], resource, text)
-    if not out:
-        out += _row_problems(pkg)
+        found = _schema_problems(pkg.paths[resource], resource, text)
+        out += found or _row_problems(pkg, resource)
     return out
 
 
@@ -355,27 +359,28 @@ def _schema_problems(path: str, resource: str, text: str) -> list[str]:
     return out
 
 
-def _row_problems(pkg: PackageInput) -> list[str]:
-    """treatywatch's own rules, once every table has its columns and types."""
+def _row_problems(pkg: PackageInput, resource: str) -> list[str]:
+    """treatywatch's own rules, once a table has its columns and types."""
     out = []
-    events_path = pkg.paths["events"]
-    try:
-        rows = read_event_rows(pkg.texts["events"], events_path)
-    except (ValueError, DateParseError) as e:
-        return [str(e)]
-    for r in rows:
-        if r.member not in ("", "ALL") and r.member_code is None:
-            out.append(
-                f"{events_path}:{r.line}: member: {r.member!r} is not a country "
-                "(ISO code, English name or known alias), ALL or empty"
-            )
-    for resource in ("polls", "positions"):
-        if resource in pkg.texts:
-            for line, row in _rows(pkg.texts[resource]):
-                try:
-                    (_poll if resource == "polls" else _position)(row, Provenance("", line, line))
-                except ValueError as e:
-                    out.append(f"{pkg.paths[resource]}:{line}: {e}")
+    path, text = pkg.paths[resource], pkg.texts[resource]
+    if resource == "events":
+        try:
+            rows = read_event_rows(text, path)
+        except (ValueError, DateParseError) as e:
+            return [str(e)]
+        for r in rows:
+            if r.member not in ("", "ALL") and r.member_code is None:
+                out.append(
+                    f"{path}:{r.line}: member: {r.member!r} is not a country "
+                    "(ISO code, English name or known alias), ALL or empty"
+                )
+    elif resource in ("polls", "positions"):
+        read = _poll if resource == "polls" else _position
+        for line, row in _rows(text):
+            try:
+                read(row, Provenance("", line, line))
+            except ValueError as e:
+                out.append(f"{path}:{line}: {e}")
     return out
 
 
@@ -427,10 +432,12 @@ def package_documents(
             out.append(ParsedDocument(doc, proc.process, milestones=milestones, acts=acts))
         elif resource == "polls":
             polls = tuple(_poll(r, _prov(sha, line, r)) for line, r in _rows(text))
-            out.append(ParsedDocument(doc, proc.process, polls=polls))
+            if polls:  # a table of no rows states nothing (and is the same in every package)
+                out.append(ParsedDocument(doc, proc.process, polls=polls))
         else:
             pos = tuple(_position(r, _prov(sha, line, r)) for line, r in _rows(text))
-            out.append(ParsedDocument(doc, proc.process, positions=pos))
+            if pos:
+                out.append(ParsedDocument(doc, proc.process, positions=pos))
     return out
 
 

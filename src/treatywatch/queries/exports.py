@@ -1,0 +1,62 @@
+"""Everything the store holds about a process, for an export: every record (superseded
+acts included, marked), the documents that name their sources, and who must ratify."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from treatywatch.domain.model import (
+    Document,
+    Membership,
+    Milestone,
+    Organization,
+    PartyPosition,
+    Poll,
+    Process,
+    RatificationAct,
+)
+from treatywatch.domain.status import ProcessStatus
+from treatywatch.queries.status import process_status
+from treatywatch.reference import organization
+from treatywatch.store.db import Store
+
+
+@dataclass(frozen=True)
+class ProcessExport:
+    process: Process
+    title: str
+    organization: Organization
+    milestones: list[Milestone]
+    acts: list[RatificationAct]  # in the order they were recorded
+    polls: list[Poll]
+    positions: list[PartyPosition]
+    documents: dict[str, Document]  # by SHA-256: to name and quote a fact's source
+    status: ProcessStatus  # today, as the store knows it now
+
+    @property
+    def required(self) -> tuple[Membership, ...]:
+        return self.status.required
+
+    @property
+    def licence(self) -> str | None:
+        return next((d.licence for d in self.documents.values() if d.licence), None)
+
+
+def export_records(store: Store, query: str, today: date | None = None) -> ProcessExport:
+    p = store.find_process(query)
+    docs = store.documents(p.slug)  # current versions, first imported first
+    # The process's title: its first document's (a data package's events table is
+    # imported before its other tables and carries the package's title).
+    title = docs[0].title if docs else p.slug
+    return ProcessExport(
+        process=p,
+        title=title,
+        organization=organization(p.organization),
+        milestones=store.milestones(p.slug),
+        acts=store.acts(p.slug),
+        polls=store.polls(p.slug),
+        positions=store.positions(p.slug),
+        documents={d.sha256: d for d in docs},
+        status=process_status(store, p.slug, today),
+    )
