@@ -81,8 +81,11 @@ def test_still_running_means_later_than_today() -> None:
 
 def test_bounded_completions_of_partial_rounds() -> None:
     sweden = completion_of(load_round("nato-2024-sweden"))
-    assert sweden is not None and not sweden.exact
-    assert (sweden.low, sweden.high) == (609.0, 611.0)  # Hungary 2024-03-05, member 2024-03-07
+    # The Sweden protocol's entry into force (2024-03-07, US depositary notice) is recorded, so
+    # the partial round's completion is that day, exactly (before: bounded 609-611 days).
+    assert sweden is not None and sweden.exact and "entry into force" in sweden.basis
+    assert (sweden.low, sweden.high) == (611.0, 611.0)  # signed 2022-07-05, in force 2024-03-07
+    # A partial round without an entry into force is still bounded.
     germany = completion_of(load_round("nato-1955-west-germany"))
     assert germany is not None and germany.low == 0.0 and germany.high == 198.0
     assert completion_of(load_round("nato-2023-finland")) == Completion(
@@ -197,6 +200,7 @@ def test_the_model_pools_members_with_little_history(bundled_model: fc.Model) ->
         "nato-2004-seven",
         "nato-2020-north-macedonia",
         "nato-2023-finland",
+        "nato-2024-sweden",  # exact since its protocol's entry into force is recorded
         "eu-2004-ten",
         "eu-2007-bulgaria-romania",
         "eu-2013-croatia",
