@@ -34,6 +34,15 @@ def serve(
             "subdomains). Loopback names and a specific --host are always answered.",
         ),
     ] = None,
+    write_token: Annotated[
+        str | None,
+        typer.Option(
+            "--write-token",
+            envvar="TREATYWATCH_WRITE_TOKEN",
+            help="Enable the write API for requests carrying this bearer token: NAME:SECRET "
+            "(several separated by commas; a secret of 16+ characters). Off by default.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web dashboard and JSON API (/api/v1/) over the store.
 
@@ -59,8 +68,16 @@ def serve(
             f"warning: listening on {host}: the dashboard is reachable from other machines. "
             f"It answers only requests for {', '.join(hosts)}; add names with --allow-host.\n"
         )
+    from treatywatch.web.writes import TOKEN_ENV, parse_tokens
+
+    tokens = parse_tokens(write_token)
+    if tokens:
+        names = ", ".join(t.name for t in tokens)
+        sys.stderr.write(f"write API enabled for token(s): {names}; writes are logged\n")
     # Read by the factory in each worker process.
     os.environ[ENV_VAR] = db
+    if write_token:
+        os.environ[TOKEN_ENV] = write_token
     os.environ[ALLOWED_HOSTS_ENV] = ",".join(hosts)
     uvicorn.run(
         "treatywatch.web.app:app_from_env",

@@ -119,6 +119,7 @@ def act(a: RatificationAct, names: Names = NO_NAMES) -> ActShape:
         "act": a.kind.value,
         "date": date(a.date),
         "instrument": a.instrument,
+        "correction": a.correction,
         "provenance": provenance(a.provenance, names),
     }
 

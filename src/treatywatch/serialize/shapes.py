@@ -71,6 +71,7 @@ class ActShape(TypedDict):
     act: str
     date: DateShape
     instrument: str | None
+    correction: bool  # supersedes the member's other acts of this kind
     provenance: ProvenanceShape
 
 

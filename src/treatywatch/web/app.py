@@ -38,6 +38,7 @@ from treatywatch.store.readers import Readers
 from treatywatch.web.errors import API, install_error_handlers
 from treatywatch.web.openapi import finish_openapi
 from treatywatch.web.security import Dashboard, allowed_hosts_from_env
+from treatywatch.web.writes import Token, tokens_from_env, write_routes
 
 
 def _strict_day(value: object) -> date:
@@ -247,12 +248,19 @@ def csv_table(slug: str, table: str, store: Store, as_of: AsOf = None) -> Respon
     )
 
 
-def create_app(db: str | None = None, allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+def create_app(
+    db: str | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+    write_tokens: Sequence[Token] | None = None,
+) -> FastAPI:
     """The dashboard and API over the store at ``db`` (default: the user's store).
 
     With ``allowed_hosts``, only requests whose Host header names one of them are served
-    (``*`` any, ``*.example.org`` its subdomains); others get a 400.
+    (``*`` any, ``*.example.org`` its subdomains); others get a 400. With write tokens
+    (``write_tokens``, else ``$TREATYWATCH_WRITE_TOKEN``), the write operations are served
+    to requests that carry one (web/writes.py); without, there are none.
     """
+    tokens = list(write_tokens) if write_tokens is not None else tokens_from_env()
     P = f"{API}/processes/{{slug}}"
     routes: list[BaseRoute] = [
         APIRoute("/", with_store(home), response_class=HTMLResponse, include_in_schema=False),
@@ -283,6 +291,7 @@ def create_app(db: str | None = None, allowed_hosts: Sequence[str] | None = None
         APIRoute(f"{P}/charts/{{kind}}", with_store(api_chart)),
         APIRoute(f"{P}/{{table}}.csv", with_store(csv_table), response_class=CsvResponse),
         APIRoute(f"{API}/documents/{{sha}}", with_store(api_document)),
+        *(write_routes() if tokens else []),
     ]
     from treatywatch.ingest import load_bundled_rounds
 
@@ -308,6 +317,7 @@ def create_app(db: str | None = None, allowed_hosts: Sequence[str] | None = None
     )
     app.state.db = db
     app.state.readers = readers
+    app.state.write_tokens = tokens
     static = resources.files("treatywatch") / "render" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     # Errors in one shape (web/errors.py), each declared in the OpenAPI document.

@@ -41,8 +41,10 @@ class ErrorBody(BaseModel):
 # What each error status means, as the OpenAPI document says it.
 DESCRIPTIONS = {
     400: "The Host header is not one this server answers to (when it has a host allow-list).",
+    401: "A write without a valid write token (Authorization: Bearer …).",
     404: "No such process, document, organization, chart or table.",
-    422: "A malformed parameter, e.g. an as_of that is not a calendar day written YYYY-MM-DD.",
+    422: "A malformed parameter, e.g. an as_of that is not a calendar day written YYYY-MM-DD, "
+    "or a write whose values treatywatch refuses (an unknown member, a date in the future).",
 }
 
 
@@ -100,9 +102,12 @@ def install_error_handlers(app: FastAPI) -> None:
 def _statuses(route: APIRoute) -> list[int]:
     """The error statuses an API operation can answer."""
     statuses = [400]
+    writes = "POST" in (route.methods or ())
+    if writes:
+        statuses.append(401)
     if route.dependant.path_params:
         statuses.append(404)
-    if route.dependant.query_params:
+    if route.dependant.query_params or writes:
         statuses.append(422)
     return statuses
 
