@@ -237,11 +237,14 @@ def test_polls_average(cli: Cli) -> None:
 def test_polls_eval_on_a_fixture(cli: Cli, tmp_path: Path) -> None:
     fixtures = Path(__file__).parent / "fixtures" / "polls"
     out = tmp_path / "eval.json"
-    r = cli("polls-eval", fixtures / "polls.csv", fixtures / "outcomes.csv", "--json", out)
+    r = cli("polls-eval", fixtures / "polls.csv", fixtures / "outcomes.csv", "-o", out)
     assert r.code == 0, r.err
     assert "model" in r.out and "loess" in r.out
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data
+    # --json prints the same JSON to standard output, and nothing else
+    r = cli("polls-eval", fixtures / "polls.csv", fixtures / "outcomes.csv", "--json")
+    assert r.code == 0 and r.json() == data
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "race,poll_id,pollster,fieldwork_start,fieldwork_end,sample_size,option,share\n"
@@ -297,10 +300,11 @@ def test_forecast_as_of_and_after_completion(cli: Cli) -> None:
 def test_backtest_command(cli: Cli, tmp_path: Path) -> None:
     cli("import", "--example")
     out = tmp_path / "bt.json"
-    r = cli("backtest", "--json", out)
+    r = cli("backtest", "-o", out)
     assert r.code == 0, r.err
     assert "MAE" in r.out and "too few" in r.out
     data = json.loads(out.read_text(encoding="utf-8"))
+    assert cli("backtest", "--json").json() == data
     rounds = {c["round"] for c in data["cases"]}
     assert {
         "nato-1982-spain",

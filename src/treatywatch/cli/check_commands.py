@@ -20,6 +20,9 @@ def check(
     fmt: Annotated[
         str, typer.Option("--format", help="text, json, sarif (SARIF 2.1.0) or github.")
     ] = "text",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (the same as --format json).")
+    ] = False,
 ) -> None:
     """Find where sources contradict themselves; exit 1 when there are errors.
 
@@ -27,6 +30,8 @@ def check(
     """
     from treatywatch.queries.findings import check_target
 
+    if as_json:
+        fmt = "json"
     if fmt not in ("text", "json", "sarif", "github"):
         raise typer.BadParameter(
             f"{fmt!r}; choose text, json, sarif or github", param_hint="--format"

@@ -341,13 +341,15 @@ def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
 def polls_eval(
     polls_csv: Annotated[Path, typer.Argument(help="Polls, one row per poll and option.")],
     outcomes_csv: Annotated[Path, typer.Argument(help="Results, one row per race and option.")],
-    json_file: Annotated[
-        Path | None, typer.Option("--json", help="Also write the results as JSON to this file.")
+    as_json: JsonOption = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Also write the results as JSON to this file."),
     ] = None,
 ) -> None:
     """Score the poll average and the usual baselines against known outcomes.
 
-    Example: treatywatch polls-eval polls.csv outcomes.csv --json eval.json
+    Example: treatywatch polls-eval polls.csv outcomes.csv --json
     """
     from rich.table import Table
 
@@ -357,13 +359,16 @@ def polls_eval(
     from treatywatch.stats.polleval import format_table
 
     report = evaluate_files(polls_csv, outcomes_csv)
-    rows = format_table(report)
-    table = Table(*rows[0])
-    for row in rows[1:]:
-        table.add_row(*cells(*row))
-    make_console().print(table)
-    if json_file is not None:
-        json_file.write_text(
-            json.dumps(serialize.poll_evaluation(report), indent=2) + "\n", encoding="utf-8"
-        )
-        make_console().print(line("wrote ", json_file))
+    data = serialize.poll_evaluation(report)
+    if as_json:
+        print_json(data)
+    else:
+        rows = format_table(report)
+        table = Table(*rows[0])
+        for row in rows[1:]:
+            table.add_row(*cells(*row))
+        make_console().print(table)
+    if output is not None:
+        output.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        if not as_json:
+            make_console().print(line("wrote ", output))

@@ -121,13 +121,15 @@ def forecast(
 
 def backtest_(
     ctx: typer.Context,
-    json_file: Annotated[
-        Path | None, typer.Option("--json", help="Also write the results as JSON to this file.")
+    as_json: JsonOption = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Also write the results as JSON to this file."),
     ] = None,
 ) -> None:
     """Score the forecast on past rounds, each left out in turn, against two baselines.
 
-    Example: treatywatch backtest --json backtest.json
+    Example: treatywatch backtest --json
     """
     from treatywatch import serialize
     from treatywatch.cli.text import line
@@ -135,9 +137,12 @@ def backtest_(
 
     with open_store(ctx) as store:
         report = run_backtest(store)
-    sys.stdout.write(report.render() + "\n")
-    if json_file is not None:
-        json_file.write_text(
-            json.dumps(serialize.backtest(report), indent=2) + "\n", encoding="utf-8"
-        )
-        make_console().print(line("wrote ", json_file))
+    data = serialize.backtest(report)
+    if as_json:
+        print_json(data)
+    else:
+        sys.stdout.write(report.render() + "\n")
+    if output is not None:
+        output.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        if not as_json:
+            make_console().print(line("wrote ", output))
