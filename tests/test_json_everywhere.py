@@ -24,8 +24,18 @@ def test_every_data_command_prints_json(cli: Cli) -> None:
         ("backtest",),
         ("polls-eval", FIXTURES / "polls.csv", FIXTURES / "outcomes.csv"),
         ("new", "mine", "--organization", "NATO", "--candidate", "SE", "--signed", "2022-07-05"),
-        ("record", "mine", "--member", "HU", "--act", "ratified", "--date", "2024-03-05",
-         "--source", "https://example.org/"),
+        (
+            "record",
+            "mine",
+            "--member",
+            "HU",
+            "--act",
+            "ratified",
+            "--date",
+            "2024-03-05",
+            "--source",
+            "https://example.org/",
+        ),
     ]
     for args in commands:
         r = cli(*args, "--json")
@@ -37,4 +47,6 @@ def test_processes_json_lists_every_round(cli: Cli) -> None:
     cli("import", EXAMPLE)
     rows = cli("processes", "--json").json()
     assert len(rows) >= 13
-    assert {"montenegro-nato", "nato-2024-sweden", "eu-2013-croatia"} <= {r["process"] for r in rows}
+    assert {"montenegro-nato", "nato-2024-sweden", "eu-2013-croatia"} <= {
+        r["process"] for r in rows
+    }

@@ -89,7 +89,7 @@ def command_words(command: str, tmp: Path) -> list[str]:
     assert words[0] == ".venv/bin/treatywatch", f"README commands run the installed CLI: {command}"
     out = []
     for w in words[1:]:
-        if w.startswith(("src/", "../shared/")):
+        if w.startswith(("src/", "../shared/", "docs/")):
             w = str((ROOT / w).resolve())
         out.append(w)
     return out

@@ -23,6 +23,9 @@ def stored_rounds(store: Store, organization: str | None = None) -> list[Round]:
     from treatywatch.reference.rounds import Round, load_rounds
 
     bundled = {r.id for r in load_rounds()}  # stored as processes too: counted once
+    # A user's own record of a bundled round (same organization, candidates and signature
+    # day, e.g. made with `new`) is that round again: counted once too.
+    copies = {(r.organization, frozenset(r.candidates), r.signature.edtf) for r in load_rounds()}
     rounds = []
     for p in store.processes():
         if (organization and p.organization != organization) or p.slug in bundled:
@@ -30,6 +33,9 @@ def stored_rounds(store: Store, organization: str | None = None) -> list[Round]:
         milestones = store.milestones(p.slug)
         signed = [m for m in milestones if m.kind in ("protocol_signed", "treaty_signed")]
         if not signed:
+            continue
+        key = (p.organization, frozenset(p.candidate_code.split(",")), signed[0].date.edtf)
+        if key in copies:
             continue
         joined = [m.date for m in milestones if m.kind == "membership"]
         docs = store.documents(p.slug)
