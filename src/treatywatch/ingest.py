@@ -158,12 +158,15 @@ def record_act(
 ) -> tuple[ImportOutcome, RatificationAct]:
     """Record one member's dated act (``treatywatch record``): a record of its own, so
     that nothing is overwritten. A member that is not required to ratify is refused."""
-    from treatywatch.queries.status import process_status
+    from datetime import date
+
+    from treatywatch.domain.status import status_as_of
 
     p = store.find_process(process)
     parsed = recorded.act(p, member, act, day, source, who, quote=quote, correction=correction)
     (new,) = parsed.acts
-    status = process_status(store, p.slug)
+    org = organization(p.organization)
+    status = status_as_of(p, org, store.milestones(p.slug), store.acts(p.slug), date.today())
     required = {m.code for m in status.required}
     if status.members_known and required and new.member_code not in required:
         names = ", ".join(sorted(required))
