@@ -557,3 +557,13 @@ def test_export_cli_every_format(cli: Cli, tmp_path: Path) -> None:
     assert r.code == 2 and "-o" in r.err
     r = cli("export", "nato-2024-sweden", "-o", tmp_path / "sweden.zip")
     assert r.code == 0 and zipfile.is_zipfile(tmp_path / "sweden.zip")
+
+
+def test_a_fifo_named_like_a_zip_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A zip is read by the same safe reader as an article: a FIFO is refused at once."""
+    import os
+
+    fifo = tmp_path / "package.zip"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="named pipe"):
+        read_package(fifo)

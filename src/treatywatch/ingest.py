@@ -13,10 +13,12 @@ the store already holds as a current version is not parsed again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from treatywatch.checks import run_checks
 from treatywatch.domain.model import ParsedDocument, RatificationAct
+from treatywatch.domain.status import status_as_of
 from treatywatch.errors import InputError, ProblemsError
 from treatywatch.reference import organization
 from treatywatch.sources import recorded
@@ -158,10 +160,6 @@ def record_act(
 ) -> tuple[ImportOutcome, RatificationAct]:
     """Record one member's dated act (``treatywatch record``): a record of its own, so
     that nothing is overwritten. A member that is not required to ratify is refused."""
-    from datetime import date
-
-    from treatywatch.domain.status import status_as_of
-
     p = store.find_process(process)
     parsed = recorded.act(p, member, act, day, source, who, quote=quote, correction=correction)
     (new,) = parsed.acts

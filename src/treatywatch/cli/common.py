@@ -82,6 +82,24 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+JsonFileOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Also write the results as JSON to this file."),
+]
+
+
+def write_json_file(data: Any, output: Path | None, quiet: bool) -> None:
+    """``-o FILE``: the JSON written to a file too, said on the terminal unless ``quiet``
+    (with ``--json``, standard output holds the JSON alone)."""
+    if output is None:
+        return
+    output.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    if not quiet:
+        from treatywatch.cli.text import line
+
+        make_console().print(line("wrote ", output))
+
+
 KnownOnOption = Annotated[
     str | None,
     typer.Option(

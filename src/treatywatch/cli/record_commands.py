@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,6 +10,7 @@ import typer
 
 from treatywatch.cli.common import (
     AsOfOption,
+    JsonFileOption,
     JsonOption,
     KnownOnOption,
     ProcessArg,
@@ -19,6 +19,7 @@ from treatywatch.cli.common import (
     open_store,
     parse_day,
     print_json,
+    write_json_file,
 )
 
 if TYPE_CHECKING:
@@ -114,6 +115,19 @@ def _record(s: ProcessStatus) -> str:
     return "complete" if missing == 0 else f"{missing} members' dates missing"
 
 
+def _status(
+    ctx: typer.Context, process: str, as_of: str | None, known_on: str | None
+) -> tuple[ProcessStatus, dict[str, str], date | None]:
+    """The process's status for ``--as-of`` and ``--known-on``, its sources' names, and the
+    ``--known-on`` day."""
+    from treatywatch.queries.status import process_status
+
+    day, known = parse_day(as_of), parse_day(known_on, "--known-on")
+    with open_store(ctx) as store:
+        s = process_status(store, process, day, known)
+        return s, store.document_paths(s.process.slug), known
+
+
 def status(
     ctx: typer.Context,
     process: ProcessArg,
@@ -127,12 +141,8 @@ def status(
     """
     from treatywatch import serialize
     from treatywatch.cli.text import line, plain
-    from treatywatch.queries.status import process_status
 
-    day, known = parse_day(as_of), parse_day(known_on, "--known-on")
-    with open_store(ctx) as store:
-        s = process_status(store, process, day, known)
-        names = store.document_paths(s.process.slug)
+    s, names, known = _status(ctx, process, as_of, known_on)
     if as_json:
         print_json(serialize.status(s, names))
         return
@@ -215,12 +225,8 @@ def ratifications(
     """
     from treatywatch import serialize
     from treatywatch.cli.text import cells
-    from treatywatch.queries.status import process_status
 
-    day, known = parse_day(as_of), parse_day(known_on, "--known-on")
-    with open_store(ctx) as store:
-        s = process_status(store, process, day, known)
-        names = store.document_paths(s.process.slug)
+    s, names, known = _status(ctx, process, as_of, known_on)
     if as_json:
         print_json([serialize.member_status(m, names) for m in s.members])
         return
@@ -342,10 +348,7 @@ def polls_eval(
     polls_csv: Annotated[Path, typer.Argument(help="Polls, one row per poll and option.")],
     outcomes_csv: Annotated[Path, typer.Argument(help="Results, one row per race and option.")],
     as_json: JsonOption = False,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Also write the results as JSON to this file."),
-    ] = None,
+    output: JsonFileOption = None,
 ) -> None:
     """Score the poll average and the usual baselines against known outcomes.
 
@@ -354,7 +357,7 @@ def polls_eval(
     from rich.table import Table
 
     from treatywatch import serialize
-    from treatywatch.cli.text import cells, line
+    from treatywatch.cli.text import cells
     from treatywatch.queries.races import evaluate_files
     from treatywatch.stats.polleval import format_table
 
@@ -368,7 +371,4 @@ def polls_eval(
         for row in rows[1:]:
             table.add_row(*cells(*row))
         make_console().print(table)
-    if output is not None:
-        output.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        if not as_json:
-            make_console().print(line("wrote ", output))
+    write_json_file(data, output, quiet=as_json)

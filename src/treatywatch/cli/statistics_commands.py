@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from treatywatch.cli.common import (
     AsOfOption,
+    JsonFileOption,
     JsonOption,
     ProcessArg,
     make_console,
     open_store,
     parse_day,
     print_json,
+    write_json_file,
 )
 
 
@@ -120,19 +120,13 @@ def forecast(
 
 
 def backtest_(
-    ctx: typer.Context,
-    as_json: JsonOption = False,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Also write the results as JSON to this file."),
-    ] = None,
+    ctx: typer.Context, as_json: JsonOption = False, output: JsonFileOption = None
 ) -> None:
     """Score the forecast on past rounds, each left out in turn, against two baselines.
 
     Example: treatywatch backtest --json
     """
     from treatywatch import serialize
-    from treatywatch.cli.text import line
     from treatywatch.queries.forecasts import run_backtest
 
     with open_store(ctx) as store:
@@ -142,7 +136,4 @@ def backtest_(
         print_json(data)
     else:
         sys.stdout.write(report.render() + "\n")
-    if output is not None:
-        output.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        if not as_json:
-            make_console().print(line("wrote ", output))
+    write_json_file(data, output, quiet=as_json)

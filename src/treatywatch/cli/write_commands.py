@@ -49,6 +49,9 @@ class ExportFormat(StrEnum):
 
 
 class ActChoice(StrEnum):
+    """``ActKind``'s values, repeated here so that the CLI starts without loading the domain
+    model (tests/test_record.py checks that the two agree)."""
+
     ratified = "ratified"
     parliament_approval = "parliament_approval"
     head_of_state_signature = "head_of_state_signature"

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -377,29 +377,34 @@ class EventRow:
         return next((v for k, v in self.details if k == key), None)
 
 
+def numbered_rows(text: str) -> Iterator[tuple[int, int, dict[str, str]]]:
+    """Each row of a CSV text (a header, then rows) with the lines it spans, first and last
+    (a quoted cell may hold line breaks)."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader.fieldnames  # noqa: B018 - reads the header: rows start after it
+    line = reader.line_num + 1
+    for row in reader:
+        yield line, reader.line_num, {k: (v or "") for k, v in row.items() if k is not None}
+        line = reader.line_num + 1
+
+
 def read_event_rows(text: str, file: str, sha: str | None = None) -> list[EventRow]:
     """Every row of an events table (CSV text), with its line number; a date that does not
     match its precision raises ValueError naming ``file`` and the line. The one reader of
     this layout: the bundled rounds and imported data packages both go through it."""
     sha = sha or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    reader = csv.DictReader(io.StringIO(text, newline=""))
     out: list[EventRow] = []
-    reader.fieldnames  # noqa: B018 - reads the header: rows start after it
-    line = reader.line_num + 1
-    for r in reader:
+    for line, end, r in numbered_rows(text):
         d = parse_edtf_date(r["date"])
         if d.precision.value != r["precision"]:
             raise ValueError(f"{file}:{line}: precision {r['precision']!r} but date {r['date']!r}")
         src = Provenance(
-            sha, line, reader.line_num, url=r["source_url"] or None, quote=r["source_quote"] or None
+            sha, line, end, url=r["source_url"] or None, quote=r["source_quote"] or None
         )
         event, details = split_event(r["event"])
         member = r["member"]
         code = resolve_country(member) if member and member != "ALL" else None
-        out.append(
-            EventRow(line, r["process"] or "", member, code, event, details, r["event"], d, src)
-        )
-        line = reader.line_num + 1
+        out.append(EventRow(line, r["process"], member, code, event, details, r["event"], d, src))
     return out
 
 

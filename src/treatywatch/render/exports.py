@@ -15,20 +15,19 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from treatywatch.domain.dates import PartialDate, Precision
+from treatywatch.domain.dates import PartialDate, Precision, parse_edtf_date
 from treatywatch.domain.model import RATIFYING_ACTS, ActKind, Provenance
 from treatywatch.queries.exports import ProcessExport
 from treatywatch.reference import country_name
 from treatywatch.render.tables import csv_cell
 from treatywatch.sources.datapackage import COLUMNS, DESCRIPTOR, FORMAT, SCHEMAS, canonical_event
 
-FORMATS = ("datapackage", "csv", "json", "wikitable", "ics")
 QUOTE_CHARS = 300
 RESOURCE_FILES = {name: f"{name}.csv" for name in ("events", "polls", "positions", "members")}
 # A zip's entries carry this time so that the same package gives the same bytes.
@@ -80,13 +79,6 @@ def _candidate_member(x: ProcessExport) -> str:
     return country_name(codes[0]) if len(codes) == 1 else "ALL"
 
 
-def _milestone_event(kind: str) -> str:
-    """``protocol_signed``/``treaty_signed``/``membership`` as they are; the candidate's
-    other steps as ``milestone: <kind>``."""
-    bare = kind in ("protocol_signed", "treaty_signed", "membership")
-    return canonical_event(kind if bare else "milestone", kind)
-
-
 def event_rows(x: ProcessExport) -> list[dict[str, str]]:
     """The events table: milestones and members' acts, earliest first."""
     rows = []
@@ -104,7 +96,7 @@ def event_rows(x: ProcessExport) -> list[dict[str, str]]:
             {
                 "process": x.title,
                 "member": "ALL" if signed else _candidate_member(x),
-                "event": _event(_milestone_event(m.kind), details),
+                "event": _event(canonical_event(m.kind), details),
                 **_date(m.date),
                 "source_url": url,
                 "source_quote": quote,
@@ -126,21 +118,21 @@ def event_rows(x: ProcessExport) -> list[dict[str, str]]:
                 "source_quote": quote,
             }
         )
-    return _sorted(
+    return sorted(
         rows,
-        lambda r: (_day(r["date"]), r["member"], r["event"], r["source_url"], r["source_quote"]),
+        key=lambda r: (
+            _day(r["date"]),
+            r["member"],
+            r["event"],
+            r["source_url"],
+            r["source_quote"],
+        ),
     )
 
 
-def _day(edtf: str) -> tuple[int, int, int]:
-    parts = [int(p) for p in edtf.split("-")]
-    return (parts + [0, 0])[0], (parts + [0, 0])[1], (parts + [0, 0, 0])[2]
-
-
-def _sorted(
-    rows: list[dict[str, str]], key: Callable[[dict[str, str]], Any]
-) -> list[dict[str, str]]:
-    return sorted(rows, key=key)
+def _day(edtf: str) -> tuple[int, ...]:
+    """An EDTF date's numbers, to sort by: a month comes before its days."""
+    return tuple(int(p) for p in edtf.split("-"))
 
 
 def poll_rows(x: ProcessExport) -> list[dict[str, str]]:
@@ -164,7 +156,7 @@ def poll_rows(x: ProcessExport) -> list[dict[str, str]]:
                 "source_quote": quote,
             }
         )
-    return _sorted(rows, lambda r: (r["fieldwork"], *r.values()))
+    return sorted(rows, key=lambda r: (r["fieldwork"], *r.values()))
 
 
 def position_rows(x: ProcessExport) -> list[dict[str, str]]:
@@ -180,7 +172,7 @@ def position_rows(x: ProcessExport) -> list[dict[str, str]]:
                 "source_quote": quote,
             }
         )
-    return _sorted(rows, lambda r: tuple(r.values()))
+    return sorted(rows, key=lambda r: tuple(r.values()))
 
 
 def member_rows(x: ProcessExport) -> list[dict[str, str]]:
@@ -212,15 +204,14 @@ def to_csv(rows: Sequence[dict[str, str]], columns: Sequence[str], safe: bool = 
 
 
 def descriptor(
-    x: ProcessExport,
-    resources: Iterable[str],
-    inline: dict[str, list[dict[str, str]]] | None = None,
+    x: ProcessExport, tables: dict[str, list[dict[str, str]]], inline: bool = False
 ) -> dict[str, Any]:
-    """The package's ``datapackage.json``."""
+    """The package's ``datapackage.json`` for its ``tables``; ``inline`` puts each table's
+    rows in the descriptor instead of naming its CSV file."""
     urls = sorted(
         {
             r["source_url"]
-            for r in event_rows(x)
+            for r in tables["events"]
             if r["source_url"].startswith(("http://", "https://"))
         }
     )
@@ -241,9 +232,9 @@ def descriptor(
     if urls:
         out["sources"] = [{"title": urlsplit(u).netloc or u, "path": u} for u in urls]
     res = []
-    for name in resources:
+    for name, rows in tables.items():
         r: dict[str, Any] = {"name": name}
-        if inline is None:
+        if not inline:
             r |= {
                 "path": RESOURCE_FILES[name],
                 "format": "csv",
@@ -251,7 +242,7 @@ def descriptor(
                 "encoding": "utf-8",
             }
         else:
-            r["data"] = inline[name]
+            r["data"] = rows
         r |= {"profile": "tabular-data-resource", "schema": SCHEMAS[name]}
         res.append(r)
     out["resources"] = res
@@ -291,7 +282,7 @@ def write_package(x: ProcessExport, out: Path) -> list[Path]:
 def json_text(x: ProcessExport) -> str:
     """The package as one JSON document: the descriptor with each table's rows inline."""
     t = tables(x)
-    return json.dumps(descriptor(x, t, inline=t), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(descriptor(x, t, inline=True), indent=2, ensure_ascii=False) + "\n"
 
 
 def csv_text(x: ProcessExport) -> str:
@@ -383,7 +374,7 @@ def calendar(x: ProcessExport) -> str:
     cal.add("x-wr-calname", f"{x.process.candidate_name} → {x.process.organization}")
     seen: set[str] = set()
     for row in event_rows(x):
-        d = _partial(row["date"])
+        d = parse_edtf_date(row["date"])
         uid = hashlib.sha256(
             "\x1f".join(
                 [x.process.slug, row["member"], row["event"], row["date"], row["source_url"]]
@@ -412,12 +403,6 @@ def calendar(x: ProcessExport) -> str:
         cal.add_component(ev)
     text: str = cal.to_ical().decode("utf-8")
     return text
-
-
-def _partial(edtf: str) -> PartialDate:
-    from treatywatch.domain.dates import parse_edtf_date
-
-    return parse_edtf_date(edtf)
 
 
 def _summary(row: dict[str, str], x: ProcessExport) -> str:

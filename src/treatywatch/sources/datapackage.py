@@ -25,7 +25,6 @@ stored. The bundled history (``data/rounds/``) is stored in this layout and read
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import posixpath
@@ -53,8 +52,15 @@ from treatywatch.domain.model import (
 )
 from treatywatch.errors import InputError, PackageError
 from treatywatch.reference import country_name, organizations, resolve_country
-from treatywatch.reference.rounds import EVENT_KINDS, EventRow, read_event_rows
-from treatywatch.sources.reading import MAX_BYTES, read_document, shown, text_sha
+from treatywatch.reference.rounds import EVENT_KINDS, EventRow, numbered_rows, read_event_rows
+from treatywatch.sources.reading import (
+    MAX_BYTES,
+    decode_text,
+    read_bytes,
+    read_document,
+    shown,
+    text_sha,
+)
 
 FORMAT = 1
 DESCRIPTOR = "datapackage.json"
@@ -210,14 +216,7 @@ def read_package_input(path: str | Path) -> PackageInput:
 
 
 def _read_zip(p: Path, name: str) -> PackageInput:
-    data, _ = b"", None
-    try:
-        with open(p, "rb") as f:  # bounded: a zip is read whole before it is opened
-            data = f.read(MAX_BYTES + 1)
-    except OSError as e:
-        raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{name}: more than {MAX_BYTES / 1e6:.0f} MB; refused")
+    data = read_bytes(p, name)  # a regular file, bounded, read whole before it is opened
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = z.infolist()
@@ -235,18 +234,13 @@ def _read_zip(p: Path, name: str) -> PackageInput:
         info = by_name.get(posixpath.join(base, rel) if base else rel)
         if info is None:
             raise InputError(f"{name}: {rel}: no such file in the zip")
+        too_big = InputError(f"{name}: {rel}: larger than {MAX_BYTES / 1e6:.0f} MB; refused")
         if info.file_size > MAX_BYTES:
-            raise InputError(f"{name}: {rel}: larger than {MAX_BYTES / 1e6:.0f} MB; refused")
+            raise too_big
         raw = z.read(info)
         if len(raw) > MAX_BYTES:
-            raise InputError(f"{name}: {rel}: larger than {MAX_BYTES / 1e6:.0f} MB; refused")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"{name}: {rel}: not UTF-8") from None
-        if "\x00" in text:
-            raise InputError(f"{name}: {rel}: binary file (NUL byte)")
-        return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+            raise too_big
+        return decode_text(raw, f"{name}/{rel}")
 
     descriptor = _descriptor(member(DESCRIPTOR), f"{name}/{DESCRIPTOR}")
     paths = _resource_paths(descriptor, name)
@@ -450,12 +444,8 @@ def _licence(descriptor: Mapping[str, Any]) -> str | None:
 
 
 def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    reader.fieldnames  # noqa: B018 - reads the header: rows start after it
-    line = reader.line_num + 1
-    for row in reader:
-        yield line, {k: (v or "") for k, v in row.items() if k is not None}
-        line = reader.line_num + 1
+    """Each row with its first line."""
+    return ((line, row) for line, _, row in numbered_rows(text))
 
 
 def _prov(sha: str, line: int, row: Mapping[str, str]) -> Provenance:
@@ -465,7 +455,7 @@ def _prov(sha: str, line: int, row: Mapping[str, str]) -> Provenance:
 
 
 def _milestone_kind(r: EventRow, org: Organization) -> str | None:
-    if r.event in ("protocol_signed", "treaty_signed", "membership"):
+    if r.event in BARE_MILESTONES:
         return r.event if org.kind(r.event) else None
     if r.event != "milestone":
         return None
@@ -474,10 +464,15 @@ def _milestone_kind(r: EventRow, org: Organization) -> str | None:
     return known.kind if known else None
 
 
-def canonical_event(event: str, kind: str) -> str:
-    """How an exported row writes a milestone's type: ``milestone: <kind>`` for the
-    candidate's own steps, the bare type for the signature and the membership."""
-    return kind if event == kind else f"milestone: {kind}"
+# Milestones written as their own event type; the candidate's other steps are
+# ``milestone: <kind>``.
+BARE_MILESTONES = ("protocol_signed", "treaty_signed", "membership")
+
+
+def canonical_event(kind: str) -> str:
+    """How a milestone's event type is written: ``protocol_signed``, ``treaty_signed`` and
+    ``membership`` as they are, the candidate's other steps as ``milestone: <kind>``."""
+    return kind if kind in BARE_MILESTONES else f"milestone: {kind}"
 
 
 def _events(
@@ -504,7 +499,7 @@ def _events(
             label = r.detail("label") or (known.label if known else kind)
             written = r.detail("source_label")
             if written is None:
-                plain = r.text.strip() == canonical_event(r.event, kind)
+                plain = r.text.strip() == canonical_event(kind)
                 written = "" if plain else r.text
             milestones.append(Milestone(kind, label, r.date, src, written))
         elif r.member_code not in cands and r.member != "ALL" and r.event in EVENT_KINDS:

@@ -54,8 +54,9 @@ def _refuse_unless_regular(name: str, mode: int) -> None:
     raise InputError(f"{name}: {reason}")
 
 
-def _read_bytes(p: Path, name: str, max_bytes: int) -> bytes:
-    """The file's bytes; refuses anything but a regular file before and after opening it."""
+def read_bytes(p: Path, name: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, at most ``max_bytes``; refuses anything but a regular file before
+    and after opening it (a FIFO, a device, a directory); ``name`` is how errors name it."""
     try:
         _refuse_unless_regular(name, os.stat(p).st_mode)
         # O_NONBLOCK: should the path become a FIFO between the stat and the open, opening
@@ -93,7 +94,13 @@ def read_document(path: str | Path, max_bytes: int = MAX_BYTES) -> tuple[str, st
     """Return (text, sha256 of the text) or raise InputError naming the file."""
     p = Path(path)
     name = shown(p)
-    data = _read_bytes(p, name, max_bytes)
+    text = decode_text(read_bytes(p, name, max_bytes), name)
+    return text, text_sha(text)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """A document's bytes as text: not empty, no NUL, UTF-8 (a BOM dropped), ``\n`` line
+    ends; or an InputError naming ``name`` and the line."""
     if not data.strip():
         raise InputError(f"{name}: empty file")
     if b"\x00" in data:
@@ -106,8 +113,7 @@ def read_document(path: str | Path, max_bytes: int = MAX_BYTES) -> tuple[str, st
         raise InputError(
             f"{name}:{line}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})"
         ) from None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return text, text_sha(text)
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def text_sha(text: str) -> str:

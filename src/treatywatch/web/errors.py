@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
-from treatywatch.errors import NotFoundError
+from treatywatch.errors import InputError, NotFoundError
 from treatywatch.render.pages import render
 
 API = "/api/v1"
@@ -67,6 +67,10 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return error_response(request, 404, str(exc))
 
 
+async def _refused(request: Request, exc: Exception) -> Response:
+    return error_response(request, 422, str(exc))
+
+
 async def _invalid(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     parts = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
@@ -94,6 +98,7 @@ async def _internal(request: Request, exc: Exception) -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     """Answer every error in the one shape."""
     app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(InputError, _refused)  # a value treatywatch refuses
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _internal)

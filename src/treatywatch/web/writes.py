@@ -16,7 +16,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -24,10 +24,14 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from treatywatch import serialize
-from treatywatch.errors import InputError, NotFoundError
+from treatywatch.domain.model import ActKind
+from treatywatch.errors import InputError
 from treatywatch.queries.status import process_status
 from treatywatch.store.db import Store
 from treatywatch.web.errors import API, error_response
+
+if TYPE_CHECKING:
+    from treatywatch.sources.recorded import Recorder
 
 TOKEN_ENV = "TREATYWATCH_WRITE_TOKEN"
 log = logging.getLogger("treatywatch.writes")
@@ -81,54 +85,50 @@ class NewProcess(BaseModel):
 class NewAct(BaseModel):
     model_config = ConfigDict(extra="forbid")
     member: str = Field(max_length=80, examples=["Türkiye"])
-    act: Literal["ratified", "parliament_approval", "head_of_state_signature", "deposit"]
+    act: ActKind
     date: str = Field(max_length=10, examples=["2024-01-25"])
     source: str = Field(min_length=1, max_length=2000, examples=["https://www.resmigazete.gov.tr/"])
     quote: str | None = Field(default=None, max_length=2000)
     correction: bool = False
 
 
-def _refused(request: Request) -> Response | None:
-    tokens: list[Token] = request.app.state.write_tokens
-    if _authorized(request, tokens) is None:
+def _recorder(request: Request) -> Recorder | Response:
+    """Who writes (the token's name, now), or the 401 for a request without a valid token."""
+    from treatywatch.sources.recorded import Recorder
+
+    token = _authorized(request, request.app.state.write_tokens)
+    if token is None:
         log.warning("write refused %s %s: no valid token", request.method, request.url.path)
         response = error_response(
             request, 401, "a valid write token is required (Authorization: Bearer …)"
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="treatywatch"'
         return response
-    return None
-
-
-def _who(request: Request) -> Any:
-    from treatywatch.sources.recorded import Recorder
-
-    token = _authorized(request, request.app.state.write_tokens)
-    assert token is not None
     return Recorder(f"API token {token.name}", datetime.now(UTC))
+
+
+# A value treatywatch refuses (InputError) is answered 422, an unknown process 404, by the
+# app's error handlers (web/errors.py).
 
 
 def create_process(request: Request, body: NewProcess) -> Any:
     """Start a process (a write token is required)."""
     from treatywatch.ingest import start_process
 
-    if (refused := _refused(request)) is not None:
-        return refused
-    who = _who(request)
+    who = _recorder(request)
+    if isinstance(who, Response):
+        return who
     with Store.open(request.app.state.db) as store:
-        try:
-            outcome = start_process(
-                store,
-                body.slug,
-                body.organization,
-                body.candidates,
-                who,
-                signed=body.signed,
-                source=body.source,
-                quote=body.quote,
-            )
-        except InputError as e:
-            return error_response(request, 422, str(e))
+        outcome = start_process(
+            store,
+            body.slug,
+            body.organization,
+            body.candidates,
+            who,
+            signed=body.signed,
+            source=body.source,
+            quote=body.quote,
+        )
         status = process_status(store, outcome.process)
         names = store.document_paths(outcome.process)
     log.warning("write %s by %s: new process %s", who.at.isoformat(), who.by, outcome.process)
@@ -139,26 +139,21 @@ def record_act(request: Request, slug: str, body: NewAct) -> Any:
     """Record a member's dated act (a write token is required)."""
     from treatywatch.ingest import record_act as record
 
-    if (refused := _refused(request)) is not None:
-        return refused
-    who = _who(request)
+    who = _recorder(request)
+    if isinstance(who, Response):
+        return who
     with Store.open(request.app.state.db) as store:
-        try:
-            outcome, act = record(
-                store,
-                slug,
-                body.member,
-                body.act,
-                body.date,
-                body.source,
-                who,
-                quote=body.quote,
-                correction=body.correction,
-            )
-        except InputError as e:
-            return error_response(request, 422, str(e))
-        except NotFoundError as e:
-            return error_response(request, 404, str(e))
+        outcome, act = record(
+            store,
+            slug,
+            body.member,
+            body.act.value,
+            body.date,
+            body.source,
+            who,
+            quote=body.quote,
+            correction=body.correction,
+        )
     log.warning(
         "write %s by %s: %s %s %s %s",
         who.at.isoformat(),
