@@ -22,6 +22,7 @@ from treatywatch.ingest import import_paths, load_bundled_rounds
 from treatywatch.queries.exports import export_records
 from treatywatch.queries.status import process_status
 from treatywatch.render import exports
+from treatywatch.sources.article import MAX_SAMPLE
 from treatywatch.sources.datapackage import COLUMNS, SCHEMAS, read_package
 from treatywatch.store.db import Store
 
@@ -169,7 +170,7 @@ def poll_rows(draw: st.DrawFn) -> dict[str, str]:
     return {
         "fieldwork": f"{d}/{d}" if days else d,
         "pollster": draw(TEXT),
-        "sample_size": draw(st.sampled_from(["", "1", "800", "1000000000"])),
+        "sample_size": draw(st.sampled_from(["", "1", "800", str(MAX_SAMPLE)])),
         "share_for": draw(SHARE),
         "share_against": draw(SHARE),
         "share_undecided": draw(st.one_of(st.just(""), SHARE)),

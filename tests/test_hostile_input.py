@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import socket
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -175,54 +173,26 @@ def test_huge_sample_sizes_never_reach_sqlite(sample: str) -> None:
 
 # -- the same on PostgreSQL, where INTEGER ends at 2,147,483,647 --------------------------------
 
-PG = os.environ.get("TREATYWATCH_TEST_PG", "")
-
-
-@pytest.fixture
-def pg_database() -> Iterator[str]:
-    """A throwaway database on the test server."""
-    if not PG:
-        if os.environ.get("TREATYWATCH_REQUIRE_PG"):
-            pytest.fail("TREATYWATCH_TEST_PG is not set but TREATYWATCH_REQUIRE_PG is")
-        pytest.skip("set TREATYWATCH_TEST_PG=postgresql://… to run the PostgreSQL tests")
-    import psycopg
-
-    name = f"treatywatch_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG.rpartition('/')[0]}/{name}"
-    finally:
-        for _ in range(40):  # autovacuum may hold the database for a moment
-            try:
-                with psycopg.connect(PG, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                break
-            except psycopg.errors.ObjectInUse:
-                import time
-
-                time.sleep(0.25)
-
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("sample", ["12345678901234567890", "3000000000", "2147483648"])
-def test_huge_sample_sizes_never_reach_postgres(pg_database: str, sample: str) -> None:
+def test_huge_sample_sizes_never_reach_postgres(pg_url: str, sample: str) -> None:
     """3000000000 was out of range for PostgreSQL's INTEGER (a raw psycopg error)."""
     text = _polls(_row(sample), _row(f"{MAX_SAMPLE:,}"))
     parsed = read_text(text, "x.txt")
-    with Store.open(pg_database) as store:
+    with Store.open(pg_url) as store:
         store.import_documents([parsed])
         assert [q.sample_size for q in store.polls(parsed.process.slug)] == [MAX_SAMPLE]
         assert [p.line for _sha, p in store.problems(parsed.process.slug)] == [5]
 
 
 @pytest.mark.postgres
-def test_hostile_cells_round_trip_on_postgres(pg_database: str, example_text: str) -> None:
+def test_hostile_cells_round_trip_on_postgres(pg_url: str, example_text: str) -> None:
     """Markup, a formula and a script in cells and prose are stored as text and read back."""
     text = example_text.replace("| CISR/IRI |", '| [/b] =HYPERLINK("x") <script>x</script> |')
     text = text.replace("Montenegro began", "[red]Montenegro[/red] began")
     parsed = read_text(text, "x.txt")
-    with Store.open(pg_database) as store:
+    with Store.open(pg_url) as store:
         store.import_documents([parsed])
         slug = parsed.process.slug
         assert store.polls(slug) == list(parsed.polls)

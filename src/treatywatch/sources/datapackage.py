@@ -53,6 +53,7 @@ from treatywatch.domain.model import (
 from treatywatch.errors import InputError, PackageError
 from treatywatch.reference import country_name, organizations, resolve_country
 from treatywatch.reference.rounds import EVENT_KINDS, EventRow, numbered_rows, read_event_rows
+from treatywatch.sources.article import MAX_SAMPLE
 from treatywatch.sources.reading import (
     MAX_BYTES,
     decode_text,
@@ -116,7 +117,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "fields": [
             _field("fieldwork", "EDTF date or start/end interval.", required=True, pattern=_SPAN),
             _field("pollster", "Who polled."),
-            _field("sample_size", "Respondents.", "integer", minimum=1, maximum=10**9),
+            _field("sample_size", "Respondents.", "integer", minimum=1, maximum=MAX_SAMPLE),
             _field("share_for", "Percent for, as written.", required=True, pattern=_SHARE),
             _field("share_against", "Percent against, as written.", required=True, pattern=_SHARE),
             _field("share_undecided", "Percent undecided, as written.", pattern=_SHARE),
