@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -255,3 +257,15 @@ def parse_as_of(text: str) -> date:
         except ValueError:
             pass
     raise DateParseError(f"not a calendar day written YYYY-MM-DD: {text!r}")
+
+
+def most_stated(
+    dates: Iterable[PartialDate], prefer: Iterable[PartialDate] = ()
+) -> PartialDate | None:
+    """The date most sources give (where they disagree, all stay on record); on a tie, a
+    ``prefer`` date (e.g. the organization's member list's), else the earliest."""
+    counts = Counter(dates)
+    if not counts:
+        return None
+    preferred = set(prefer)
+    return min(counts, key=lambda d: (-counts[d], d not in preferred, d.lower(), d.upper()))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from treatywatch.domain.dates import PartialDate
+from treatywatch.domain.dates import PartialDate, most_stated
 from treatywatch.domain.model import (
     RATIFYING_ACTS,
     ActKind,
@@ -121,15 +120,6 @@ def in_force(acts: Iterable[RatificationAct]) -> list[RatificationAct]:
     return [a for i, a in enumerate(acts) if last.get((a.member_code, a.kind), i) == i]
 
 
-def _most_stated(dates: list[PartialDate], prefer: set[PartialDate]) -> PartialDate | None:
-    """The date most sources give (where they disagree, both stay on record); on a tie,
-    a ``prefer`` date (the organization's member list's), else the earliest."""
-    if not dates:
-        return None
-    counts = Counter(dates)
-    return min(counts, key=lambda d: (-counts[d], d not in prefer, d.lower(), d.upper()))
-
-
 def status_as_of(
     process: Process,
     organization: Organization,
@@ -173,7 +163,7 @@ def status_as_of(
         )
     candidates = set(process.candidate_code.split(","))
     listed_joined = {m.joined for m in organization.memberships if m.code in candidates}
-    member_since = _most_stated([m.date for m in reached if m.kind == "membership"], listed_joined)
+    member_since = most_stated([m.date for m in reached if m.kind == "membership"], listed_joined)
 
     stage: str | None = reached[-1].kind if reached else None
     known = organization.kind(stage) if stage else None

@@ -13,14 +13,13 @@ import hashlib
 import io
 import json
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from treatywatch.domain.dates import PartialDate, parse_edtf_date
+from treatywatch.domain.dates import PartialDate, most_stated, parse_edtf_date
 from treatywatch.domain.model import RATIFYING_ACTS, ActKind, Provenance, RatificationAct
 from treatywatch.reference import country_name, organization, resolve_country
 
@@ -143,11 +142,7 @@ def _overlap(a: PartialDate, b: PartialDate) -> bool:
 
 def _consensus(facts: Sequence[Fact], prefer: Iterable[PartialDate] = ()) -> PartialDate | None:
     """The date most sources give (ties: a ``prefer`` date, e.g. the member file's, else the earliest)."""
-    if not facts:
-        return None
-    counts = Counter(f.date for f in facts)
-    preferred = set(prefer)
-    return min(counts, key=lambda d: (-counts[d], d not in preferred, d.lower(), d.upper()))
+    return most_stated((f.date for f in facts), prefer)
 
 
 @dataclass(frozen=True)
