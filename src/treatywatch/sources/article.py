@@ -38,7 +38,7 @@ from treatywatch.reference import (
     resolve_country,
     resolve_organization,
 )
-from treatywatch.sources.blocks import Blocks, BulletList, Row, Table, split_blocks
+from treatywatch.sources.blocks import Blocks, BulletList, Row, Table, is_wikitext, split_blocks
 from treatywatch.sources.positions import read_positions
 from treatywatch.sources.prose import read_prose
 from treatywatch.sources.reading import shown, text_sha
@@ -114,23 +114,45 @@ def _accession_of(title: str) -> tuple[str, str] | None:
     return None
 
 
-def _find_process(blocks: Blocks, path: str) -> tuple[Process, Organization]:
-    title = blocks.title
-    if not title:
-        raise InputError(f"{path}:1: no title line ('= Title =') found; not an accession article")
+def _read_title(title: str) -> tuple[str | None, Organization | None]:
+    """The candidate's code and the organization a title names ("Montenegro–NATO
+    relations", "Accession of Sweden to NATO", "The accession of X to the Y, …")."""
     parts = [p.strip() for p in title_parts(title.replace(" relations", ""))]
     org = next((o for p in parts if (o := resolve_organization(p))), None)
     code = next((c for p in parts if (c := resolve_country(p))), None)
     if org is None and (names := _accession_of(title)):
         code, org = resolve_country(names[0]), resolve_organization(names[1])
-    if org is None or code is None:
-        known = ", ".join(sorted(organizations()))
-        raise InputError(
-            f"{path}:{blocks.title_line}: cannot tell the candidate and the organization from "
-            f"the title {title!r} (expected e.g. 'Montenegro–NATO relations'; organizations: {known})"
-        )
-    name = country_name(code)
-    return Process(slugify(name, org.code), code, name, org.code), org
+    if org is None and (names := _accession_of(title.lower() + ".")):
+        code, org = resolve_country(names[0]), resolve_organization(names[1])
+    return code, org
+
+
+def _find_process(
+    blocks: Blocks, path: str, titles: list[str] | None = None
+) -> tuple[Process, Organization]:
+    """The process an article follows, from its title (or, for wikitext, which has no title
+    line, from the title given, the file's name, then the lead's first sentence)."""
+    tried = [blocks.title] if blocks.title else list(titles or [])
+    if not tried:
+        raise InputError(f"{path}:1: no title line ('= Title =') found; not an accession article")
+    for title in tried:
+        code, org = _read_title(title)
+        if org is not None and code is not None:
+            if blocks.title is None and len(title) <= _MAX_TITLE:
+                blocks.title = title
+            name = country_name(code)
+            return Process(slugify(name, org.code), code, name, org.code), org
+    known = ", ".join(sorted(organizations()))
+    shown_titles = " or ".join(repr(t[:80]) for t in tried[:2])
+    raise InputError(
+        f"{path}:{blocks.title_line}: cannot tell the candidate and the organization from "
+        f"the title {shown_titles} (expected e.g. 'Montenegro–NATO relations'; "
+        f"organizations: {known})"
+    )
+
+
+# A title read from a file's name or a lead sentence: longer ones are a sentence, not a title.
+_MAX_TITLE = 120
 
 
 # Header words that name poll-table columns, tried in this order.
@@ -208,8 +230,18 @@ class _Reader:
         self.relations: list[Relation] = []
         self.problems: list[Problem] = []
 
-    def prov(self, line: int, inferred: bool = False, reason: str | None = None) -> Provenance:
-        return Provenance(self.sha, line, line, inferred, reason)
+    def prov(self, row: Row, inferred: bool = False, reason: str | None = None) -> Provenance:
+        """Where a row's fact is: its lines, and the first source it cites (wikitext)."""
+        cite = row.cites[0] if row.cites else None
+        return Provenance(
+            self.sha,
+            row.line,
+            row.last_line,
+            inferred,
+            reason,
+            (cite.url or None) if cite else None,
+            (cite.words or None) if cite else None,
+        )
 
     def problem(self, kind: str, line: int, message: str) -> None:
         self.problems.append(Problem(kind, line, message))
@@ -232,7 +264,7 @@ class _Reader:
             if m := _CONDITION.search(text):
                 condition = _label(m.group(1).strip())
                 break
-        question = _question(table.header.cells[cols["for"]])
+        question = table.caption or _question(table.header.cells[cols["for"]])
         question = _label(question) if question else None
         for row in table.rows:
             if not self.check_width(table, row):
@@ -294,7 +326,7 @@ class _Reader:
             question=question,
             base=base,
             base_inferred=True,
-            provenance=self.prov(row.line),
+            provenance=self.prov(row),
         )
 
     # -- milestones and ratifications ---------------------------------------
@@ -342,7 +374,7 @@ class _Reader:
                 named += 1
                 self.acts.append(
                     RatificationAct(
-                        code, country_name(code), ActKind.RATIFIED, d.start, self.prov(row.line)
+                        code, country_name(code), ActKind.RATIFIED, d.start, self.prov(row)
                     )
                 )
                 continue
@@ -352,13 +384,9 @@ class _Reader:
                     row.line,
                     f"{label!r} is not a milestone of {self.org.code}'s procedure; kept untyped",
                 )
-                self.milestones.append(
-                    Milestone("event", label, d.start, self.prov(row.line), label)
-                )
+                self.milestones.append(Milestone("event", label, d.start, self.prov(row), label))
                 continue
-            self.milestones.append(
-                Milestone(kind.kind, kind.label, d.start, self.prov(row.line), label)
-            )
+            self.milestones.append(Milestone(kind.kind, kind.label, d.start, self.prov(row), label))
         if blank:
             self.attribute_blank_rows(blank, named)
 
@@ -383,7 +411,7 @@ class _Reader:
                         member.name,
                         ActKind.RATIFIED,
                         d,
-                        self.prov(row.line, inferred=True, reason=reason),
+                        self.prov(row, inferred=True, reason=reason),
                     )
                 )
             return
@@ -400,7 +428,7 @@ class _Reader:
             f"attributed ({why}); kept unattributed",
         )
         for row, d in blank:
-            self.acts.append(RatificationAct(None, None, ActKind.RATIFIED, d, self.prov(row.line)))
+            self.acts.append(RatificationAct(None, None, ActKind.RATIFIED, d, self.prov(row)))
 
     # -- lists --------------------------------------------------------------
     def read_relations(self, bullets: BulletList) -> None:
@@ -412,19 +440,39 @@ class _Reader:
         for item, code in zip(bullets.items, codes, strict=True):
             if code is None:
                 self.problem("unknown-country", item.line, f"{item.text!r} is not a country")
-            self.relations.append(Relation(code, item.text, self.prov(item.line)))
+            self.relations.append(
+                Relation(code, item.text, Provenance(self.sha, item.line, item.line))
+            )
 
 
 def parse(
-    text: str, path: str | Path, sha: str | None = None, source_key: str | None = None
+    text: str,
+    path: str | Path,
+    sha: str | None = None,
+    source_key: str | None = None,
+    title: str | None = None,
 ) -> DocumentFacts:
-    """Read an accession article once; raise InputError when it is not one.
+    """Read an accession article once, in the plain-text layout or as wikitext (told by its
+    content); raise InputError when it is not one.
 
-    ``sha`` is the SHA-256 of ``text`` as its reader computed it (computed here when not given).
+    ``sha`` is the SHA-256 of ``text`` as its reader computed it (computed here when not given);
+    ``title`` is the article's title where the text has none (a wiki page's).
     """
     path = shown(path)  # stored and printed: one line of UTF-8
-    blocks = split_blocks(text)
-    process, org = _find_process(blocks, path)
+    problems: list[Problem] = []
+    titles: list[str] = []
+    if is_wikitext(text):
+        from treatywatch.sources.wikitext import split_wikitext
+
+        wiki = split_wikitext(text, path, title)
+        blocks, titles = wiki.blocks, wiki.titles
+        problems = [
+            Problem("unknown-ref", line, f"reference {name!r} is reused but never defined")
+            for line, name in wiki.unknown_refs
+        ]
+    else:
+        blocks = split_blocks(text)
+    process, org = _find_process(blocks, path, titles)
     sha = text_sha(text) if sha is None else sha
     title = blocks.title or Path(path).name
     reader = _Reader(process, org, sha)
@@ -445,7 +493,7 @@ def parse(
         polls=tuple(reader.polls),
         relations=tuple(reader.relations),
         positions=tuple(read_positions(blocks.paragraphs, sha)),
-        problems=tuple(reader.problems),
+        problems=tuple(problems + reader.problems),
         prose=read_prose(blocks.paragraphs, process, org, sha),
         table_spans=blocks.table_spans,
         stated_date=blocks.stated_date,

@@ -19,10 +19,60 @@ from treatywatch.domain.dates import DateParseError, parse_text
 _TAG = re.compile(r"</?(?:big|small|b|i|u|s|sup|sub|span|center|br|nowiki)\b[^<>]{0,200}>", re.I)
 
 
+# Signs of wikitext that the plain-text layout never has: a table, a template, a link,
+# a reference, bold or italic quotes, a heading written without spaces.
+_SIGNS = (
+    re.compile(r"^\{\|", re.M),
+    re.compile(r"\{\{[^{}\n]{1,200}\}\}"),
+    re.compile(r"\[\[[^\[\]\n]{1,200}\]\]"),
+    re.compile(r"<ref[\s>/]", re.I),
+    re.compile(r"'''[^'\n]{1,200}'''"),
+)
+_PLAIN_TABLE_ROW = re.compile(r"^\|[^|\n]*\|.*\|\s*$", re.M)
+
+
+def is_wikitext(text: str) -> bool:
+    """Whether a document is MediaWiki markup, told by its content: a ``{|`` table, or at
+    least two other signs (templates, links, refs, bold), and not the plain-text layout's
+    ``| a | b |`` tables."""
+    head = text[:200_000]
+    if _SIGNS[0].search(head):
+        return True
+    signs = sum(1 for s in _SIGNS[1:] if s.search(head))
+    return signs >= 2 and not (signs < 3 and _PLAIN_TABLE_ROW.search(head))
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A source a document cites for a fact (a wikitext ``<ref>``): what its citation names."""
+
+    url: str = ""
+    title: str = ""
+    publisher: str = ""
+    date: str = ""
+    quote: str = ""
+
+    @property
+    def words(self) -> str:
+        """What is kept as the fact's quote: the citation's ``quote=`` when it has one,
+        else its title, publisher and date as the citation gives them."""
+        if self.quote:
+            return self.quote
+        title = f"“{self.title}”" if self.title else ""
+        return ", ".join(p for p in (title, self.publisher, self.date) if p)
+
+
 @dataclass(frozen=True)
 class Row:
     line: int
     cells: tuple[str, ...]
+    # A wikitext row spans lines (``|-`` then a line a cell) and cites its sources.
+    end_line: int = 0
+    cites: tuple[Cite, ...] = ()
+
+    @property
+    def last_line(self) -> int:
+        return max(self.end_line, self.line)
 
 
 @dataclass
@@ -30,6 +80,7 @@ class Table:
     section: str
     header: Row
     rows: list[Row] = field(default_factory=list)
+    caption: str = ""  # a wikitable's ``|+`` caption
 
     @property
     def line(self) -> int:
@@ -69,7 +120,9 @@ class Blocks:
     @property
     def table_spans(self) -> tuple[tuple[int, int], ...]:
         """Each table's first and last line, in line order (tables are disjoint)."""
-        return tuple((t.line, t.rows[-1].line if t.rows else t.line) for t in self.tables)
+        return tuple(
+            (t.line, t.rows[-1].last_line if t.rows else t.header.last_line) for t in self.tables
+        )
 
 
 def split_cells(line: str) -> tuple[str, ...]:
