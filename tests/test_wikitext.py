@@ -16,13 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLE, Cli
 from treatywatch.domain.model import ParsedDocument
 from treatywatch.errors import InputError
 from treatywatch.ingest import read_text
 from treatywatch.sources.article import parse
 from treatywatch.sources.blocks import is_wikitext
-
-from conftest import EXAMPLE, Cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wikitext"
 WIKI = FIXTURES / "montenegro-nato-relations.wiki"
