@@ -264,10 +264,10 @@ COUNTER = iter(range(10**9))
 
 
 def _clear(s: Store) -> None:
-    from treatywatch.store.tables import DOCUMENTS, PROCESSES, RECORD_TABLES
+    from treatywatch.store.tables import CHANGES, DOCUMENTS, PROCESSES, RECORD_TABLES
 
     with s.transaction():
-        for t in (*RECORD_TABLES, DOCUMENTS, PROCESSES):
+        for t in (*RECORD_TABLES, CHANGES, DOCUMENTS, PROCESSES):
             s.execute(f"DELETE FROM {t.name}")  # noqa: S608 - our own table names
 
 

@@ -71,6 +71,7 @@ def test_migrations_are_recorded_once(store_url: str) -> None:
             (3, "one_current_version"),
             (4, "source_and_origin"),
             (5, "packages_and_corrections"),
+            (6, "changes"),
         ]
     with Store.open(store_url) as s:
         assert s.migrate() == []

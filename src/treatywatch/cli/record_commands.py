@@ -67,6 +67,9 @@ def import_(
                 f"{c['party_positions']} party positions",
             )
         )
+        if o.action == "replaced":
+            for change in o.changes or ["no change in the record"]:
+                console.print(line("  changed: ", change))
         for p in o.problems:
             console.print(line("  ", (f"{o.path}:{p.line}", "yellow"), f": {p.message}"))
 

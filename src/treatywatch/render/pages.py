@@ -53,7 +53,7 @@ def _basename(path: str) -> str:
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("treatywatch", "render/templates"),
-        autoescape=select_autoescape(["html"]),
+        autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )

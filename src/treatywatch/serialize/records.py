@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from treatywatch.domain.changes import Change
 from treatywatch.domain.dates import DateSpan, PartialDate
 from treatywatch.domain.findings import Finding
 from treatywatch.domain.model import (
@@ -21,6 +22,7 @@ from treatywatch.domain.model import (
 from treatywatch.domain.status import MemberStatus, ProcessStatus
 from treatywatch.serialize.shapes import (
     ActShape,
+    ChangeShape,
     CountryShape,
     DateShape,
     DateSpanShape,
@@ -237,4 +239,17 @@ def outcome(o: ImportOutcome) -> OutcomeShape:
         "replaced": o.replaced,
         "counts": dict(o.counts),
         "problems": [problem(o.path, p) for p in o.problems],
+        "changes": list(o.changes),
+    }
+
+
+def change(c: Change, id: str) -> ChangeShape:
+    return {
+        "id": id,
+        "name": c.path,
+        "document": c.document,
+        "replaced": c.previous,
+        "at": c.at,
+        "action": c.action,
+        "changes": list(c.lines),
     }

@@ -180,6 +180,17 @@ class OutcomeShape(TypedDict):
     replaced: str | None
     counts: dict[str, int]
     problems: list[ProblemShape]
+    changes: list[str]
+
+
+class ChangeShape(TypedDict):
+    id: str
+    name: str
+    document: str
+    replaced: str | None
+    at: str
+    action: str
+    changes: list[str]
 
 
 class TimelineEntryShape(TypedDict):
@@ -444,6 +455,10 @@ class MemberSpeedsResponse(TypedDict):
 
 class TimelineResponse(TypedDict):
     timeline: list[TimelineEntryShape]
+
+
+class ChangesResponse(TypedDict):
+    changes: list[ChangeShape]
 
 
 class ChartResponse(TypedDict):

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from treatywatch.domain.changes import Change
 from treatywatch.domain.findings import Finding
 from treatywatch.domain.model import (
     Document,
@@ -46,6 +47,7 @@ from treatywatch.store.schema import statements
 from treatywatch.store.session import Session, named
 from treatywatch.store.tables import (
     ACTS,
+    CHANGES,
     DOCUMENTS,
     FINDINGS,
     MILESTONES,
@@ -263,6 +265,14 @@ class Store(Session):
             raise NotFoundError(f"no document {sha!r} in the store")
         return DOCUMENTS.record(rows[0])
 
+    def changes(self, slug: str, limit: int | None = None) -> list[Change]:
+        """What each version of the process's sources changed, newest first."""
+        sql = CHANGES.select_sql("process_slug = ?", "at DESC, id DESC")
+        rows = self.mappings(
+            sql + (" LIMIT ?" if limit else ""), (slug, limit) if limit else (slug,)
+        )
+        return [CHANGES.record(r) for r in rows]
+
     def document_history(self, source_key: str) -> list[tuple[str, str, str | None]]:
         """(sha256, imported_at, superseded_by) of every version of a source, oldest first."""
         rows = self.mappings(
@@ -284,7 +294,7 @@ class Store(Session):
 
     def table_counts(self) -> dict[str, int]:
         """Rows per table: for tests that a failed import left nothing behind."""
-        every: list[Table[Any]] = [DOCUMENTS, PROCESSES, *RECORD_TABLES]
+        every: list[Table[Any]] = [DOCUMENTS, PROCESSES, CHANGES, *RECORD_TABLES]
         return {
             t.name: self.mappings(f"SELECT COUNT(*) AS n FROM {t.name}")[0]["n"]  # noqa: S608
             for t in every

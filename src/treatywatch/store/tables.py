@@ -21,6 +21,7 @@ from functools import cached_property
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
+from treatywatch.domain.changes import Change
 from treatywatch.domain.dates import parse_edtf_date, parse_edtf_span
 from treatywatch.domain.findings import Finding, Severity
 from treatywatch.domain.model import (
@@ -390,6 +391,23 @@ FINDINGS = Table(
     ),
     given=SCOPE,
     order="line_start, id",
+)
+
+
+# Not a record table: a version's change stays when a later version replaces it.
+CHANGES = Table(
+    "changes",
+    Change,
+    (
+        Column("change_key", "key", key=True),
+        Column("process_slug", "process"),
+        Column("document_sha", "document"),
+        Column("previous_sha", "previous", nullable=True),
+        Column("source_key", key=True),
+        *plain("path", "at", "action"),
+        Column("lines", codec=LINES),
+    ),
+    order="at, id",
 )
 
 

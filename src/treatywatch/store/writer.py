@@ -6,11 +6,25 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+from treatywatch.domain.changes import Change, Records, diff, first_version
 from treatywatch.domain.model import ParsedDocument, Problem
 from treatywatch.errors import StoreError
 from treatywatch.store.session import Session
-from treatywatch.store.tables import DOCUMENTS, PARTS, PROBLEMS, PROCESSES, RECORD_TABLES
+from treatywatch.store.tables import (
+    ACTS,
+    CHANGES,
+    DOCUMENTS,
+    FINDINGS,
+    MILESTONES,
+    PARTS,
+    POLLS,
+    PROBLEMS,
+    PROCESSES,
+    RECORD_TABLES,
+    Table,
+)
 
 
 @dataclass
@@ -23,6 +37,7 @@ class ImportOutcome:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     replaced: str | None = None  # sha256 of the version it replaced
+    changes: list[str] = field(default_factory=list)  # what it changed in the record
 
 
 def import_document(
@@ -53,6 +68,19 @@ def import_document(
         ]
     except StoreError as e:
         raise StoreError(f"cannot store {doc.path}: {e}; nothing was imported") from None
+    new = Records(p.milestones, (*p.acts, *p.prose_acts), p.polls, p.findings)
+    out.changes = first_version(new) if old is None else diff(_stored(session, old), new)
+    change = Change(
+        f"{doc.sha256}@{when}",
+        proc.slug,
+        doc.sha256,
+        old,
+        doc.source_key,
+        doc.path,
+        when,
+        "imported" if old is None else "replaced",
+        tuple(out.changes),
+    )
     if old is not None:
         delete_records(session, old)
         session.execute(
@@ -71,7 +99,21 @@ def import_document(
     delete_records(session, doc.sha256)
     for table, values in rows:
         session.execute_many(table.insert_sql(), values)
+    session.execute(
+        CHANGES.insert_sql("ON CONFLICT (change_key) DO NOTHING"), CHANGES.row(change, {})
+    )
     return out
+
+
+def _stored(session: Session, sha: str) -> Records:
+    """The records stored from one document version: what a new version is compared with."""
+
+    def read(table: Table[Any]) -> list[Any]:
+        return [
+            table.record(r) for r in session.mappings(table.select_sql("document_sha = ?"), (sha,))
+        ]
+
+    return Records(read(MILESTONES), read(ACTS), read(POLLS), read(FINDINGS))
 
 
 def unchanged_outcome(

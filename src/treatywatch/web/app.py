@@ -232,6 +232,47 @@ def api_document(sha: str, store: Store) -> shapes.DocumentTextResponse:
     return {**serialize.document(doc), "text_lines": doc.text.split("\n")}
 
 
+def api_changes(slug: str, store: Store) -> shapes.ChangesResponse:
+    """What each new version of the process's sources changed in the record, newest first."""
+    from treatywatch.render.feeds import change_id
+
+    p = store.find_process(slug)
+    return {
+        "changes": [
+            serialize.change(c, change_id(p.slug, c.key)) for c in store.changes(p.slug, 200)
+        ]
+    }
+
+
+class AtomResponse(Response):
+    media_type = "application/atom+xml"
+
+
+class CalendarResponse(Response):
+    media_type = "text/calendar"
+
+
+def feed(slug: str, store: Store) -> Response:
+    """The process's changes as an Atom feed, to subscribe to."""
+    from treatywatch.queries.exports import export_records
+    from treatywatch.render.feeds import atom
+
+    x = export_records(store, slug)
+    return AtomResponse(atom(x.process, x.title, store.changes(x.process.slug, 200)))
+
+
+def calendar_ics(slug: str, store: Store) -> Response:
+    """The process's milestones and acts as an iCalendar file, to subscribe to."""
+    from treatywatch.queries.exports import export_records
+    from treatywatch.render.exports import calendar
+
+    x = export_records(store, slug)
+    return CalendarResponse(
+        calendar(x),
+        headers={"Content-Disposition": f'inline; filename="{x.process.slug}.ics"'},
+    )
+
+
 class CsvResponse(Response):
     media_type = "text/csv"  # Starlette adds "; charset=utf-8"
 
@@ -271,6 +312,18 @@ def create_app(
             include_in_schema=False,
         ),
         APIRoute(
+            "/processes/{slug}/feed.atom",
+            with_store(feed),
+            response_class=AtomResponse,
+            include_in_schema=False,
+        ),
+        APIRoute(
+            "/processes/{slug}/calendar.ics",
+            with_store(calendar_ics),
+            response_class=CalendarResponse,
+            include_in_schema=False,
+        ),
+        APIRoute(
             "/documents/{sha}",
             with_store(document_page),
             response_class=HTMLResponse,
@@ -288,6 +341,7 @@ def create_app(
         APIRoute(f"{API}/organizations/{{code}}/members", with_store(api_members)),
         APIRoute(f"{P}/findings", with_store(api_findings)),
         APIRoute(f"{P}/timeline", with_store(api_timeline)),
+        APIRoute(f"{P}/changes", with_store(api_changes)),
         APIRoute(f"{P}/charts/{{kind}}", with_store(api_chart)),
         APIRoute(f"{P}/{{table}}.csv", with_store(csv_table), response_class=CsvResponse),
         APIRoute(f"{API}/documents/{{sha}}", with_store(api_document)),

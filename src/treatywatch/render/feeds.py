@@ -1,0 +1,73 @@
+"""The Atom feed of a process: one entry per new version of one of its sources, with what
+it changed in the record (:mod:`treatywatch.domain.changes`).
+
+Written from a Jinja2 template (already the dashboard's; autoescaped as XML) rather than with
+``feedgen``, which would add ``lxml`` for thirty lines of XML; the tests parse the feed and
+check RFC 4287's required elements. Entry ids are ``urn:uuid:`` names derived from the
+process and the version (stable across requests and servers)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import PurePath
+
+from treatywatch.domain.changes import Change
+from treatywatch.domain.model import Process
+from treatywatch.render.pages import environment
+
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://treatywatch/changes")
+
+
+def _stamp(at: str) -> str:
+    """An RFC 3339 timestamp (Atom's date construct) from the store's ISO 8601 time."""
+    moment = datetime.fromisoformat(at)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def change_id(process: str, key: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, process + chr(0x1F) + key)}"
+
+
+def _source(path: str) -> str:
+    """A source as a public feed names it: a URL as it is, a file by its name only (the
+    folders it sits in on the server are nobody's business)."""
+    return path if "://" in path else (PurePath(path).name or path)
+
+
+def _title(c: Change) -> str:
+    name = _source(c.path)
+    if c.action == "imported":
+        return f"{name}: first version"
+    n = len(c.lines)
+    return f"{name}: {n} change{'s' if n != 1 else ''}" if n else f"{name}: new version"
+
+
+def atom(process: Process, title: str, changes: Sequence[Change], base: str = "") -> str:
+    """The feed for ``changes`` (newest first); ``base`` is the dashboard's address."""
+    page = f"{base}/processes/{process.slug}"
+    entries = [
+        {
+            "id": change_id(process.slug, c.key),
+            "title": _title(c),
+            "updated": _stamp(c.at),
+            "source": _source(c.path),
+            "href": f"{base}/documents/{c.document}",
+            "text": "\n".join(c.lines)
+            or "a new version of the source (what it changed was not recorded)",
+        }
+        for c in changes
+    ]
+    return (
+        environment()
+        .get_template("feed.atom.xml")
+        .render(
+            feed_id=change_id(process.slug, "feed"),
+            title=title,
+            updated=entries[0]["updated"] if entries else "1970-01-01T00:00:00Z",
+            self_href=f"{page}/feed.atom",
+            page_href=page,
+            entries=entries,
+        )
+    )
