@@ -2,7 +2,8 @@
 
     TreatywatchError
     ├── InputError          exit 2  a document cannot be read (missing, empty, binary, not UTF-8, too big)
-    │   └── PackageError    exit 2  a data package does not validate (every problem listed)
+    │   ├── PackageError    exit 2  a data package does not validate (every problem listed)
+    │   └── FetchError      exit 2  an article cannot be fetched from Wikipedia (offline, missing, refused)
     ├── ProblemsError       exit 1  --strict and a document has rows that cannot be read
     ├── NotFoundError       exit 3  no such process in the store
     └── StoreError          exit 4  the store cannot be opened, is from a newer version, or failed
@@ -39,6 +40,11 @@ class PackageError(InputError):
             f"{name}: not a valid data package, {len(problems)} problem(s), nothing imported; "
             f"first: {problems[0]}{more}"
         )
+
+
+class FetchError(InputError):
+    """An article that cannot be fetched from a wiki; the one-line message names it
+    (``en:Montenegro–NATO relations: no such article on en.wikipedia.org``)."""
 
 
 class ProblemsError(TreatywatchError):
