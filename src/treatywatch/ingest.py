@@ -12,11 +12,14 @@ the store already holds as a current version is not parsed again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from treatywatch.checks import run_checks
+from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import ParsedDocument, RatificationAct
 from treatywatch.domain.status import status_as_of
 from treatywatch.errors import InputError, ProblemsError
@@ -28,13 +31,23 @@ from treatywatch.sources.reading import read_document, shown, text_sha
 from treatywatch.sources.recorded import Recorder
 from treatywatch.store.db import ImportOutcome, Store
 
+if TYPE_CHECKING:
+    from treatywatch.sources.mediawiki import WikiRevision
+
 # Where a bundled round's table comes from: its file in the package.
 BUNDLED_KEY_PREFIX = "bundled:"
 
 
-def read_text(text: str, path: str | Path, sha: str | None = None) -> ParsedDocument:
+def read_text(
+    text: str,
+    path: str | Path,
+    sha: str | None = None,
+    *,
+    source_key: str | None = None,
+    title: str | None = None,
+) -> ParsedDocument:
     """An article's text read and checked; ``sha`` is its SHA-256 when the caller has it."""
-    facts = parse(text, path, sha)
+    facts = parse(text, path, sha, source_key, title)
     return facts.checked(run_checks(facts, organization(facts.process.organization)))
 
 
@@ -97,6 +110,90 @@ def import_paths(
                 )
     stored = iter(store.import_documents([r for r in read if isinstance(r, ParsedDocument)]))
     return [next(stored) if isinstance(r, ParsedDocument) else r for r in read]
+
+
+# -- articles followed on a wiki ----------------------------------------------------------
+# A wiki article's versions are one source: each revision imported replaces the one before
+# (kept on record with what it changed).
+WIKI_KEY_PREFIX = "wiki:"
+# Wikipedia's text licence (a revision's text is the encyclopedia's, not ours).
+WIKI_LICENCE = "CC BY-SA 4.0"
+
+Fetch = Callable[[str, str, int | None], "WikiRevision"]
+
+
+def wiki_key(lang: str, title: str) -> str:
+    return f"{WIKI_KEY_PREFIX}{lang}:{title}"
+
+
+def read_revision(rev: WikiRevision, today: date | None = None) -> ParsedDocument:
+    """A fetched revision read and checked, its origin recorded: the permanent link (page
+    and revision id), the revision's day as published, today as retrieved, the licence."""
+    facts = parse(rev.text, rev.permalink, None, wiki_key(rev.lang, rev.title), rev.title)
+    stamp = date.fromisoformat(rev.timestamp[:10])
+    doc = replace(
+        facts.document,
+        licence=WIKI_LICENCE,
+        published=PartialDate.of(stamp),
+        retrieved=PartialDate.of(today or date.today()),
+    )
+    facts = replace(facts, document=doc)
+    return facts.checked(run_checks(facts, organization(facts.process.organization)))
+
+
+def _fetch(title: str, lang: str, revision: int | None) -> WikiRevision:
+    from treatywatch.sources.mediawiki import fetch_revision
+
+    return fetch_revision(title, lang, revision)
+
+
+def import_wiki(
+    store: Store,
+    title: str,
+    lang: str = "en",
+    revision: int | None = None,
+    fetch: Fetch = _fetch,
+) -> ImportOutcome:
+    """Fetch an article's wikitext (its latest revision, or ``revision``) and import it."""
+    rev = fetch(title, lang, revision)
+    (outcome,) = _import_revisions(store, [rev])
+    return outcome
+
+
+def wiki_sources(store: Store, process: str | None = None) -> list[tuple[str, str, str]]:
+    """(process, lang, title) of every article the store follows on a wiki (of one process)."""
+    slugs = [store.find_process(process).slug] if process else [p.slug for p in store.processes()]
+    out = []
+    for slug in slugs:
+        for doc in store.documents(slug):
+            if doc.source_key.startswith(WIKI_KEY_PREFIX):
+                lang, _, title = doc.source_key[len(WIKI_KEY_PREFIX) :].partition(":")
+                out.append((slug, lang, title))
+    return out
+
+
+def sync_wiki(
+    store: Store, process: str | None = None, fetch: Fetch = _fetch
+) -> list[ImportOutcome]:
+    """Fetch the latest revision of every followed article (of one process) and import those
+    that changed, all in one transaction: every article is fetched before anything is
+    written, so a failed fetch changes nothing."""
+    sources = wiki_sources(store, process)
+    if not sources:
+        which = f"process {process!r}" if process else "the store"
+        raise InputError(
+            f"{which} follows no wiki article; start with: treatywatch import --wiki TITLE"
+        )
+    return _import_revisions(store, [fetch(title, lang, None) for _, lang, title in sources])
+
+
+def _import_revisions(store: Store, revisions: Sequence[WikiRevision]) -> list[ImportOutcome]:
+    todo: list[ParsedDocument | ImportOutcome] = []
+    for rev in revisions:
+        unchanged = store.unchanged_outcome(text_sha(rev.text), rev.permalink, set())
+        todo.append(unchanged if unchanged is not None else read_revision(rev))
+    stored = iter(store.import_documents([r for r in todo if isinstance(r, ParsedDocument)]))
+    return [next(stored) if isinstance(r, ParsedDocument) else r for r in todo]
 
 
 def load_bundled_rounds(store: Store) -> list[ImportOutcome]:

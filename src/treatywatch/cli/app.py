@@ -22,6 +22,7 @@ from treatywatch.errors import INTERNAL_ERROR_EXIT, TreatywatchError
 # In the order `treatywatch --help` lists them: (name, function).
 COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("import", record_commands.import_),
+    ("sync", record_commands.sync),
     ("new", write_commands.new),
     ("record", write_commands.record),
     ("export", write_commands.export),

@@ -34,23 +34,69 @@ def import_(
         bool,
         typer.Option("--strict", help="Abort (exit 1, store unchanged) on any unreadable row."),
     ] = False,
+    wiki: Annotated[
+        str | None,
+        typer.Option(
+            "--wiki",
+            metavar="TITLE",
+            help="Fetch this article's wikitext from Wikipedia (the network is used only here "
+            "and by 'sync') and import it; follow it later with 'treatywatch sync'.",
+        ),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="The Wikipedia's language, with --wiki.")
+    ] = "en",
+    revision: Annotated[
+        int | None,
+        typer.Option("--revision", min=1, help="This revision id, with --wiki (default: latest)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import accession articles into the store, all in one transaction.
+    """Import accession articles (plain text or wikitext, told by content), data packages,
+    or a Wikipedia article (--wiki), all in one transaction.
 
     Example: treatywatch import montenegro-nato-relations.txt
+    Example: treatywatch import --wiki "Montenegro–NATO relations"
     """
-    from treatywatch import serialize
-    from treatywatch.cli.text import line
-    from treatywatch.ingest import import_paths
+    from treatywatch.ingest import import_paths, import_wiki
 
     todo: list[str | Path] = list(paths or [])
     if example:
         todo.append(example_path())
-    if not todo:
-        raise typer.BadParameter("give at least one PATH, or --example")
+    if not todo and wiki is None:
+        raise typer.BadParameter("give at least one PATH, --example, or --wiki TITLE")
+    if wiki is None and (revision is not None or lang != "en"):
+        raise typer.BadParameter("--lang and --revision go with --wiki TITLE")
     with open_store(ctx) as store:
-        outcomes = import_paths(store, todo, strict=strict)
+        outcomes = import_paths(store, todo, strict=strict) if todo else []
+        if wiki is not None:
+            outcomes.append(import_wiki(store, wiki, lang, revision))
+    _print_outcomes(outcomes, as_json)
+
+
+def sync(
+    ctx: typer.Context,
+    process: Annotated[
+        str | None, typer.Argument(help="Only this process's articles (default: every one).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch the latest revision of every article imported with --wiki, import those that
+    changed, and print what changed in the record (the old revision stays on record).
+
+    Example: treatywatch sync montenegro-nato
+    """
+    from treatywatch.ingest import sync_wiki
+
+    with open_store(ctx) as store:
+        outcomes = sync_wiki(store, process)
+    _print_outcomes(outcomes, as_json)
+
+
+def _print_outcomes(outcomes: list[Any], as_json: bool) -> None:
+    from treatywatch import serialize
+    from treatywatch.cli.text import line
+
     if as_json:
         print_json([serialize.outcome(o) for o in outcomes])
         return
