@@ -64,6 +64,27 @@ def test_example_round_trip_is_identical(store_url: str, tmp_path: Path) -> None
     assert "montenegro-nato-relations.txt#L" in first["events.csv"]
 
 
+def test_semicolons_and_quotes_in_cells_do_not_change_the_dialect(tmp_path: Path) -> None:
+    """Regression (found by the generated round trip): a party named ';"' made frictionless
+    sniff ';' as the delimiter and refuse a valid table; the dialect is now declared."""
+    import csv
+    import io
+
+    with Store.open(str(tmp_path / "a.db")) as a:
+        import_paths(a, [EXAMPLE])
+        first = _export(a, "montenegro-nato", tmp_path / "one")
+    rows = list(csv.reader(io.StringIO(first["positions.csv"])))
+    rows[1][0] = ';"'
+    rows[2][0] = 'a;b;"c"'
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    (tmp_path / "one" / "positions.csv").write_text(buf.getvalue(), encoding="utf-8")
+    with Store.open(str(tmp_path / "b.db")) as b:
+        import_paths(b, [tmp_path / "one"])
+        parties = {p.party for p in b.positions("montenegro-nato")}
+    assert {';"', 'a;b;"c"'} <= parties
+
+
 def test_package_is_valid_frictionless(tmp_path: Path) -> None:
     import frictionless
 

@@ -335,10 +335,14 @@ def _process_problems(pkg: PackageInput) -> list[str]:
 def _schema_problems(path: str, resource: str, text: str) -> list[str]:
     """The table checked against its Table Schema by frictionless."""
     import frictionless  # only on the import path of a data package
+    from frictionless import formats
 
     schema = frictionless.Schema.from_descriptor(SCHEMAS[resource])
+    # The dialect is the package's (RFC 4180, comma-separated), never sniffed: a party named
+    # ';"' made frictionless guess ';' and read the header as one column.
+    csv = formats.CsvControl(delimiter=",", quote_char='"', double_quote=True)
     table = frictionless.Resource(
-        text.encode("utf-8"), format="csv", encoding="utf-8", schema=schema
+        text.encode("utf-8"), format="csv", encoding="utf-8", schema=schema, control=csv
     )
     report = frictionless.validate(table)
     out = []
