@@ -26,6 +26,10 @@ SHARED = ROOT.parent / "shared"
 
 # Commands shown but not run here, and where they are tested.
 NOT_RUN = {
+    "treatywatch import --wiki": (
+        "uses the network: tests/test_wiki_follow.py runs it against recorded API answers"
+    ),
+    "treatywatch sync": "uses the network: tests/test_wiki_follow.py (and offline, exit 2)",
     "treatywatch serve": "runs until stopped: tests/test_serve.py and tests/test_concurrency.py",
     "treatywatch --db postgresql://tw:s3cret@db.example/treaties serve": (
         "needs that server: tests/test_serve.py checks the warning and the masked URL"
@@ -84,13 +88,17 @@ def missing(expected: str, actual: str) -> str | None:
     return None
 
 
-def command_words(command: str, tmp: Path) -> list[str]:
+def command_words(command: str, tmp: Path, stores: Path | None = None) -> list[str]:
+    """The command's words, paths resolved; a store named with ``--db NAME.db`` is one file
+    in ``stores`` that the README's commands share, as they would in one folder."""
     words = shlex.split(command, comments=True)
     assert words[0] == ".venv/bin/treatywatch", f"README commands run the installed CLI: {command}"
-    out = []
+    out: list[str] = []
     for w in words[1:]:
         if w.startswith(("src/", "../shared/", "docs/")):
             w = str((ROOT / w).resolve())
+        elif out and out[-1] == "--db" and w.endswith(".db") and "/" not in w and stores:
+            w = str(stores / w)
         out.append(w)
     return out
 
@@ -123,7 +131,7 @@ def test_readme_command(case: Example, store: Path, tmp_path: Path) -> None:
             [sys.executable, "-m", "treatywatch", "import", "--example"], env=env, check=True
         )
     p = subprocess.run(
-        [sys.executable, "-m", "treatywatch", *command_words(case.command, tmp_path)],
+        [sys.executable, "-m", "treatywatch", *command_words(case.command, tmp_path, store.parent)],
         capture_output=True,
         text=True,
         env=env,

@@ -24,7 +24,7 @@ from conftest import Cli
 from treatywatch.cli import app
 from treatywatch.store.db import Store
 
-WIKI = Path(__file__).parent / "fixtures" / "wikitext" / "montenegro-nato-relations.wiki"
+WIKI = Path(__file__).parents[1] / "docs" / "example-wikitext" / "montenegro-nato-relations.wiki"
 TITLE = "Montenegro–NATO relations"
 API = "https://en.wikipedia.org/w/api.php"
 US_ROW = "{{flagu|United States}} || {{dts|2017|04|21}}"

@@ -24,7 +24,7 @@ from treatywatch.sources.article import parse
 from treatywatch.sources.blocks import is_wikitext
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wikitext"
-WIKI = FIXTURES / "montenegro-nato-relations.wiki"
+WIKI = Path(__file__).parents[1] / "docs" / "example-wikitext" / "montenegro-nato-relations.wiki"
 AWKWARD = FIXTURES / "Accession_of_Sweden_to_NATO.wiki"
 
 

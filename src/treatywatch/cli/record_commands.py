@@ -286,6 +286,8 @@ def ratifications(
     for m in s.members:
         last = m.acts[-1] if m.acts else None
         note = " (inferred)" if last and last.provenance.inferred else ""
+        if last and last.provenance.url:  # the source the document cites for it
+            note += f" · {_site(last.provenance.url)}"
         table.add_row(
             *cells(
                 m.name,
@@ -298,6 +300,14 @@ def ratifications(
     console = make_console()
     console.print(table)
     console.print(f"{s.ratified_count} of {s.required_count} ratified")
+
+
+def _site(url: str) -> str:
+    """A cited source's site, as the ratifications table names it ("example.org")."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def polls(
