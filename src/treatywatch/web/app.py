@@ -102,6 +102,7 @@ def process_page(slug: str, store: Store, as_of: AsOf = None) -> HTMLResponse:
         charts=charts,
         name_of=functools.partial(serialize.display_name, names=ov.records.names),
         inline=False,
+        changes=store.changes(ov.records.slug, 5),
     )
     return HTMLResponse(html)
 
