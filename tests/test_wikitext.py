@@ -280,3 +280,36 @@ def test_cli_imports_and_checks_wikitext(cli: Cli) -> None:
     spain = next(ln for ln in gh.out.splitlines() if "Spain" in ln and "prose" in ln.lower())
     assert f"file={WIKI.name}" in spain or f"file={WIKI}" in spain
     assert ",line=28" in spain
+
+
+def test_flag_templates_with_olympic_codes() -> None:
+    """Wikipedia's flag templates take IOC codes where they differ from ISO alpha-3
+    ({{flagicon|GER}}); each mapping is a sourced row of data/ioc-codes.csv."""
+    text = (
+        "{| class=wikitable\n! Event !! Date\n|-\n| Accession protocol || 2016-05-19\n"
+        "|-\n| Ratification by: ||\n"
+        "|-\n| {{flagicon|GER}} || {{dts|2017|05|03}}\n"
+        "|-\n| {{flag|NED}} || {{dts|2017|05|04}}\n"
+        "|-\n| {{flagcountry|POR}} || {{dts|2017|03|27}}\n"
+        "|-\n| {{flagicon|SLO}} [[Slovenija]] || {{dts|2016|07|08}}\n"
+        "|-\n| {{flagicon|XYZ}} || {{dts|2016|07|09}}\n|}\n"
+    )
+    doc = parse(text, "Montenegro–NATO relations.wiki")
+    assert [a.member_code for a in doc.acts] == ["DE", "NL", "PT", "SI"]
+    assert [p.message for p in doc.problems] == ["'XYZ' is not a country; left out"]
+
+
+def test_ioc_codes_are_sourced_and_differ_from_iso() -> None:
+    import csv
+
+    import pycountry
+
+    from treatywatch.reference import data_text
+
+    rows = list(csv.DictReader(data_text("ioc-codes.csv").splitlines()))
+    assert len(rows) >= 10
+    for r in rows:
+        assert r["source_url"].startswith(("http://", "https://")) and r["source_quote"]
+        assert r["ioc"] in r["source_quote"], r
+        country = pycountry.countries.get(alpha_2=r["code"])
+        assert country is not None and country.alpha_3 != r["ioc"], r

@@ -32,6 +32,18 @@ def _aliases() -> dict[str, str]:
 
 
 @cache
+def _ioc_codes() -> dict[str, str]:
+    rows = csv.DictReader(data_text("ioc-codes.csv").splitlines())
+    return {r["ioc"]: r["code"] for r in rows}
+
+
+def resolve_flag(text: str) -> str | None:
+    """ISO 3166-1 alpha-2 code for a flag template's country: an IOC code where it differs
+    from ISO alpha-3 ({{flagicon|GER}}, ``data/ioc-codes.csv``), else a country's code or name."""
+    return _ioc_codes().get(text.strip().upper()) or resolve_country(text)
+
+
+@cache
 def country_names() -> dict[str, str]:
     """Display names by code: our members' English short names first, then ISO 3166."""
     names: dict[str, str] = {}

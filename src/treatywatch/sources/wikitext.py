@@ -37,7 +37,7 @@ from mwparserfromhell.nodes import (
 )
 from mwparserfromhell.wikicode import Wikicode
 
-from treatywatch.reference import country_name, resolve_country
+from treatywatch.reference import country_name, resolve_country, resolve_flag
 from treatywatch.sources.blocks import (
     Blocks,
     BulletList,
@@ -149,7 +149,7 @@ def _template_date(values: list[str]) -> str:
 
 
 def _flag_name(code_or_name: str) -> str:
-    code = resolve_country(code_or_name)
+    code = resolve_flag(code_or_name)
     if code is None:
         return code_or_name
     # An alpha-3 or alpha-2 code stands for the country's name; a name is kept as written.
@@ -434,7 +434,9 @@ class _TableReader:
             # A flag marks the cell as naming a member: {{flagicon|ESP}} alone, or beside a
             # link whose text is not the country's name ([[Hungary|Magyarország]]).
             links = self.render.links[links_before:]
-            code = next((c for t in (*links, *flags) if (c := resolve_country(t))), None)
+            code = next(
+                (c for t in links if (c := resolve_country(t))), None
+            ) or next((c for t in flags if (c := resolve_flag(t))), None)
             if code is not None:
                 text = country_name(code)
             elif not text:
