@@ -83,7 +83,7 @@ def test_the_latest_revision_of_a_title(api: respx.Router) -> None:
         revision_id=784839123,
         timestamp="2017-06-10T12:00:00Z",
         page_url=PAGE_URL,
-        permalink="https://en.wikipedia.org/w/index.php?oldid=784839123",
+        permalink="https://en.wikipedia.org/w/index.php?title=Montenegro%E2%80%93NATO_relations&oldid=784839123",
         text=rev.text,
         redirected_from=None,
     )
@@ -134,7 +134,10 @@ def test_a_revision_by_its_id(api: respx.Router) -> None:
     params = route.calls.last.request.url.params
     assert params["revids"] == "723456789" and "titles" not in params
     assert (rev.revision_id, rev.timestamp, rev.title) == (723456789, "2016-05-20T08:15:42Z", TITLE)
-    assert rev.permalink == "https://en.wikipedia.org/w/index.php?oldid=723456789"
+    assert (
+        rev.permalink
+        == "https://en.wikipedia.org/w/index.php?title=Montenegro%E2%80%93NATO_relations&oldid=723456789"
+    )
     assert rev.text.endswith("signed on 19 May 2016.\n")
 
 
@@ -176,7 +179,10 @@ def test_another_language(api: respx.Router) -> None:
     assert route.call_count == 1
     assert rev.lang == "pt-br"
     assert rev.page_url.startswith("https://pt-br.wikipedia.org/wiki/")
-    assert rev.permalink == "https://pt-br.wikipedia.org/w/index.php?oldid=784839123"
+    assert (
+        rev.permalink
+        == "https://pt-br.wikipedia.org/w/index.php?title=Montenegro%E2%80%93NATO_relations&oldid=784839123"
+    )
 
 
 # -- what the API says is wrong ----------------------------------------------------------

@@ -84,7 +84,10 @@ def test_import_then_sync_keeps_each_revision_and_says_what_changed(tmp_path: Pa
         history = store.document_history(f"wiki:en:{TITLE}")
         changes = store.changes("montenegro-nato")
         acts = store.acts("montenegro-nato", origin="table")
-    assert doc.path == "https://en.wikipedia.org/w/index.php?oldid=1002"
+    assert (
+        doc.path
+        == "https://en.wikipedia.org/w/index.php?title=Montenegro%E2%80%93NATO_relations&oldid=1002"
+    )
     assert doc.licence == "CC BY-SA 4.0" and doc.published is not None
     assert doc.published.edtf == "2017-07-01"
     assert len(history) == 2 and history[0][2] == doc.sha256  # the old revision stays on record

@@ -62,7 +62,9 @@ class WikiRevision:
     revision_id: int
     timestamp: str  # the revision's timestamp as the API gives it: "2017-06-10T12:00:00Z"
     page_url: str  # https://en.wikipedia.org/wiki/Montenegro%E2%80%93NATO_relations
-    permalink: str  # https://en.wikipedia.org/w/index.php?oldid=<revision_id>
+    # the revision's permanent link, naming the page and the revision:
+    # https://en.wikipedia.org/w/index.php?title=Montenegro%E2%80%93NATO_relations&oldid=<id>
+    permalink: str
     text: str  # the wikitext of the main slot
     redirected_from: str | None = None  # the title asked for, when it was a redirect
 
@@ -263,7 +265,10 @@ def _revision(
         revision_id=revid,
         timestamp=timestamp,
         page_url=page_url(title, lang),
-        permalink=f"https://{_host(lang)}/w/index.php?oldid={revid}",
+        permalink=(
+            f"https://{_host(lang)}/w/index.php?"
+            f"title={quote(title.replace(' ', '_'), safe=_URL_SAFE)}&oldid={revid}"
+        ),
         text=text,
         redirected_from=asked if redirected else None,
     )
