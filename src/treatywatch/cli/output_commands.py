@@ -176,4 +176,6 @@ def demo(
         return
     console.print()
     report(ctx, "montenegro-nato", output=Path("report.html"), as_of=None)
+    site = f"http://127.0.0.1:{port}/processes/montenegro-nato"
+    console.print(f"follow it: {site}/feed.atom (what changed), {site}/calendar.ics (calendar)")
     serve(ctx, host="127.0.0.1", port=port)
