@@ -387,7 +387,7 @@ def run_pipeline(data: bytes, path: Path) -> ParsedDocument | None:
         assert store.document(parsed.document.sha256).text == parsed.document.text
         # Importing it again returns before parsing, with what the store kept from it.
         (again,) = import_paths(store, [path])
-        assert again == replace(outcome, action="unchanged")
+        assert again == replace(outcome, action="unchanged", changes=[])  # it changed nothing
     for q in parsed.polls:
         assert q.sample_size is None or 1 <= q.sample_size <= MAX_SAMPLE
         for share in (q.share_for, q.share_against, q.share_undecided, q.lead):

@@ -67,7 +67,7 @@ def test_an_unchanged_reimport_returns_before_parsing() -> None:
         with counted("split_blocks", "parse", "read_prose") as spies:
             (again,) = import_paths(store, [EXAMPLE])
     assert {name: spy.call_count for name, spy in spies.items()} == dict.fromkeys(spies, 0)
-    assert again == dataclasses.replace(first, action="unchanged")
+    assert again == dataclasses.replace(first, action="unchanged", changes=[])
 
 
 def test_the_cli_says_unchanged_without_parsing(tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_an_unchanged_document_reports_its_stored_problems(
         with pytest.raises(ProblemsError, match=r"bad\.txt:37: .*--strict: nothing imported"):
             import_paths(any_store, [bad], strict=True)
     assert spies["parse"].call_count == 0
-    assert again == dataclasses.replace(first, action="unchanged")
+    assert again == dataclasses.replace(first, action="unchanged", changes=[])
 
 
 def test_check_file_and_import_find_the_same() -> None:
