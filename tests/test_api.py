@@ -159,11 +159,21 @@ def test_as_of_is_strictly_a_calendar_day(client: TestClient, bad: str) -> None:
     error = client.get(f"{P}/status", params={"as_of": bad}).json()["error"]
     assert error == {
         "status": 422,
-        "message": f"query.as_of: not a calendar day written YYYY-MM-DD: {bad!r}",
+        "message": f"query.as_of: {bad!r} is not a day written YYYY-MM-DD, a month YYYY-MM "
+        "or a year YYYY",
     }
 
 
-def test_openapi_says_as_of_is_a_day(client: TestClient) -> None:
+@pytest.mark.parametrize(
+    ("given", "day"), [("2017-05", "2017-05-31"), ("2016", "2016-12-31"), ("2016-02", "2016-02-29")]
+)
+def test_as_of_a_month_or_a_year_means_its_last_day(
+    client: TestClient, given: str, day: str
+) -> None:
+    assert client.get(f"{P}/status", params={"as_of": given}).json()["as_of"] == day
+
+
+def test_openapi_says_as_of_is_a_day_month_or_year(client: TestClient) -> None:
     doc = client.get("/api/v1/openapi.json").json()
     (as_of,) = [
         p
@@ -172,7 +182,6 @@ def test_openapi_says_as_of_is_a_day(client: TestClient) -> None:
     ]
     assert as_of["schema"] == {
         "type": "string",
-        "format": "date",
-        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
         "title": "As Of",
     }

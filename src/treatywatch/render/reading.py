@@ -48,7 +48,7 @@ def headline(s: ProcessStatus) -> str:
     if s.protocol_signed is None or not happened_by(s.protocol_signed, s.as_of):
         if not s.reached:
             return f"Nothing had happened by {day}."
-        return f"{s.stage_label} by {day}; no protocol or treaty signed yet."
+        return f"On {day}: {s.stage_label}; no protocol or treaty signed yet."
     if not s.members_known:
         return (
             f"{s.ratified_count} members had ratified by {day}, as far as the sources say "
@@ -98,8 +98,7 @@ def checks_in_view(records: ProcessRecords, today: date | None = None) -> Checks
         f
         for f in records.findings
         if any(
-            (f.document, n) in lines
-            for n in range(f.line_start, max(f.line_start, f.line_end) + 1)
+            (f.document, n) in lines for n in range(f.line_start, max(f.line_start, f.line_end) + 1)
         )
     ]
     return ChecksInView(kept, len(records.findings) - len(kept), False)
