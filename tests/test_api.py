@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -180,8 +181,8 @@ def test_openapi_says_as_of_is_a_day_month_or_year(client: TestClient) -> None:
         for p in doc["paths"][P.replace("montenegro-nato", "{slug}")]["get"]["parameters"]
         if p["name"] == "as_of"
     ]
-    assert as_of["schema"] == {
-        "type": "string",
-        "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
-        "title": "As Of",
-    }
+    day, month_or_year = as_of["schema"]["anyOf"]
+    assert day == {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+    pattern = re.compile(month_or_year["pattern"])
+    assert all(pattern.fullmatch(v) for v in ("2017", "2017-05", "0001", "9999-12"))
+    assert not any(pattern.fullmatch(v) for v in ("0000", "2017-13", "2017-00", "152017", "2017-5"))

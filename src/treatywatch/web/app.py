@@ -25,7 +25,12 @@ from pydantic_core import PydanticCustomError
 from starlette.routing import BaseRoute
 
 from treatywatch import serialize
-from treatywatch.domain.dates import DateParseError, parse_as_of, parse_edtf_date
+from treatywatch.domain.dates import (
+    ISO_DAY_PATTERN,
+    DateParseError,
+    parse_as_of,
+    parse_edtf_date,
+)
 from treatywatch.errors import NotFoundError
 from treatywatch.queries.overview import process_overview
 from treatywatch.queries.records import process_records
@@ -45,6 +50,8 @@ from treatywatch.web.writes import Token, tokens_from_env, write_routes
 # precision are everywhere in the sources).
 AS_OF_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 _AS_OF = re.compile(AS_OF_PATTERN)
+# The month and year forms exactly, for the OpenAPI document: years 0001–9999, months 01–12.
+MONTH_OR_YEAR_PATTERN = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])(-(0[1-9]|1[0-2]))?$"
 
 
 def parse_as_of_param(text: str) -> date:
@@ -74,7 +81,14 @@ def _strict_day(value: object) -> date:
 AsOf = Annotated[
     date | None,
     BeforeValidator(_strict_day),
-    WithJsonSchema({"type": "string", "pattern": AS_OF_PATTERN}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN},
+                {"type": "string", "pattern": MONTH_OR_YEAR_PATTERN},
+            ]
+        }
+    ),
     Query(
         description="Show the process as it stood on this day: YYYY-MM-DD, or YYYY-MM or "
         "YYYY for the last day of that month or year."
