@@ -31,6 +31,7 @@ code { overflow-wrap: anywhere; }
 .scroll { overflow-x: auto; max-width: 100%; margin: 0.5rem 0 1.5rem; }
 .scroll:focus { outline: 2px solid var(--accent); outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; margin: 0; font-size: 0.92rem; }
+a.src { white-space: nowrap; }
 caption { text-align: left; color: var(--muted); padding: 0.25rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
 dl { display: grid; grid-template-columns: minmax(0, max-content) minmax(0, 1fr); gap: 0.2rem 1rem; }
@@ -43,15 +44,20 @@ figure { margin: 1rem 0; } figcaption { color: var(--muted); font-size: 0.9rem; 
 .asof input { font: inherit; max-width: 100%; }
 .asof small { flex-basis: 100%; color: var(--muted); }
 details.checks > summary { cursor: pointer; font-weight: 600; }
-ol.source { font: 13px/1.4 ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere;
-  padding-left: 3.5rem; }
+ol.source { font: 13px/1.4 ui-monospace, monospace; padding-left: 3.5rem; }
+ol.source li { white-space: pre-wrap; overflow-wrap: anywhere; }
 ol.source li:target { background: #fff3b0; }
-a.ln { color: var(--muted); text-decoration: underline; margin-right: 0.5rem; }
+ol.source.lines { list-style: none; padding-left: 0; }
+ol.source.lines li { white-space: normal; display: grid; column-gap: 0.75rem;
+  grid-template-columns: 3em minmax(0, 1fr); }
+ol.source.lines li > span { white-space: pre-wrap; }
+a.ln { color: var(--muted); text-decoration: underline; text-align: right; }
 @media (max-width: 40rem) {
   header, main, footer { padding: 0.5rem 0.75rem; }
   .status dl { grid-template-columns: minmax(0, 1fr); gap: 0; }
   .status dd { margin-bottom: 0.4rem; }
   ol.source { padding-left: 2.5rem; }
+  ol.source.lines { padding-left: 0; }
 }
 .vega-embed { position: relative; display: inline-block; box-sizing: border-box; max-width: 100%; }
 .vega-embed .chart-wrapper.fit-x { width: 100%; } .vega-embed .chart-wrapper.fit-y { height: 100%; }
