@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -159,20 +160,29 @@ def test_as_of_is_strictly_a_calendar_day(client: TestClient, bad: str) -> None:
     error = client.get(f"{P}/status", params={"as_of": bad}).json()["error"]
     assert error == {
         "status": 422,
-        "message": f"query.as_of: not a calendar day written YYYY-MM-DD: {bad!r}",
+        "message": f"query.as_of: {bad!r} is not a day written YYYY-MM-DD, a month YYYY-MM "
+        "or a year YYYY",
     }
 
 
-def test_openapi_says_as_of_is_a_day(client: TestClient) -> None:
+@pytest.mark.parametrize(
+    ("given", "day"), [("2017-05", "2017-05-31"), ("2016", "2016-12-31"), ("2016-02", "2016-02-29")]
+)
+def test_as_of_a_month_or_a_year_means_its_last_day(
+    client: TestClient, given: str, day: str
+) -> None:
+    assert client.get(f"{P}/status", params={"as_of": given}).json()["as_of"] == day
+
+
+def test_openapi_says_as_of_is_a_day_month_or_year(client: TestClient) -> None:
     doc = client.get("/api/v1/openapi.json").json()
     (as_of,) = [
         p
         for p in doc["paths"][P.replace("montenegro-nato", "{slug}")]["get"]["parameters"]
         if p["name"] == "as_of"
     ]
-    assert as_of["schema"] == {
-        "type": "string",
-        "format": "date",
-        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-        "title": "As Of",
-    }
+    day, month_or_year = as_of["schema"]["anyOf"]
+    assert day == {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+    pattern = re.compile(month_or_year["pattern"])
+    assert all(pattern.fullmatch(v) for v in ("2017", "2017-05", "0001", "9999-12"))
+    assert not any(pattern.fullmatch(v) for v in ("0000", "2017-13", "2017-00", "152017", "2017-5"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
@@ -24,7 +25,12 @@ from pydantic_core import PydanticCustomError
 from starlette.routing import BaseRoute
 
 from treatywatch import serialize
-from treatywatch.domain.dates import ISO_DAY_PATTERN, DateParseError, parse_as_of
+from treatywatch.domain.dates import (
+    ISO_DAY_PATTERN,
+    DateParseError,
+    parse_as_of,
+    parse_edtf_date,
+)
 from treatywatch.errors import NotFoundError
 from treatywatch.queries.overview import process_overview
 from treatywatch.queries.records import process_records
@@ -40,24 +46,53 @@ from treatywatch.web.openapi import finish_openapi
 from treatywatch.web.security import Dashboard, allowed_hosts_from_env
 from treatywatch.web.writes import Token, tokens_from_env, write_routes
 
+# ``?as_of=``: a day, or a month or a year meaning its last day (dates of month and year
+# precision are everywhere in the sources).
+AS_OF_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+_AS_OF = re.compile(AS_OF_PATTERN)
+# The month and year forms exactly, for the OpenAPI document: years 0001–9999, months 01–12.
+MONTH_OR_YEAR_PATTERN = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])(-(0[1-9]|1[0-2]))?$"
+
+
+def parse_as_of_param(text: str) -> date:
+    """The day an ``as_of`` names: ``2017-05-10``; ``2017-05`` its month's last day; ``2017``
+    the year's last day. Anything else raises :class:`DateParseError`."""
+    if not _AS_OF.fullmatch(text):
+        raise DateParseError(f"not a day (YYYY-MM-DD), month (YYYY-MM) or year (YYYY): {text!r}")
+    if len(text) == len("2017-05-10"):
+        return parse_as_of(text)
+    return parse_edtf_date(text).upper()
+
 
 def _strict_day(value: object) -> date:
-    # Only "YYYY-MM-DD": pydantic's own date type also takes Unix timestamps ("0", "1500000000").
+    # Only the three forms: pydantic's own date type also takes Unix timestamps ("0").
     if isinstance(value, date):
         return value
     try:
-        return parse_as_of(str(value))
-    except DateParseError:
+        return parse_as_of_param(str(value))
+    except (DateParseError, ValueError):
         raise PydanticCustomError(
-            "iso_day", "not a calendar day written YYYY-MM-DD: {value}", {"value": repr(value)}
+            "as_of",
+            "{value} is not a day written YYYY-MM-DD, a month YYYY-MM or a year YYYY",
+            {"value": repr(value)},
         ) from None
 
 
 AsOf = Annotated[
     date | None,
     BeforeValidator(_strict_day),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN}),
-    Query(description="Show the process as it stood on this day (YYYY-MM-DD)."),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN},
+                {"type": "string", "pattern": MONTH_OR_YEAR_PATTERN},
+            ]
+        }
+    ),
+    Query(
+        description="Show the process as it stood on this day: YYYY-MM-DD, or YYYY-MM or "
+        "YYYY for the last day of that month or year."
+    ),
 ]
 
 

@@ -73,8 +73,30 @@ async def _refused(request: Request, exc: Exception) -> Response:
 
 async def _invalid(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    parts = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
-    return error_response(request, 422, "; ".join(parts))
+    errors = exc.errors()
+    if request.url.path.startswith(API):
+        parts = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors]
+        return error_response(request, 422, "; ".join(parts))
+    # A page: plain words, and for a date the page cannot show, the as-of form again.
+    bad_as_of = [e for e in errors if tuple(e["loc"]) == ("query", "as_of")]
+    if bad_as_of:
+        given = str(bad_as_of[0].get("input", ""))
+        shown = given if len(given) <= 40 else given[:40] + "…"
+        message = (
+            f"“{shown}” is not a date this page can show. Write a day as YYYY-MM-DD "
+            "(2016-12-31), a month as YYYY-MM (2017-05, its last day) or a year as YYYY "
+            "(2017, its last day)."
+        )
+    else:
+        message = "; ".join(str(e["msg"]) for e in errors)
+    html = render(
+        "error.html",
+        _page_source_url,
+        status=422,
+        message=message,
+        as_of_action=request.url.path if bad_as_of else None,
+    )
+    return HTMLResponse(html, status_code=422)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

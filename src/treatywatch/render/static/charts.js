@@ -18,7 +18,12 @@
         .then(function (r) {
           window.twViews = window.twViews || {};
           window.twViews[target] = r.view;
-          document.getElementById(target).setAttribute("data-rendered", "true");
+          var box = document.getElementById(target);
+          // The box is the image (role="img", named, described by the figcaption): Vega's
+          // SVG inside it would be read again, mark by mark, so it is hidden from assistive
+          // technology.
+          box.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
+          box.setAttribute("data-rendered", "true");
         })
         .catch(function (e) { console.error(target, e); });
     });
