@@ -80,6 +80,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
             ],
             s.required_count,
             s.as_of,
+            signed=s.protocol_signed.lower() if s.protocol_signed is not None else None,
         )
     if kind == "polls":
         averages = [a for a in ov.averages if a.series == ""]
@@ -99,7 +100,8 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
             ],
             curve,
             y_field="share_for_decided",
-            y_title="For, % of those deciding",
+            y_title="Share of those deciding (%)",
+            pollsters=records.pollsters,
         )
     if kind == "forecast":
         f = ov.forecast
