@@ -11,14 +11,13 @@ from treatywatch.render.charts import (
     ChartSpec,
     MapCandidate,
     MapMember,
-    PollItem,
     RatificationItem,
     TimelineItem,
     map_chart,
-    polls_chart,
     ratification_curve_chart,
     timeline_chart,
 )
+from treatywatch.render.poll_charts import PollItem, polls_chart
 from treatywatch.serialize import display_name
 
 KINDS = ("timeline", "map", "ratifications", "polls", "forecast", "speeds")
