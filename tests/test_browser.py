@@ -167,7 +167,7 @@ def test_charts_draw_under_the_content_security_policy(browser: Any, site: str) 
     assert charts == 6
     _wait_for_charts(page, charts)
     # A tooltip (vega-tooltip, whose own stylesheet is off) still shows.
-    point = page.locator("#chart-polls svg .mark-symbol.role-mark path").nth(3)
+    point = page.locator("#chart-polls svg .polls_no_sample_marks path").nth(3)
     point.scroll_into_view_if_needed()
     point.hover()
     page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
