@@ -233,7 +233,11 @@ def timeline_chart(
         f"{rows[-1]['date']}: " + "; ".join(f"{r['label']}, {r['date']}" for r in rows) + "."
     )
     alt_text = f"Timeline of {_count(len(rows), 'milestone')}, {rows[0]['date'][:4]}–{rows[-1]['date'][:4]}"
-    x = _utc(alt, "start:T", format="%Y", tickCount="year", labelOverlap=True)
+    first = date.fromisoformat(rows[0]["start"])
+    last = max(date.fromisoformat(r["end"]) for r in rows)
+    # A margin on each side, so a milestone at either end is not drawn half out of the frame.
+    pad = timedelta(days=max(1, (last - first).days // 40))
+    x = _utc(alt, "start:T", span=(first - pad, last + pad), labelOverlap=True)
     y = alt.Y("row:N", title=None, sort=[r["row"] for r in rows], axis=alt.Axis(labelLimit=260))
     tips = _tips(alt, ("label:N", "Milestone"), ("date:N", "Date"),
                  ("precision:N", "Precision"), ("source:N", "Source"))  # fmt: skip
