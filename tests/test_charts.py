@@ -236,6 +236,9 @@ def test_timeline_spans_months_and_years_and_points_days() -> None:
     )
     tooltips = [t["field"] for layer in chart.spec["layer"] for t in layer["encoding"]["tooltip"]]
     assert {"label", "date", "precision", "source"} <= set(tooltips)
+    # The axis fits the milestones (2008 to June 2017) with a margin of weeks, not years.
+    start, end = x_domain(chart.spec)
+    assert "2007-09-01" < start < "2008-01-01" and "2017-06-06" < end < "2017-10-01"
     assert "4 milestones from 2008 to 2017-06-05" in chart.caption
     assert "Membership Action Plan, 2009-12" in chart.caption
 
@@ -640,3 +643,61 @@ def test_polls_chart_without_average_or_values() -> None:
         polls_chart([{"pollster": "X", "fieldwork": "2016"}], y_field="lead")
     only_for = polls_chart([PollItem("A", "2016-05", 40)])  # no Against share given
     assert [layer["mark"]["type"] for layer in only_for.spec["layer"]] == ["rule", "point"]
+
+
+@pytest.fixture(scope="module")
+def example_store() -> Any:
+    from conftest import EXAMPLE
+    from treatywatch.ingest import import_paths
+    from treatywatch.store.db import Store
+
+    with Store.memory() as store:
+        import_paths(store, [EXAMPLE])
+        yield store
+
+
+def example_charts(store: Any, day: date | None) -> dict[str, ChartSpec]:
+    from treatywatch.queries.overview import process_overview
+    from treatywatch.render.process_charts import process_chart
+
+    ov = process_overview(store, "montenegro-nato", day)
+    kinds = ("timeline", "map", "ratifications", "polls")
+    return {k: process_chart(ov, k, "/static/vendor/countries-110m.json") for k in kinds}
+
+
+def test_example_charts_across_as_of_days(example_store: Any) -> None:
+    from treatywatch import serialize
+    from treatywatch.queries.averages import poll_averages
+    from treatywatch.queries.records import process_records
+
+    early, late = (
+        example_charts(example_store, date(2016, 12, 31)),
+        example_charts(example_store, None),
+    )
+
+    def colors(chart: ChartSpec) -> Any:
+        return [e["color"]["scale"] for e in walk(chart.spec, "encoding") if "color" in e][0]
+
+    # Each pollster keeps its colour: NSPM and CISR/IRI polled after 2016 or not.
+    assert colors(early["polls"]) == colors(late["polls"])
+    assert colors(early["polls"])["domain"] == [
+        "(unnamed)",
+        "CEDEM",
+        "CISR/IRI",
+        "DAMAR",
+        "Ipsos",
+        "NSPM",
+    ]
+    # The signature (2016-05-19) to the as-of day; once complete, to the last ratification.
+    assert x_domain(early["ratifications"].spec) == ["2016-05-19", "2016-12-31"]
+    assert x_domain(late["ratifications"].spec) == ["2016-05-19", "2017-05-18"]
+    # The caption's latest average is the one `polls --average` prints: at the last poll.
+    records = process_records(example_store, "montenegro-nato")
+    (avg,) = [a for a in poll_averages(records.polls, records.status.as_of) if a.series == ""]
+    shape = serialize.average(avg)
+    assert f"average on {shape['last_poll']}: " in late["polls"].caption
+    # Before the protocol: words, not "Map: 0 of 0 members".
+    before = example_charts(example_store, date(2010, 1, 1))
+    assert "0 of 0" not in before["map"].caption and before["map"].spec["mark"]["type"] == "text"
+    assert before["ratifications"].spec["mark"]["type"] == "text"
+    assert before["polls"].spec["layer"]  # three polls by 2010 are drawn

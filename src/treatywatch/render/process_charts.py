@@ -83,7 +83,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
         )
     if kind == "polls":
         averages = [a for a in ov.averages if a.series == ""]
-        curve = serialize.average(averages[0])["curve"] if averages else None
+        curve = _average_curve(serialize.average(averages[0])) if averages else None
         return polls_chart(
             [
                 PollItem(
@@ -116,6 +116,16 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
 
         return speeds_chart(ov.speeds)
     raise ValueError(f"unknown chart {kind!r}; known: {', '.join(KINDS)}")
+
+
+def _average_curve(shape: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The average's weekly curve, ending on the last poll's day (as ``polls --average`` says)."""
+    curve = [dict(point) for point in shape["curve"]]
+    last = shape["at_last_poll"]
+    if curve and curve[-1]["date"] < shape["last_poll"]:
+        curve.append({"date": shape["last_poll"], "mean": last["for"], "lower": last["lower"],
+                      "upper": last["upper"]})  # fmt: skip
+    return curve
 
 
 def _decided(share_for: float, share_against: float) -> float | None:
