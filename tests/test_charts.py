@@ -604,6 +604,9 @@ def test_polls_axis_of_the_example_range_is_padded_around_it() -> None:
     texts = [text for text, _ in svg_texts(chart)]
     assert "30" in texts and "70" in texts and "0" not in texts and "100" not in texts
     assert "Against" in texts and "For" in texts  # the sides' legend
+    assert not [t for t in texts if t.startswith("Sample")]  # no sizes: no size legend
+    sized = polls_chart([PollItem("A", "2016-05", 36, 64, sample_size=800)], y_field="share_for")
+    assert "Sample size" in [text for text, _ in svg_texts(sized)]
 
 
 def test_average_line_has_a_tooltip_for_each_side() -> None:
