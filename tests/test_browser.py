@@ -47,6 +47,12 @@ STATUS_COLOURS_JS = """
 }
 """
 
+# The polls' symbols (not the average line's hover points): the layers named "polls*".
+POLL_POINTS_JS = (
+    "() => document.querySelectorAll('#chart-polls svg .polls_marks path,"
+    " #chart-polls svg .polls_no_sample_marks path').length"
+)
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
@@ -111,10 +117,8 @@ def test_process_page_map_polls_and_as_of(browser: Any, site: str) -> None:
     _wait_for_charts(page)
     fills = page.evaluate(STATUS_COLOURS_JS, "map")
     assert sum(1 for f in fills if f == STATUS_COLOURS["ratified"]) == 28
-    points = page.evaluate(
-        "() => document.querySelectorAll('#chart-polls svg .mark-symbol.role-mark path').length"
-    )
-    assert points == 27
+    points = page.evaluate(POLL_POINTS_JS)
+    assert points == 2 * 27  # For and Against
     # The poll average: its line and its 90% band are drawn.
     assert (
         page.evaluate(
@@ -163,7 +167,7 @@ def test_charts_draw_under_the_content_security_policy(browser: Any, site: str) 
     assert charts == 6
     _wait_for_charts(page, charts)
     # A tooltip (vega-tooltip, whose own stylesheet is off) still shows.
-    point = page.locator("#chart-polls svg .mark-symbol.role-mark path").nth(3)
+    point = page.locator("#chart-polls svg .polls_no_sample_marks path").nth(3)
     point.scroll_into_view_if_needed()
     point.hover()
     page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
@@ -224,12 +228,7 @@ def test_report_from_disk_draws_all_charts_without_network(browser: Any, tmp_pat
     _wait_for_charts(page)
     for name in ("timeline", "map", "ratifications", "polls"):
         assert page.evaluate(f"() => !!document.querySelector('#chart-{name} svg')"), name
-    assert (
-        page.evaluate(
-            "() => document.querySelectorAll('#chart-polls svg .mark-symbol.role-mark path').length"
-        )
-        == 27
-    )
+    assert page.evaluate(POLL_POINTS_JS) == 2 * 27  # For and Against
     outside = [u for u in requests if not u.startswith(("file:", "data:", "blob:"))]
     assert outside == [], outside
     ARTIFACTS.mkdir(exist_ok=True)

@@ -18,11 +18,11 @@ from treatywatch.render.charts import (
     COLORS,
     MapCandidate,
     map_chart,
-    polls_chart,
     ratification_curve_chart,
     timeline_chart,
 )
 from treatywatch.render.images import ExportError, chart_to_png, chart_to_svg, prepare
+from treatywatch.render.poll_charts import polls_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -55,8 +55,9 @@ def test_svg_and_png_of_each_chart(kind: str) -> None:
     svg = chart_to_svg(chart.spec)
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg"
-    assert root.get("aria-label") == chart.caption and root.get("role") == "img"
-    assert root.find(f"{SVG}title") is not None and root.find(f"{SVG}desc") is not None
+    assert root.get("aria-label") == chart.alt and root.get("role") == "img"
+    assert root.find(f"{SVG}title") is not None
+    assert root.findtext(f"{SVG}desc") == chart.caption
     assert int(root.get("width", "0")) >= 600  # "container" became a fixed width
     png = chart_to_png(chart.spec, scale=1)
     assert png.startswith(PNG_MAGIC)
@@ -69,7 +70,7 @@ def test_map_svg_with_inline_topojson_draws_countries(map_svg: str) -> None:
     paths = [p for p in root.iter(f"{SVG}path") if len(p.get("d", "")) > 50]
     assert len(paths) > 150  # 177 countries, less any clipped out of view
     assert set(COLORS) <= {p.get("fill") for p in paths}  # every status, candidate, others
-    assert "Montenegro" in (root.get("aria-label") or "")
+    assert "Montenegro" in (root.findtext(f"{SVG}desc") or "")
 
 
 def test_map_png_with_inline_topojson() -> None:
@@ -88,7 +89,7 @@ def test_map_draws_every_feature_and_polls_every_poll() -> None:
     scene = vl_convert.vegalite_to_scenegraph(prepare(chart.spec, 720, 360))
     (sized,) = _marks(scene, "polls_marks")
     (unsized,) = _marks(scene, "polls_no_sample_marks")
-    assert (len(sized["items"]), len(unsized["items"])) == (20, 7)
+    assert (len(sized["items"]), len(unsized["items"])) == (2 * 20, 2 * 7)  # For and Against
     assert {item["size"] for item in unsized["items"]} == {60}
 
 

@@ -20,7 +20,7 @@ from treatywatch.domain.model import (
     Relation,
 )
 from treatywatch.domain.status import ProcessStatus, happened_by
-from treatywatch.queries.status import polls_by, process_status
+from treatywatch.queries.status import process_status
 from treatywatch.store.db import Store
 
 
@@ -35,6 +35,9 @@ class ProcessRecords:
     documents: list[Document]
     problems: list[tuple[str, Problem]]
     findings: list[Finding]
+    # Every pollster of the process whatever the day, sorted ("" for none named): the polls
+    # chart gives each the same colour on every day.
+    pollsters: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -54,6 +57,7 @@ def process_records(
     ``acts``; the status counts the acts in force."""
     status = process_status(store, query, as_of, known_on)
     slug, day = status.process.slug, status.as_of
+    polls = store.polls(slug)
     return ProcessRecords(
         status=status,
         milestones=sorted(
@@ -64,10 +68,14 @@ def process_records(
             (a for a in store.acts(slug, known_on=known_on) if happened_by(a.date, day)),
             key=lambda a: a.date.lower(),
         ),
-        polls=sorted(polls_by(store, slug, day), key=lambda p: p.fieldwork.lower()),
+        polls=sorted(
+            (p for p in polls if happened_by(p.fieldwork.end, day)),
+            key=lambda p: p.fieldwork.lower(),
+        ),
         relations=store.relations(slug),
         positions=store.positions(slug),
         documents=store.documents(slug),
         problems=store.problems(slug),
         findings=sorted(store.findings(slug), key=lambda f: (f.severity.rank, f.line_start)),
+        pollsters=tuple(sorted({(p.pollster or "").strip() for p in polls})),
     )

@@ -2,9 +2,11 @@
 
 Each function takes plain data (the dataclasses below, or dicts with the same
 keys) and returns a :class:`ChartSpec`: the Vega-Lite spec as a dict, built
-with Altair, and a caption with the key numbers for screen readers. The caption
-is also the spec's top-level ``description``, which Vega puts on the chart's
-container as its aria-label.
+with Altair; a caption with the key numbers (the figure's caption); and a short
+``alt`` that names the chart (its accessible name: the spec's top-level
+``description``, which Vega puts on the chart as its aria-label). The two differ,
+so a screen reader does not read the same text twice. A chart with nothing to
+draw (a process that had not begun) is a sentence saying so, not an empty frame.
 
 Output is deterministic: rows are sorted, the one parameter and its view are
 named, Altair names inline datasets by a hash of their content, and dates are
@@ -36,20 +38,29 @@ NON_MEMBER_LABEL = "Not a member"
 COLORS = ("#08519c", "#4292c6", "#9ecae1", "#fd8d3c", "#7b3294", "#e3e3e3")
 # Natural Earth features without an ISO 3166-1 numeric id are keyed by their name.
 NO_ISO_NUMERIC = {"XK": "Kosovo"}
-# West, south, east, north (degrees): Europe, the Atlantic and eastern North America.
+# West, south, east, north (degrees): Europe, the Atlantic and eastern North America; the
+# frame of a map whose countries the TopoJSON does not draw.
 NORTH_ATLANTIC = (-100.0, 24.0, 45.0, 72.0)
 TOPOJSON_DATASET = "countries-topojson"
 FEATURE_KEY = "isValid(datum.id) ? '' + datum.id : 'name:' + datum.properties.name"
-Y_TITLES = {"share_for": "For (% of all answers)", "share_for_decided": "For (% of decided)"}
 GREY = "#636363"
-SHARES = ("for", "against", "undecided", "for_decided")
+# The smallest text a chart draws, in pixels (WCAG's readers need no less than 12).
+FONT_SIZE = 12
+CONFIG: dict[str, Any] = {
+    "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE},
+    "legend": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE},
+    "header": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE},
+    "title": {"fontSize": 14, "subtitleFontSize": FONT_SIZE},
+    "text": {"fontSize": FONT_SIZE},
+}
 
 
 class ChartSpec(NamedTuple):
-    """A Vega-Lite spec and its text alternative."""
+    """A Vega-Lite spec, its caption (the key numbers) and its short accessible name."""
 
     spec: dict[str, Any]
     caption: str
+    alt: str = ""
 
     def to_json(self) -> str:
         return spec_json(self.spec)
@@ -82,25 +93,6 @@ class RatificationItem:
     name: str
     date: str  # EDTF; a partial date counts from its last possible day
     code: str | None = None
-
-
-@dataclass(frozen=True)
-class PollItem:
-    pollster: str | None
-    fieldwork: str  # EDTF day, month or interval: "2016-05-28/2016-06-05"
-    share_for: float | None  # percentages, 0-100
-    share_against: float | None = None
-    share_undecided: float | None = None
-    share_for_decided: float | None = None
-    sample_size: int | None = None
-
-
-@dataclass(frozen=True)
-class AverageItem:
-    date: str  # ISO day
-    mean: float
-    lower: float
-    upper: float
 
 
 def spec_json(spec: Mapping[str, Any]) -> str:
@@ -162,13 +154,58 @@ def _tips(alt: Any, *pairs: tuple[str, str]) -> list[Any]:
     return [alt.Tooltip(field, title=title) for field, title in pairs]
 
 
-def _utc(alt: Any, field: str, title: str | None = None, **axis: Any) -> Any:
-    return alt.X(field, title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(**axis))
+def _utc(
+    alt: Any,
+    field: str,
+    title: str | None = None,
+    span: tuple[date, date] | None = None,
+    **axis: Any,
+) -> Any:
+    """A UTC time x; ``span`` fixes its domain and picks its ticks (see :func:`time_axis`)."""
+    scale = alt.Scale(type="utc")
+    if span is not None:
+        scale = alt.Scale(type="utc", domain=[_day_time(span[0]), _day_time(span[1])])
+        axis = time_axis(*span) | axis
+    return alt.X(field, title=title, scale=scale, axis=alt.Axis(**axis))
 
 
-def _finish(chart: Any, title: str, caption: str, height: int) -> ChartSpec:
-    chart = chart.properties(title=title, width="container", height=height, description=caption)
-    return ChartSpec(chart.to_dict(), caption)
+def _finish(chart: Any, title: str, caption: str, height: int, alt: str) -> ChartSpec:
+    """The spec with its size, title, accessible name (``alt``), caption and text sizes."""
+    chart = chart.properties(
+        title=title, width="container", height=height, description=alt,
+        usermeta={"caption": caption},
+    ).configure(**CONFIG)  # fmt: skip
+    return ChartSpec(chart.to_dict(), caption, alt)
+
+
+def empty_chart(title: str, message: str, alt: str | None = None) -> ChartSpec:
+    """A chart with nothing to draw: the message in words, no axes, no empty frame."""
+    import altair as alt_
+
+    text = alt_.Chart(alt_.InlineData(values=[{"text": message}])).mark_text(
+        fontSize=14, color=GREY, align="center", baseline="middle", limit=0
+    ).encode(text="text:N")  # fmt: skip
+    chart = text.properties(view=alt_.ViewConfig(stroke=None))
+    return _finish(chart, title, message, 60, alt or f"{title}: nothing to show")
+
+
+def _day_time(day: date) -> Any:
+    import altair as alt
+
+    return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
+
+
+def time_axis(start: date, end: date) -> dict[str, Any]:
+    """Axis settings for days from ``start`` to ``end``: one label per month (or per a few
+    months, or per year) on its first day, so no label is written twice."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months > 36:
+        years = (end.year - start.year) // 8 + 1
+        return {"format": "%Y", "tickCount": {"interval": "year", "step": years}}
+    if months <= 2:
+        return {"format": "%-d %b %Y", "tickCount": {"interval": "week", "step": 1}}
+    step = next(s for s in (1, 2, 3, 6, 12) if months / s <= 8)
+    return {"format": "%b %Y", "tickCount": {"interval": "month", "step": step}}
 
 
 def timeline_chart(
@@ -189,26 +226,37 @@ def timeline_chart(
             start=lower.isoformat(), end=(upper + timedelta(days=1)).isoformat(),
             kind="point" if lower == upper else "span",
         ))  # fmt: skip
-    caption = "Timeline: no milestones recorded."
-    if rows:
-        caption = (
-            f"Timeline of {_count(len(rows), 'milestone')} from {rows[0]['date']} to "
-            f"{rows[-1]['date']}: " + "; ".join(f"{r['label']}, {r['date']}" for r in rows) + "."
-        )
-    x = _utc(alt, "start:T", format="%Y", tickCount="year", labelOverlap=True)
+    if not rows:
+        return empty_chart(title, "No milestones had been reached yet.", "Timeline: empty")
+    caption = (
+        f"Timeline of {_count(len(rows), 'milestone')} from {rows[0]['date']} to "
+        f"{rows[-1]['date']}: " + "; ".join(f"{r['label']}, {r['date']}" for r in rows) + "."
+    )
+    alt_text = f"Timeline of {_count(len(rows), 'milestone')}, {rows[0]['date'][:4]}–{rows[-1]['date'][:4]}"
+    first = date.fromisoformat(rows[0]["start"])
+    last = max(date.fromisoformat(r["end"]) for r in rows)
+    # A margin on each side, so a milestone at either end is not drawn half out of the frame.
+    pad = timedelta(days=max(1, (last - first).days // 40))
+    x = _utc(alt, "start:T", span=(first - pad, last + pad), labelOverlap=True)
     y = alt.Y("row:N", title=None, sort=[r["row"] for r in rows], axis=alt.Axis(labelLimit=260))
     tips = _tips(alt, ("label:N", "Milestone"), ("date:N", "Date"),
                  ("precision:N", "Precision"), ("source:N", "Source"))  # fmt: skip
-    spans = (
-        alt.Chart().mark_bar(height=12, cornerRadius=2, color="#4292c6")
-        .encode(x=x, x2="end:T", y=y, tooltip=tips).transform_filter("datum.kind === 'span'")
-    )  # fmt: skip
-    points = (
-        alt.Chart().mark_point(filled=True, size=90, color="#08519c", opacity=1)
-        .encode(x=x, y=y, tooltip=tips).transform_filter("datum.kind === 'point'")
-    )  # fmt: skip
-    chart = alt.layer(spans, points, data=alt.InlineData(values=rows))
-    return _finish(chart, title, caption, max(80, 30 * len(rows)))
+    # Each layer gets only its own rows: a layer filtered down to nothing would leave Vega
+    # an empty extent to scale.
+    layers = []
+    if spans := [r for r in rows if r["kind"] == "span"]:
+        layers.append(
+            alt.Chart(alt.InlineData(values=spans))
+            .mark_bar(height=12, cornerRadius=2, color="#4292c6")
+            .encode(x=x, x2="end:T", y=y, tooltip=tips)
+        )
+    if points := [r for r in rows if r["kind"] == "point"]:
+        layers.append(
+            alt.Chart(alt.InlineData(values=points))
+            .mark_point(filled=True, size=90, color="#08519c", opacity=1)
+            .encode(x=x, y=y, tooltip=tips)
+        )
+    return _finish(alt.layer(*layers), title, caption, max(80, 30 * len(rows)), alt_text)
 
 
 def _map_row(code: str, name: str, status: str, when: str | None) -> dict[str, Any]:
@@ -223,21 +271,6 @@ def _map_row(code: str, name: str, status: str, when: str | None) -> dict[str, A
                 date=when or "")  # fmt: skip
 
 
-def _fit(extent: tuple[float, float, float, float]) -> dict[str, Any]:
-    """Points along an extent's edges, for the projection to fit the view to."""
-    west, south, east, north = extent
-    lons = [west + (east - west) * i / 8 for i in range(9)]
-    coords = [[lon, lat] for lon in lons for lat in (south, north)]
-    return {"type": "Feature", "properties": {},
-            "geometry": {"type": "MultiPoint", "coordinates": coords}}  # fmt: skip
-
-
-def _feature_keys(topo: Mapping[str, Any]) -> set[str]:
-    geoms = topo.get("objects", {}).get("countries", {}).get("geometries", [])
-    return {str(g["id"]) if "id" in g else f"name:{g.get('properties', {}).get('name')}"
-            for g in geoms}  # fmt: skip
-
-
 def map_chart(
     members: Iterable[MapMember | Mapping[str, Any]],
     candidate: MapCandidate | Mapping[str, Any] | None,
@@ -245,15 +278,19 @@ def map_chart(
     *,
     title: str = "Ratification by member",
     as_of: str | date | None = None,
-    extent: tuple[float, float, float, float] = NORTH_ATLANTIC,
+    extent: tuple[float, float, float, float] | None = None,
     height: int = 400,
 ) -> ChartSpec:
     """Members coloured by ratification status, the candidate in its own colour.
 
-    Pass the TopoJSON's URL (the web page) or the parsed TopoJSON (the report and
-    exports, which cannot fetch URLs). ``extent`` is west, south, east, north.
+    Pass the TopoJSON's URL (the web page; it must serve the vendored world map, which
+    frames the view) or the parsed TopoJSON (the report and exports, which cannot fetch
+    URLs). The view frames the members and the candidate (their largest polygons, see
+    :mod:`treatywatch.render.geo`) unless ``extent`` (west, south, east, north) is given.
     """
     import altair as alt
+
+    from treatywatch.render.geo import extent_of, feature_key, fit_feature
 
     rows: list[dict[str, Any]] = []
     names: dict[str, list[str]] = {s: [] for s in STATUS_LABELS}
@@ -264,12 +301,17 @@ def map_chart(
             raise ValueError(f"member {m['code']} given twice")
         names[m["status"]].append(m["name"])
         rows.append(_map_row(m["code"], m["name"], m["status"], m.get("date")))
+    when = f" as of {as_of.isoformat() if isinstance(as_of, date) else as_of}" if as_of else ""
+    if not rows:
+        return empty_chart(
+            title, f"No member had yet been asked to ratify{when}: the accession protocol "
+            "had not been signed.", "Map: empty",
+        )  # fmt: skip
     cand = _rows([candidate], ("code", "name"))[0] if candidate is not None else None
     if cand is not None and cand["code"] not in {r["code"] for r in rows}:
         rows.append(_map_row(cand["code"], cand["name"], "candidate", None))
 
     done = len(names["deposited"]) + len(names["ratified"])
-    when = f" as of {as_of.isoformat() if isinstance(as_of, date) else as_of}" if as_of else ""
     parts = [f"{done} of {sum(map(len, names.values()))} members have ratified{when}"]
     for status, label in STATUS_LABELS.items():
         if names[status]:
@@ -279,22 +321,33 @@ def map_chart(
     if cand is not None:
         parts.append(f"candidate: {cand['name']}")
     if isinstance(topojson_url_or_values, str):
+        from treatywatch.render.assets import world_topojson
+
         data: Any = alt.topo_feature(topojson_url_or_values, "countries")
+        topo: Mapping[str, Any] = world_topojson()
     else:
         # Added to the spec's datasets after Altair is done: walking 100 kB of arcs
         # through Altair's schema classes would take most of a second.
         fmt = alt.TopoDataFormat(type="topojson", feature="countries")
         data = alt.NamedData(name=TOPOJSON_DATASET, format=fmt)
-        drawn = _feature_keys(topojson_url_or_values)
+        topo = topojson_url_or_values
+        drawn = {feature_key(g) for g in
+                 topo.get("objects", {}).get("countries", {}).get("geometries", [])}  # fmt: skip
         if missing := [r["member_name"] for r in rows if r["key"] not in drawn]:
             parts.append(f"too small to draw at this scale: {', '.join(missing)}")
     caption = "Map: " + "; ".join(parts) + "."
+    frame = extent or extent_of(topo, [r["key"] for r in rows]) or NORTH_ATLANTIC
+    alt_text = f"Map of the {sum(map(len, names.values()))} members by ratification status{when}"
 
-    labels = [*STATUS_LABELS.values(), CANDIDATE_LABEL, NON_MEMBER_LABEL]
+    # The legend lists the states that occur (non-members are drawn around the members).
+    occurring = {r["status_label"] for r in rows} | {NON_MEMBER_LABEL}
+    pairs = [(label, color) for label, color in
+             zip([*STATUS_LABELS.values(), CANDIDATE_LABEL, NON_MEMBER_LABEL], COLORS, strict=True)
+             if label in occurring]  # fmt: skip
     lookup = alt.LookupData(data=alt.InlineData(values=rows), key="key",
                             fields=["code", "member_name", "status_label", "date"])  # fmt: skip
     color = alt.Color("status_label:N", title="Status",
-                      scale=alt.Scale(domain=labels, range=list(COLORS)),
+                      scale=alt.Scale(domain=[p[0] for p in pairs], range=[p[1] for p in pairs]),
                       legend=alt.Legend(orient="bottom", columns=3))  # fmt: skip
     is_cand = f"datum.status_label === '{CANDIDATE_LABEL}'"
     chart = (
@@ -315,9 +368,10 @@ def map_chart(
             tooltip=_tips(alt, ("country:N", "Country"), ("status_label:N", "Status"),
                           ("date:N", "Date")),
         )
-        .project(type="equalEarth", rotate=[-(extent[0] + extent[2]) / 2, 0], fit=_fit(extent))
+        .project(type="equalEarth", rotate=[-(frame[0] + frame[2]) / 2, 0],
+                 fit=fit_feature(frame))
     )  # fmt: skip
-    out = _finish(chart, title, caption, height)
+    out = _finish(chart, title, caption, height, alt_text)
     if not isinstance(topojson_url_or_values, str):
         out.spec.setdefault("datasets", {})[TOPOJSON_DATASET] = dict(topojson_url_or_values)
     return out
@@ -328,12 +382,15 @@ def ratification_curve_chart(
     required_count: int,
     as_of: date | None = None,
     *,
+    signed: date | None = None,
     title: str = "Ratifications over time",
 ) -> ChartSpec:
     """Cumulative members ratified (a step line), with a rule at the number required.
 
     A member (by code, else name) counts once, from the last possible day of its
-    earliest act; acts after ``as_of`` are left out and the line runs on to it.
+    earliest act; acts after ``as_of`` are left out. The axis runs from the protocol's
+    signature (``signed``, else the first act) to the last ratification once every
+    required member has ratified, else to ``as_of``.
     """
     import altair as alt
 
@@ -345,118 +402,50 @@ def ratification_curve_chart(
         if (as_of is None or day <= as_of) and (who not in firsts or act < firsts[who]):
             firsts[who] = act
     done = sorted(firsts.values())
-    rows = [dict(day=d.isoformat(), count=i, name=n, date=t, kind="act")
-            for i, (d, n, t) in enumerate(done, start=1)]  # fmt: skip
-    if end := as_of or (done[-1][0] if done else None):
-        rows.append(dict(day=end.isoformat(), count=len(done), name="", date="", kind="end"))
-    caption = f"No ratifications yet of {required_count} required."
+    by = f" by {as_of.isoformat()}" if as_of else ""
+    if not done and (signed is None or required_count == 0):
+        return empty_chart(
+            title, f"No member had ratified{by}: the accession protocol had not been signed.",
+            "Ratifications over time: none",
+        )  # fmt: skip
+    complete = len(done) >= required_count > 0
+    start = min(([signed] if signed else []) + ([done[0][0]] if done else []))
+    last = done[-1][0] if done else start
+    end = max(last if complete or as_of is None else as_of, last, start + timedelta(days=1))
+    rows = [dict(day=start.isoformat(), count=0, name="", date="", kind="start")]
+    rows += [dict(day=d.isoformat(), count=i, name=n, date=t, kind="act")
+             for i, (d, n, t) in enumerate(done, start=1)]  # fmt: skip
+    rows.append(dict(day=end.isoformat(), count=len(done), name="", date="", kind="end"))
+    caption = f"No ratifications yet{by} of {required_count} required."
     if done:
-        by = f" by {as_of.isoformat()}" if as_of else ""
         first, latest = done[0], done[-1]
         caption = (f"{len(done)} of {required_count} required ratifications{by}; first "
                    f"{first[1]} ({first[2]}), latest {latest[1]} ({latest[2]})")  # fmt: skip
-        if len(done) >= required_count > 0:
+        if complete:
             _, name, when = done[required_count - 1]
             caption += f"; the required number was reached with {name} ({when})"
         caption += "."
+    alt_text = (f"Step chart of members ratified, {start.isoformat()} to {end.isoformat()}: "
+                f"{len(done)} of {required_count}")  # fmt: skip
 
-    x = _utc(alt, "day:T", format="%b %Y", labelOverlap=True)
+    x = _utc(alt, "day:T", span=(start, end), labelOverlap=True)
     y = alt.Y("count:Q", title="Members ratified", axis=alt.Axis(tickMinStep=1, format="d"),
               scale=alt.Scale(domain=[0, max(required_count, len(done), 1)]))  # fmt: skip
-    line = alt.Chart().mark_line(interpolate="step-after", color="#08519c").encode(x=x, y=y)
-    tips = _tips(alt, ("name:N", "Member"), ("date:N", "Date"), ("count:Q", "Count"))
-    points = (
-        alt.Chart().mark_point(filled=True, size=50, color="#08519c")
-        .encode(x=x, y=y, tooltip=tips).transform_filter("datum.kind === 'act'")
+    line = (
+        alt.Chart(alt.InlineData(values=rows))
+        .mark_line(interpolate="step-after", color="#08519c").encode(x=x, y=y)
     )  # fmt: skip
+    tips = _tips(alt, ("name:N", "Member"), ("date:N", "Date"), ("count:Q", "Count"))
+    layers = [line]
+    if done:
+        acts_only = alt.InlineData(values=[r for r in rows if r["kind"] == "act"])
+        layers.append(alt.Chart(acts_only).mark_point(filled=True, size=50, color="#08519c")
+                      .encode(x=x, y=y, tooltip=tips))  # fmt: skip
     required = alt.InlineData(values=[{"n": required_count, "text": f"Required: {required_count}"}])
     rule = alt.Chart(required).mark_rule(strokeDash=[4, 4], color=GREY).encode(y="n:Q")
     label = (
-        alt.Chart(required).mark_text(align="left", dx=4, dy=-6, color=GREY)
+        alt.Chart(required).mark_text(align="left", dx=4, dy=-8, color=GREY)
         .encode(y="n:Q", x=alt.value(0), text="text:N")
     )  # fmt: skip
-    chart = alt.layer(alt.layer(line, points, data=alt.InlineData(values=rows)), rule, label)
-    return _finish(chart, title, caption, 260)
-
-
-def polls_chart(
-    polls: Iterable[PollItem | Mapping[str, Any]],
-    average: Iterable[AverageItem | Mapping[str, Any]] | None = None,
-    *,
-    y_field: str = "share_for",
-    y_title: str | None = None,
-    title: str = "Opinion polls",
-) -> ChartSpec:
-    """Each poll a point at its fieldwork's midpoint; an optional average with its band.
-
-    ``y_field`` names the share drawn (``share_for``, ``share_for_decided`` or any
-    numeric key of the dicts given); shares are percentages.
-    """
-    import altair as alt
-
-    rows = []
-    for p in _rows(polls, ("pollster", "fieldwork", y_field)):
-        lower, upper = edtf_bounds(p["fieldwork"])
-        n = p.get("sample_size") or None  # 0 or missing: unknown
-        rows.append(dict(
-            mid=(lower + timedelta(days=(upper - lower).days // 2)).isoformat(),
-            value=p[y_field], fieldwork=p["fieldwork"],
-            pollster=(p["pollster"] or "").strip() or "(unnamed)",
-            sample_size=n, sample=f"{n:,}" if n else "unknown",
-            **{k: _pct(p.get(f"share_{k}")) for k in SHARES},
-        ))  # fmt: skip
-    rows.sort(key=lambda r: (r["mid"], r["pollster"], r["fieldwork"], str(r["value"])))
-    means = sorted(
-        _rows(average or [], ("date", "mean", "lower", "upper")), key=lambda r: r["date"]
-    )
-
-    valued = [r for r in rows if isinstance(r["value"], int | float)]
-    pollsters = sorted({r["pollster"] for r in rows})
-    y_name = y_title or Y_TITLES.get(y_field, y_field)
-    caption = f"{_count(len(rows), 'poll')}, none with a value for {y_name}"
-    if valued:
-        last, values = valued[-1], [r["value"] for r in valued]
-        caption = (
-            f"{_count(len(rows), 'poll')} by {_count(len(pollsters), 'pollster')}, fieldwork "
-            f"midpoints {valued[0]['mid']} to {last['mid']}; {y_name}: from {_pct(min(values))} to "
-            f"{_pct(max(values))}; latest {last['pollster']} ({last['fieldwork']}): "
-            f"{_pct(last['value'])}"
-        )
-    if unknown := sum(1 for r in valued if not r["sample_size"]):
-        caption += f"; {_count(unknown, 'poll')} without a sample size (open circles)"
-    if means:
-        m = means[-1]
-        caption += (f"; average on {m['date']}: {_pct(m['mean'])} "
-                    f"({_pct(m['lower'])} to {_pct(m['upper'])})")  # fmt: skip
-    caption += "."
-
-    y_scale = alt.Scale(domain=[0, 100])
-    pick = alt.selection_point(name="pollster_pick", fields=["pollster"], bind="legend")
-    size = alt.Size("sample_size:Q", title="Sample", scale=alt.Scale(range=[30, 300]))
-    tips = _tips(alt, ("pollster:N", "Pollster"), ("fieldwork:N", "Fieldwork"), ("for:N", "For"),
-                 ("against:N", "Against"), ("undecided:N", "Undecided"),
-                 ("for_decided:N", "For, of decided"), ("sample:N", "Sample"))  # fmt: skip
-    # Both layers name the same data: Altair stores it once, as one dataset of every poll.
-    base = alt.Chart(alt.InlineData(values=rows)).encode(
-        x=_utc(alt, "mid:T", "Fieldwork (midpoint)", format="%b %Y", labelOverlap=True),
-        y=alt.Y("value:Q", title=y_name, scale=y_scale),
-        color=alt.Color("pollster:N", title="Pollster", sort=pollsters),
-        opacity=alt.condition(pick, alt.value(0.8), alt.value(0.15)),
-        tooltip=tips,
-    )
-    valid = "isValid(datum.value) && isFinite(datum.value) && "
-    sized = (
-        base.mark_circle().encode(size=size).add_params(pick).properties(name="polls")
-        .transform_filter(valid + "isValid(datum.sample_size)")
-    )  # fmt: skip
-    unsized = (
-        base.mark_point(size=60, strokeWidth=1.5).properties(name="polls_no_sample")
-        .transform_filter(valid + "!isValid(datum.sample_size)")
-    )  # fmt: skip
-    half = alt.InlineData(values=[{"half": 50}])
-    layers = [alt.Chart(half).mark_rule(strokeDash=[4, 4], color=GREY).encode(y="half:Q")]
-    if means:
-        avg = alt.Chart(alt.InlineData(values=means)).encode(x=_utc(alt, "date:T"))
-        layers.append(avg.mark_area(opacity=0.2, color=GREY).encode(y="lower:Q", y2="upper:Q"))
-        layers.append(avg.mark_line(color="#252525").encode(y=alt.Y("mean:Q", scale=y_scale)))
-    return _finish(alt.layer(*layers, sized, unsized), title, caption, 300)
+    chart = alt.layer(alt.layer(*layers), rule, label)
+    return _finish(chart, title, caption, 260, alt_text)

@@ -38,7 +38,13 @@ def forecast_chart(f: Forecast, title: str = "When will ratification be complete
         f"50% interval {lo50.isoformat()} to {hi50.isoformat()}; 80% interval "
         f"{lo80.isoformat()} to {hi80.isoformat()}."
     )
-    x = _utc(alt, "date:T", title="Date", format="%b %Y", labelOverlap=True)
+    x = _utc(
+        alt,
+        "date:T",
+        title="Date",
+        span=(f.as_of, day - timedelta(days=STEP_DAYS)),
+        labelOverlap=True,
+    )
     shade = (
         alt.Chart(alt.InlineData(values=bands))
         .mark_rect(opacity=0.25)
@@ -69,7 +75,8 @@ def forecast_chart(f: Forecast, title: str = "When will ratification be complete
         .mark_rule(strokeDash=[4, 3], color="#333333")
         .encode(x=_utc(alt, "date:T"), tooltip=_tips(alt, ("date:T", "Median completion")))
     )
-    return _finish(alt.layer(shade, curve, median), title, caption, 260)
+    alt_text = f"Fan chart of the chance that ratification is complete by each day after {f.as_of.isoformat()}"
+    return _finish(alt.layer(shade, curve, median), title, caption, 260, alt_text)
 
 
 def speeds_chart(
@@ -108,4 +115,7 @@ def speeds_chart(
             x="days:Q", y=y, tooltip=_tips(alt, ("member:N", "Member"), ("days:Q", "Median days"))
         )
     )
-    return _finish(alt.layer(dots, ticks), title, caption, max(200, 14 * len(rows)))
+    alt_text = (
+        f"Dot chart of {len(rows)} members' days from signature to ratification in past rounds"
+    )
+    return _finish(alt.layer(dots, ticks), title, caption, max(200, 14 * len(rows)), alt_text)

@@ -3,7 +3,8 @@
 vl-convert may not fetch anything: a spec must carry its data inline (for the
 map, pass the parsed TopoJSON to ``map_chart``). A ``"container"`` width or
 height, which only means something in a web page, becomes a fixed size. The
-SVG gets the spec's title and description as its accessible name.
+SVG gets the spec's description (the chart's short ``alt``) as its accessible name,
+its title as ``<title>`` and the caption the spec carries in ``usermeta`` as ``<desc>``.
 """
 
 from __future__ import annotations
@@ -62,13 +63,16 @@ def _title_text(spec: Mapping[str, Any]) -> str:
 
 def _label(svg: str, spec: Mapping[str, Any]) -> str:
     """Give the SVG root role="img", an aria-label, a <title> and a <desc>."""
-    title, desc = _title_text(spec), str(spec.get("description") or "")
-    if not (title or desc):
+    title, name = _title_text(spec), str(spec.get("description") or "")
+    meta = spec.get("usermeta")
+    desc = str(meta.get("caption") or "") if isinstance(meta, Mapping) else ""
+    desc = desc or name
+    if not (title or name):
         return svg
     start = svg.index("<svg")
     end = svg.index(">", start)
-    attrs = f" role={quoteattr('img')} aria-label={quoteattr(desc or title)}"
-    inner = f"<title>{escape(title or desc)}</title>" + (
+    attrs = f" role={quoteattr('img')} aria-label={quoteattr(name or title)}"
+    inner = f"<title>{escape(title or name)}</title>" + (
         f"<desc>{escape(desc)}</desc>" if desc else ""
     )
     return svg[:end] + attrs + ">" + inner + svg[end + 1 :]

@@ -11,14 +11,13 @@ from treatywatch.render.charts import (
     ChartSpec,
     MapCandidate,
     MapMember,
-    PollItem,
     RatificationItem,
     TimelineItem,
     map_chart,
-    polls_chart,
     ratification_curve_chart,
     timeline_chart,
 )
+from treatywatch.render.poll_charts import PollItem, polls_chart
 from treatywatch.serialize import display_name
 
 KINDS = ("timeline", "map", "ratifications", "polls", "forecast", "speeds")
@@ -80,10 +79,11 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
             ],
             s.required_count,
             s.as_of,
+            signed=s.protocol_signed.lower() if s.protocol_signed is not None else None,
         )
     if kind == "polls":
         averages = [a for a in ov.averages if a.series == ""]
-        curve = serialize.average(averages[0])["curve"] if averages else None
+        curve = _average_curve(serialize.average(averages[0])) if averages else None
         return polls_chart(
             [
                 PollItem(
@@ -99,7 +99,8 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
             ],
             curve,
             y_field="share_for_decided",
-            y_title="For, % of those deciding",
+            y_title="Share of those deciding (%)",
+            pollsters=records.pollsters,
         )
     if kind == "forecast":
         f = ov.forecast
@@ -115,6 +116,16 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
 
         return speeds_chart(ov.speeds)
     raise ValueError(f"unknown chart {kind!r}; known: {', '.join(KINDS)}")
+
+
+def _average_curve(shape: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The average's weekly curve, ending on the last poll's day (as ``polls --average`` says)."""
+    curve = [dict(point) for point in shape["curve"]]
+    last = shape["at_last_poll"]
+    if curve and curve[-1]["date"] < shape["last_poll"]:
+        curve.append({"date": shape["last_poll"], "mean": last["for"], "lower": last["lower"],
+                      "upper": last["upper"]})  # fmt: skip
+    return curve
 
 
 def _decided(share_for: float, share_against: float) -> float | None:
