@@ -463,6 +463,7 @@ class ChangesResponse(TypedDict):
 
 class ChartResponse(TypedDict):
     kind: str
+    alt: str
     caption: str
     spec: dict[str, Any]
 

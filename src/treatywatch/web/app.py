@@ -259,7 +259,7 @@ def api_chart(slug: str, kind: str, store: Store, as_of: AsOf = None) -> shapes.
         raise NotFoundError(
             f"no {kind} chart for {slug} as of {ov.records.status.as_of}: {e}"
         ) from None
-    return {"kind": kind, "caption": chart.caption, "spec": chart.spec}
+    return {"kind": kind, "alt": chart.alt, "caption": chart.caption, "spec": chart.spec}
 
 
 def api_document(sha: str, store: Store) -> shapes.DocumentTextResponse:
