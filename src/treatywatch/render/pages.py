@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from treatywatch import serialize
+from treatywatch.render.assets import hashed_vendor_url
 
 # Served pages' Content-Security-Policy allows this one inline stylesheet by its hash, and no
 # other: the charts' own stylesheets (vega-embed's, vega-tooltip's) are turned off in
@@ -61,6 +62,8 @@ def environment() -> Environment:
     # The shapes the API and --json give, for tables that show the same numbers.
     env.globals["shape"] = serialize
     env.globals["css"] = CSS
+    # Vendored scripts at their content-hashed URLs (cached by browsers for a year).
+    env.globals["vendor_url"] = hashed_vendor_url
     return env
 
 

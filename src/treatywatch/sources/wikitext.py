@@ -434,9 +434,9 @@ class _TableReader:
             # A flag marks the cell as naming a member: {{flagicon|ESP}} alone, or beside a
             # link whose text is not the country's name ([[Hungary|Magyarország]]).
             links = self.render.links[links_before:]
-            code = next(
-                (c for t in links if (c := resolve_country(t))), None
-            ) or next((c for t in flags if (c := resolve_flag(t))), None)
+            code = next((c for t in links if (c := resolve_country(t))), None) or next(
+                (c for t in flags if (c := resolve_flag(t))), None
+            )
             if code is not None:
                 text = country_name(code)
             elif not text:
