@@ -27,7 +27,8 @@ from starlette.routing import BaseRoute, Route
 from treatywatch import serialize
 from treatywatch.domain.dates import ISO_DAY_PATTERN, DateParseError, parse_as_of
 from treatywatch.errors import NotFoundError
-from treatywatch.queries.overview import process_overview
+from treatywatch.queries.derived import derived
+from treatywatch.queries.overview import Overview, process_overview
 from treatywatch.queries.records import process_records
 from treatywatch.queries.status import process_status
 from treatywatch.render.assets import (
@@ -36,6 +37,7 @@ from treatywatch.render.assets import (
     WORLD_TOPOJSON,
     hashed_vendor_file,
 )
+from treatywatch.render.charts import ChartSpec
 from treatywatch.render.pages import render
 from treatywatch.render.process_charts import KINDS, NoChart, process_chart, process_charts
 from treatywatch.serialize import shapes
@@ -98,9 +100,21 @@ def home(store: Store) -> HTMLResponse:
     return HTMLResponse(html)
 
 
+def _page_charts(store: Store, ov: Overview) -> dict[str, ChartSpec]:
+    """The page's charts, computed once per process, documents and day (queries.derived)."""
+    day = ov.records.status.as_of
+
+    def compute() -> dict[str, list[Any]]:
+        charts = process_charts(ov, STATIC_URL_PREFIX + WORLD_TOPOJSON)
+        return {kind: [c.spec, c.caption] for kind, c in charts.items()}
+
+    found = derived(store, ov.records.slug, "page-charts", day, compute)
+    return {kind: ChartSpec(spec, caption) for kind, (spec, caption) in found.items()}
+
+
 def process_page(slug: str, store: Store, as_of: AsOf = None) -> HTMLResponse:
     ov = process_overview(store, slug, as_of)
-    charts = process_charts(ov, STATIC_URL_PREFIX + WORLD_TOPOJSON)
+    charts = _page_charts(store, ov)
     html = render(
         "process.html",
         _page_source_url,
@@ -178,8 +192,13 @@ def api_average(slug: str, store: Store, as_of: AsOf = None) -> shapes.AveragesR
     from treatywatch.queries.averages import poll_averages
 
     records = process_records(store, slug, as_of)
-    averages = poll_averages(records.polls, records.status.as_of)
-    return {"averages": [serialize.average(a, daily=True) for a in averages]}
+
+    def compute() -> list[Any]:
+        averages = poll_averages(records.polls, records.status.as_of)
+        return [serialize.average(a, daily=True) for a in averages]
+
+    found = derived(store, records.slug, "averages-daily", records.status.as_of, compute)
+    return {"averages": found}
 
 
 def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> shapes.ForecastResponse:
@@ -187,8 +206,12 @@ def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> shapes.Forecast
     from treatywatch.queries.forecasts import forecast_or_reason
 
     records = process_records(store, slug, as_of)
-    f, _ = forecast_or_reason(records.status, records.acts)
-    return {"forecast": serialize.forecast(f, records.names) if f else None}
+
+    def compute() -> Any:
+        f, _ = forecast_or_reason(records.status, records.acts)
+        return serialize.forecast(f, records.names) if f else None
+
+    return {"forecast": derived(store, records.slug, "forecast", records.status.as_of, compute)}
 
 
 def api_members(code: str, store: Store) -> shapes.MemberSpeedsResponse:
@@ -327,6 +350,39 @@ async def vendored_file(request: Request) -> Response:
     return Response(body, media_type=media_type, headers=headers)
 
 
+def warm_derived(
+    url: str | None, day: date | None = None, slugs: Sequence[str] | None = None
+) -> int:
+    """Compute and keep in the store today's (or ``day``'s) derived results of every process
+    (or of ``slugs``):
+    the page's charts, the forecast and the daily poll averages. Returns how many processes.
+
+    The server's request connections cannot write the store; this runs on a writable one.
+    """
+    from treatywatch.ingest import load_bundled_rounds
+
+    done = 0
+    with Store.open(url) as store:
+        load_bundled_rounds(store)  # as the server does first: they are documents too
+        for p in store.processes():
+            if slugs is not None and p.slug not in slugs:
+                continue
+            try:
+                ov = process_overview(store, p.slug, day)
+                _page_charts(store, ov)
+                api_forecast(p.slug, store, day)
+                api_average(p.slug, store, day)
+            except Exception:  # noqa: BLE001 - best effort: the page's own request reports it
+                continue
+            done += 1
+    return done
+
+
+# Set to 1 to have each server process fill the store's cache of today's results at start
+# (in a background thread): the first visitor of each page then pays nothing.
+WARM_ENV = "TREATYWATCH_WARM"
+
+
 def create_app(
     db: str | None = None,
     allowed_hosts: Sequence[str] | None = None,
@@ -424,4 +480,10 @@ def create_app(
 def app_from_env() -> FastAPI:
     """The app over ``$TREATYWATCH_DB``, answering the hosts in ``$TREATYWATCH_ALLOWED_HOSTS``
     (any when unset): the factory ``serve`` gives uvicorn's workers."""
-    return create_app(os.environ.get(ENV_VAR), allowed_hosts_from_env())
+    db = os.environ.get(ENV_VAR)
+    app = create_app(db, allowed_hosts_from_env())
+    if os.environ.get(WARM_ENV) == "1":
+        import threading
+
+        threading.Thread(target=warm_derived, args=(db,), daemon=True, name="warm").start()
+    return app
