@@ -104,6 +104,20 @@ def bench_load() -> dict[str, Any]:
     return run()
 
 
+def bench_speed_cli() -> dict[str, Any]:
+    """Issue 13: status, polls --average, forecast and report beside `sqlite-utils query`."""
+    from benchmarks.speed import cli_commands
+
+    return cli_commands()
+
+
+def bench_speed_routes() -> dict[str, Any]:
+    """Issue 13: the process page and JSON routes at 16 clients beside datasette's JSON."""
+    from benchmarks.speed import routes
+
+    return routes()
+
+
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "import_and_status": bench_import_and_status,
     "import_example": bench_import_example,
@@ -114,6 +128,8 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "poll_average": bench_poll_average,
     "cold_routes": bench_cold_routes,
     "load": bench_load,
+    "speed_cli": bench_speed_cli,
+    "speed_routes": bench_speed_routes,
 }
 
 

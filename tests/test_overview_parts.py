@@ -56,10 +56,12 @@ def _body(client: TestClient, route: str) -> Any:
 
 def _patch_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fitting an average, forecasting (or fitting its model) and speeds all raise."""
+    from treatywatch.queries.derived import forget_memory
     from treatywatch.queries.forecasts import model_as_of
     from treatywatch.stats import forecast, pollmodel, speed
 
     model_as_of.cache_clear()  # a model cached by an earlier request would hide a forecast
+    forget_memory()  # so would results remembered from an earlier request (queries/derived.py)
 
     monkeypatch.setattr(pollmodel, "fit_average", _refuse("fit_average"))
     monkeypatch.setattr(forecast, "forecast", _refuse("forecast"))

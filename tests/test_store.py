@@ -72,6 +72,7 @@ def test_migrations_are_recorded_once(store_url: str) -> None:
             (4, "source_and_origin"),
             (5, "packages_and_corrections"),
             (6, "changes"),
+            (7, "derived_cache"),
         ]
     with Store.open(store_url) as s:
         assert s.migrate() == []

@@ -10,11 +10,12 @@ computed part on first use, so a chart or a JSON twin pays only for what it show
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from treatywatch.queries.derived import remembered_parts
 from treatywatch.queries.enlargements import known_rounds, stored_rounds
 from treatywatch.queries.records import ProcessRecords, process_records
 from treatywatch.store.db import Store
@@ -25,24 +26,39 @@ if TYPE_CHECKING:
     from treatywatch.stats.forecast import Forecast
     from treatywatch.stats.speed import MemberSpeed
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Overview:
     records: ProcessRecords
     stored_rounds: tuple[Round, ...]  # the store's processes of the organization, as rounds
+    # The computed parts, by name; shared by the overviews of the same process, day and
+    # documents in this process (queries.derived.remembered_parts), so each is computed once.
+    parts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    @cached_property
+    def _part(self, name: str, compute: Callable[[], T]) -> T:
+        if name not in self.parts:
+            self.parts[name] = compute()  # two threads at once may both compute: same value
+        value: T = self.parts[name]
+        return value
+
+    @property
     def averages(self) -> list[SeriesAverage]:
         """Poll averages as of the overview's date, one per series."""
         from treatywatch.queries.averages import poll_averages
 
-        return poll_averages(self.records.polls, self.records.status.as_of)
+        return self._part(
+            "averages", lambda: poll_averages(self.records.polls, self.records.status.as_of)
+        )
 
-    @cached_property
+    @property
     def _forecast(self) -> tuple[Forecast | None, str]:
         from treatywatch.queries.forecasts import forecast_or_reason
 
-        return forecast_or_reason(self.records.status, self.records.acts)
+        return self._part(
+            "forecast", lambda: forecast_or_reason(self.records.status, self.records.acts)
+        )
 
     @property
     def forecast(self) -> Forecast | None:
@@ -54,17 +70,21 @@ class Overview:
         """Why there is no forecast, when there is none."""
         return self._forecast[1]
 
-    @cached_property
+    @property
     def speeds(self) -> list[MemberSpeed]:
         """How fast the required members ratified in other rounds signed before the day."""
         from treatywatch.queries.speeds import status_speeds
 
         org = self.records.status.process.organization
-        return status_speeds(self.records.status, known_rounds(self.stored_rounds, org))
+        return self._part(
+            "speeds",
+            lambda: status_speeds(self.records.status, known_rounds(self.stored_rounds, org)),
+        )
 
 
 def process_overview(store: Store, query: str, as_of: date | None = None) -> Overview:
     """The process as it stood on a day, with every part its page shows."""
     records = process_records(store, query, as_of)
     org = records.status.process.organization
-    return Overview(records, tuple(stored_rounds(store, org)))
+    parts = remembered_parts(store, records.slug, records.status.as_of)
+    return Overview(records, tuple(stored_rounds(store, org)), parts)

@@ -7,6 +7,7 @@ in ``render/static/vendor/VENDORED.md``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cache
 from importlib.resources import files
@@ -25,6 +26,10 @@ VENDOR_FILES: tuple[str, ...] = (
 # Where the web app serves the vendor directory (its static mount + "vendor/").
 STATIC_URL_PREFIX = "/static/vendor/"
 WORLD_TOPOJSON = "countries-110m.json"
+# A vendored file at its content-hashed URL never changes: browsers may keep it for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Hex digits of the file's SHA-256 in its hashed URL (64 bits: no collision among versions).
+DIGEST_LENGTH = 16
 # The script that draws a page's charts, served at /static/charts.js and inlined in the report.
 PAGE_SCRIPT = "charts.js"
 
@@ -72,6 +77,25 @@ def vendor_url(name: str) -> str:
     """The URL the web app serves a vendored file at."""
     _resource(name)
     return STATIC_URL_PREFIX + name
+
+
+@cache
+def vendor_digest(name: str) -> str:
+    """The start of the SHA-256 of a vendored file: its version in :func:`hashed_vendor_url`."""
+    return hashlib.sha256(vendor_bytes(name)).hexdigest()[:DIGEST_LENGTH]
+
+
+def hashed_vendor_url(name: str) -> str:
+    """The URL of a vendored file with its content hash: ``/static/vendor/<digest>/<name>``,
+    served with :data:`IMMUTABLE` (a new version of the file gets a new URL)."""
+    return f"{STATIC_URL_PREFIX}{vendor_digest(name)}/{name}"
+
+
+def hashed_vendor_file(digest: str, name: str) -> bytes | None:
+    """The bytes of the vendored file ``name`` if ``digest`` is its current digest, else None."""
+    if name not in VENDOR_FILES or digest != vendor_digest(name):
+        return None
+    return vendor_bytes(name)
 
 
 @cache

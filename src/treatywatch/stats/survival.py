@@ -39,7 +39,7 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import log_ndtr, logsumexp, ndtri
+from scipy.special import log_ndtr, ndtri
 
 from treatywatch.reference.rounds import Round
 from treatywatch.stats.speed import midpoint_date
@@ -127,30 +127,61 @@ def _log_bound(days: float) -> float:
     return float(np.log(days)) if np.isfinite(days) else np.inf
 
 
-@lru_cache(maxsize=64)
+# Rows of the m grid computed at once: bounds the temporaries to a slice of the grid (each
+# full-grid float64 array is 28 MB) while keeping numpy's loops long.
+_M_CHUNK = 10
+
+
+@lru_cache(maxsize=16)  # one posterior is 28 MB; a backtest needs a handful at once
 def _log_posterior(data: tuple[tuple[float, float, bool, float, float], ...]) -> FloatArray:
     """Log posterior on the (m, b, log s, c) grid.
 
     data: (log low, log high, other organization, x, sd of x); a round of unknown size has
     x at the known rounds' mean and their spread as its sd, which widens its likelihood.
     """
-    m = _M[:, None, None, None]
+    shape = (_M.size, _B.size, _LOG_S.size, _C.size)
     b = _B[None, :, None, None]
     ls = _LOG_S[None, None, :, None]
     c = _C[None, None, None, :]
-    shape = (_M.size, _B.size, _LOG_S.size, _C.size)
-    # Priors: flat m; 1/s on s is flat on log s; b ~ N(0, B_PRIOR_SD); c ~ N(0, C_PRIOR_SD).
-    lp = np.broadcast_to(-0.5 * (b / B_PRIOR_SD) ** 2 - 0.5 * (c / C_PRIOR_SD) ** 2, shape).copy()
-    for lo, hi, other, x, x_sd in data:
-        mu = m + b * float(other) + c * x
-        s = np.sqrt(np.exp(2 * ls) + (c * x_sd) ** 2)
-        if lo == hi:
-            lp = lp - np.log(s) - 0.5 * ((lo - mu) / s) ** 2
-        else:
-            upper = log_ndtr((hi - mu) / s)  # log P(D <= hi)
-            lower = log_ndtr((lo - mu) / s)  # log P(D <= lo)
-            lp = lp + upper + np.log(-np.expm1(np.minimum(lower - upper, -1e-12)))
-    return np.asarray(lp - logsumexp(lp), dtype=np.float64)
+    lp = np.empty(shape)
+    for start in range(0, _M.size, _M_CHUNK):
+        m = _M[start : start + _M_CHUNK, None, None, None]
+        # Priors: flat m; 1/s on s is flat on log s; b ~ N(0, B_PRIOR_SD); c ~ N(0, C_PRIOR_SD).
+        part = np.broadcast_to(
+            -0.5 * (b / B_PRIOR_SD) ** 2 - 0.5 * (c / C_PRIOR_SD) ** 2, (m.size, *shape[1:])
+        ).copy()
+        for lo, hi, other, x, x_sd in data:
+            # A round of the forecast organization does not depend on b: its term is computed
+            # once for every b (41 times fewer cells) and broadcast.
+            mu = m + b * 1.0 + c * x if other else m + c * x
+            s = np.sqrt(np.exp(2 * ls) + (c * x_sd) ** 2)
+            # In place, in the order of the sums they stand for (same values, fewer copies).
+            if lo == hi:
+                part -= np.log(s)
+                part -= 0.5 * ((lo - mu) / s) ** 2
+            else:
+                upper = log_ndtr((hi - mu) / s)  # log P(D <= hi)
+                lower = log_ndtr((lo - mu) / s)  # log P(D <= lo)
+                part += upper
+                part += np.log(-np.expm1(np.minimum(lower - upper, -1e-12)))
+        lp[start : start + _M_CHUNK] = part
+    # Normalised chunk by chunk too (scipy's logsumexp copies the whole grid several times).
+    top = float(lp.max())
+    total = sum(
+        float(np.exp(lp[i : i + _M_CHUNK] - top).sum()) for i in range(0, _M.size, _M_CHUNK)
+    )
+    lp -= top + np.log(total)
+    lp.flags.writeable = False  # shared by every caller of the cache
+    return lp
+
+
+def _running_term(cut: float, x: float) -> FloatArray:
+    """log P(D > t | m, s, c) for the forecast organization (b = 0), on the (m, log s, c) grid."""
+    m = _M[:, None, None]
+    return np.asarray(
+        log_ndtr((m + _C[None, None, :] * x - cut) / np.exp(_LOG_S)[None, :, None]),
+        dtype=np.float64,
+    )
 
 
 @dataclass(frozen=True)
@@ -196,11 +227,15 @@ class CompletionModel:
         lp = _log_posterior(self._key(organization))
         cut = float(np.log(max(elapsed, 0.0) + 0.5))
         x = parties_x(parties) if self.sizes_known else 0.0
-        mm, _, ls, cc = np.meshgrid(_M, _B, _LOG_S, _C, indexing="ij")
-        # The round is still running: P(D > t | m, s, c) for the forecast organization (b = 0).
-        lp = lp + log_ndtr((mm + cc * x - cut) / np.exp(ls))
-        post = np.exp(lp - logsumexp(lp)).ravel()
-        cell = rng.choice(post.size, size=draws, p=post / post.sum())
+        # The round is still running: P(D > t | m, s, c), the same for every b. Weights are
+        # built in one array, in place (the grid has 3.6 million cells).
+        w = lp + _running_term(cut, x)[:, None, :, :]
+        w -= w.max()
+        np.exp(w, out=w)
+        post = w.ravel()
+        post /= post.sum()
+        cell = rng.choice(post.size, size=draws, p=post)
+        del w, post
         mi, _, si, ci = np.unravel_index(cell, lp.shape)
         m = _M[mi] + rng.uniform(-0.5, 0.5, draws) * (_M[1] - _M[0]) + _C[ci] * x
         s = np.exp(_LOG_S[si] + rng.uniform(-0.5, 0.5, draws) * (_LOG_S[1] - _LOG_S[0]))

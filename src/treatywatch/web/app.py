@@ -22,7 +22,8 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
-from starlette.routing import BaseRoute
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import BaseRoute, Route
 
 from treatywatch import serialize
 from treatywatch.domain.dates import (
@@ -32,10 +33,17 @@ from treatywatch.domain.dates import (
     parse_edtf_date,
 )
 from treatywatch.errors import NotFoundError
-from treatywatch.queries.overview import process_overview
+from treatywatch.queries.derived import derived
+from treatywatch.queries.overview import Overview, process_overview
 from treatywatch.queries.records import process_records
 from treatywatch.queries.status import process_status
-from treatywatch.render.assets import STATIC_URL_PREFIX, WORLD_TOPOJSON
+from treatywatch.render.assets import (
+    IMMUTABLE,
+    STATIC_URL_PREFIX,
+    WORLD_TOPOJSON,
+    hashed_vendor_file,
+)
+from treatywatch.render.charts import ChartSpec
 from treatywatch.render.pages import render
 from treatywatch.render.process_charts import KINDS, NoChart, process_chart, process_charts
 from treatywatch.serialize import shapes
@@ -127,9 +135,21 @@ def home(store: Store) -> HTMLResponse:
     return HTMLResponse(html)
 
 
+def _page_charts(store: Store, ov: Overview) -> dict[str, ChartSpec]:
+    """The page's charts, computed once per process, documents and day (queries.derived)."""
+    day = ov.records.status.as_of
+
+    def compute() -> dict[str, list[Any]]:
+        charts = process_charts(ov, STATIC_URL_PREFIX + WORLD_TOPOJSON)
+        return {kind: [c.spec, c.caption] for kind, c in charts.items()}
+
+    found = derived(store, ov.records.slug, "page-charts", day, compute)
+    return {kind: ChartSpec(spec, caption) for kind, (spec, caption) in found.items()}
+
+
 def process_page(slug: str, store: Store, as_of: AsOf = None) -> HTMLResponse:
     ov = process_overview(store, slug, as_of)
-    charts = process_charts(ov, STATIC_URL_PREFIX + WORLD_TOPOJSON)
+    charts = _page_charts(store, ov)
     html = render(
         "process.html",
         _page_source_url,
@@ -207,8 +227,13 @@ def api_average(slug: str, store: Store, as_of: AsOf = None) -> shapes.AveragesR
     from treatywatch.queries.averages import poll_averages
 
     records = process_records(store, slug, as_of)
-    averages = poll_averages(records.polls, records.status.as_of)
-    return {"averages": [serialize.average(a, daily=True) for a in averages]}
+
+    def compute() -> list[Any]:
+        averages = poll_averages(records.polls, records.status.as_of)
+        return [serialize.average(a, daily=True) for a in averages]
+
+    found = derived(store, records.slug, "averages-daily", records.status.as_of, compute)
+    return {"averages": found}
 
 
 def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> shapes.ForecastResponse:
@@ -216,8 +241,12 @@ def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> shapes.Forecast
     from treatywatch.queries.forecasts import forecast_or_reason
 
     records = process_records(store, slug, as_of)
-    f, _ = forecast_or_reason(records.status, records.acts)
-    return {"forecast": serialize.forecast(f, records.names) if f else None}
+
+    def compute() -> Any:
+        f, _ = forecast_or_reason(records.status, records.acts)
+        return serialize.forecast(f, records.names) if f else None
+
+    return {"forecast": derived(store, records.slug, "forecast", records.status.as_of, compute)}
 
 
 def api_members(code: str, store: Store) -> shapes.MemberSpeedsResponse:
@@ -325,6 +354,70 @@ def csv_table(slug: str, table: str, store: Store, as_of: AsOf = None) -> Respon
     )
 
 
+# Responses smaller than this many bytes are sent as they are (gzip would barely help);
+# level 6 compresses a process page to a fifth in about a millisecond.
+GZIP_MINIMUM_SIZE = 1000
+GZIP_LEVEL = 6
+_MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".json": "application/json"}
+
+
+@functools.cache
+def _gzipped(digest: str, name: str) -> bytes:
+    import gzip
+
+    body = hashed_vendor_file(digest, name)
+    return gzip.compress(body or b"", GZIP_LEVEL, mtime=0)
+
+
+async def vendored_file(request: Request) -> Response:
+    """A vendored file at its content-hashed URL (``render.assets.hashed_vendor_url``), cached by
+    browsers for a year; compressed once per server process, not per request. A digest that is
+    not the file's current one is a 404 (the unhashed ``/static/vendor/NAME`` always works)."""
+    digest, name = request.path_params["digest"], request.path_params["name"]
+    body = hashed_vendor_file(digest, name)
+    if body is None:
+        raise NotFoundError(f"no vendored file {name!r} with digest {digest!r}")
+    media_type = _MEDIA_TYPES.get(os.path.splitext(name)[1], "application/octet-stream")
+    headers = {"Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", "").lower():
+        body = _gzipped(digest, name)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def warm_derived(
+    url: str | None, day: date | None = None, slugs: Sequence[str] | None = None
+) -> int:
+    """Compute and keep in the store today's (or ``day``'s) derived results of every process
+    (or of ``slugs``):
+    the page's charts, the forecast and the daily poll averages. Returns how many processes.
+
+    The server's request connections cannot write the store; this runs on a writable one.
+    """
+    from treatywatch.ingest import load_bundled_rounds
+
+    done = 0
+    with Store.open(url) as store:
+        load_bundled_rounds(store)  # as the server does first: they are documents too
+        for p in store.processes():
+            if slugs is not None and p.slug not in slugs:
+                continue
+            try:
+                ov = process_overview(store, p.slug, day)
+                _page_charts(store, ov)
+                api_forecast(p.slug, store, day)
+                api_average(p.slug, store, day)
+            except Exception:  # noqa: BLE001 - best effort: the page's own request reports it
+                continue
+            done += 1
+    return done
+
+
+# Set to 1 to have each server process fill the store's cache of today's results at start
+# (in a background thread): the first visitor of each page then pays nothing.
+WARM_ENV = "TREATYWATCH_WARM"
+
+
 def create_app(
     db: str | None = None,
     allowed_hosts: Sequence[str] | None = None,
@@ -382,6 +475,7 @@ def create_app(
         APIRoute(f"{P}/{{table}}.csv", with_store(csv_table), response_class=CsvResponse),
         APIRoute(f"{API}/documents/{{sha}}", with_store(api_document)),
         *(write_routes() if tokens else []),
+        Route(f"{STATIC_URL_PREFIX}{{digest}}/{{name}}", vendored_file, methods=["GET"]),
     ]
     from treatywatch.ingest import load_bundled_rounds
 
@@ -410,6 +504,8 @@ def create_app(
     app.state.write_tokens = tokens
     static = resources.files("treatywatch") / "render" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    # Pages, JSON and the unhashed static files compressed for clients that accept gzip.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
     # Errors in one shape (web/errors.py), each declared in the OpenAPI document.
     install_error_handlers(app)
     app.openapi_schema = finish_openapi(app.openapi(), app.routes)
@@ -419,4 +515,10 @@ def create_app(
 def app_from_env() -> FastAPI:
     """The app over ``$TREATYWATCH_DB``, answering the hosts in ``$TREATYWATCH_ALLOWED_HOSTS``
     (any when unset): the factory ``serve`` gives uvicorn's workers."""
-    return create_app(os.environ.get(ENV_VAR), allowed_hosts_from_env())
+    db = os.environ.get(ENV_VAR)
+    app = create_app(db, allowed_hosts_from_env())
+    if os.environ.get(WARM_ENV) == "1":
+        import threading
+
+        threading.Thread(target=warm_derived, args=(db,), daemon=True, name="warm").start()
+    return app

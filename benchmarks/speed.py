@@ -1,0 +1,203 @@
+"""Issue 13's speed goals, each beside an anchor measured in the same run.
+
+* CLI commands (``status``, ``polls --average``, ``forecast``, ``report``): wall time and peak
+  memory of a fresh process each time, beside ``sqlite-utils query`` on the same store (the
+  issue's anchor for a command that reads the store and prints).
+* Routes (the process page, with and without ``as_of``, and JSON routes): one server process,
+  16 concurrent clients, requests/s, p50 and p99 and errors, beside datasette serving the
+  store's ``polls`` table as JSON on the same machine (the issue's anchor for a JSON route).
+
+Anchors that are not installed are recorded as ``null`` with the reason. Timings are not
+asserted anywhere: they depend on the machine (2 shared cores here).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+SLUG = "montenegro-nato"
+RUNS = 3
+CLIENTS = 16
+REQUESTS_PER_CLIENT = 25
+TIME = "/usr/bin/time"  # GNU time: peak resident memory of a command
+
+CLI_CASES: dict[str, list[str]] = {
+    "status": ["status", SLUG],
+    "polls_average": ["polls", SLUG, "--average"],
+    "forecast_as_of": ["forecast", SLUG, "--as-of", "2016-12-31"],
+    "forecast_today": ["forecast", SLUG],
+    "report": ["report", SLUG, "-o", "{tmp}/report.html"],
+}
+ROUTE_CASES = {
+    "process_page": f"/processes/{SLUG}",
+    "process_page_as_of": f"/processes/{SLUG}?as_of=2016-12-31",
+    "api_polls": f"/api/v1/processes/{SLUG}/polls",
+    "api_status": f"/api/v1/processes/{SLUG}/status",
+    "api_forecast_as_of": f"/api/v1/processes/{SLUG}/forecast?as_of=2016-12-31",
+}
+ANCHOR_SQL = f"select * from polls where process_slug = '{SLUG}'"  # noqa: S608 - a constant
+
+
+def _timed(cmd: Sequence[str], env: dict[str, str]) -> dict[str, float]:
+    """Best wall time and the largest peak memory (MiB) of ``RUNS`` runs of ``cmd``."""
+    times, peaks = [], []
+    for _ in range(RUNS):
+        with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+            wrapped = [TIME, "-f", "%M", "-o", out.name, *cmd] if Path(TIME).exists() else cmd
+            t = time.perf_counter()
+            subprocess.run(wrapped, env=env, check=True, capture_output=True)
+            times.append(time.perf_counter() - t)
+            text = Path(out.name).read_text().strip().splitlines()
+            if text:
+                peaks.append(int(text[-1]) / 1024)
+    return {
+        "best_s": min(times),
+        "median_s": statistics.median(times),
+        "peak_mib": max(peaks) if peaks else float("nan"),
+        "runs": RUNS,
+    }
+
+
+def cli_commands() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "speed.db")
+        env = {**os.environ, "TREATYWATCH_DB": db}
+        cli = [sys.executable, "-m", "treatywatch"]
+        subprocess.run([*cli, "import", "--example"], env=env, check=True, capture_output=True)
+        out: dict[str, Any] = {}
+        anchor = shutil.which("sqlite-utils")
+        if anchor:
+            out["anchor_sqlite_utils_query"] = _timed([anchor, "query", db, ANCHOR_SQL], env)
+        else:
+            out["anchor_sqlite_utils_query"] = None
+            out["anchor_missing"] = "sqlite-utils is not installed (pip install sqlite-utils)"
+        for name, args in CLI_CASES.items():
+            result = _timed([*cli, *(a.format(tmp=tmp) for a in args)], env)
+            if anchor:
+                result["times_anchor"] = (
+                    result["best_s"] / out["anchor_sqlite_utils_query"]["best_s"]
+                )
+            out[name] = result
+        return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def _running(cmd: Sequence[str], env: dict[str, str], ready: str) -> Iterator[None]:
+    """A server started by ``cmd``, once ``ready`` (a URL) answers 200; stopped after."""
+    import httpx
+
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(ready, timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"{cmd[0]} did not start")
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _load(url: str, clients: int = CLIENTS) -> dict[str, Any]:
+    """``clients`` threads, each with its own connection, ``REQUESTS_PER_CLIENT`` GETs of ``url``."""
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def client(_: int) -> None:
+        nonlocal errors
+        with httpx.Client(timeout=120, headers={"Accept-Encoding": "gzip"}) as c:
+            barrier.wait()
+            for _ in range(REQUESTS_PER_CLIENT):
+                t = time.perf_counter()
+                try:
+                    ok = c.get(url).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                with lock:
+                    latencies.append(time.perf_counter() - t)
+                    errors += not ok
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    wall = time.perf_counter() - t0
+    latencies.sort()
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_s": len(latencies) / wall,
+        "p50_s": statistics.median(latencies),
+        "p99_s": latencies[int(0.99 * (len(latencies) - 1))],
+    }
+
+
+def _first(url: str) -> float:
+    import httpx
+
+    t = time.perf_counter()
+    httpx.get(url, timeout=120)
+    return time.perf_counter() - t
+
+
+def routes() -> dict[str, Any]:
+    """The real server (one worker) under 16 clients per route, after one warm-up request
+    (whose time is recorded as ``first_s``); datasette's polls table JSON as the anchor."""
+    out: dict[str, Any] = {
+        "note": "client and server share the machine's cores; latency is seen by the client"
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "routes.db")
+        env = {**os.environ, "TREATYWATCH_DB": db}
+        cli = [sys.executable, "-m", "treatywatch"]
+        subprocess.run([*cli, "import", "--example"], env=env, check=True, capture_output=True)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        serve = [*cli, "serve", "--port", str(port), "--workers", "1"]
+        with _running(serve, env, base + "/api/v1/processes"):
+            for name, path in ROUTE_CASES.items():
+                first = _first(base + path)
+                out[name] = {"route": path, "first_s": first, **_load(base + path)}
+        datasette = shutil.which("datasette")
+        if datasette is None:
+            out["anchor_datasette_polls_json"] = None
+            out["anchor_missing"] = "datasette is not installed (pip install datasette)"
+            return out
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        path = f"/routes/polls.json?process_slug={SLUG}&_shape=objects"
+        with _running([datasette, "serve", db, "-p", str(port)], env, base + path):
+            _first(base + path)
+            out["anchor_datasette_polls_json"] = {"route": path, **_load(base + path)}
+        anchor = out["anchor_datasette_polls_json"]["requests_per_s"]
+        for name in ROUTE_CASES:
+            out[name]["times_anchor_requests_per_s"] = out[name]["requests_per_s"] / anchor
+    return out

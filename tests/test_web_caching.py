@@ -1,0 +1,97 @@
+"""Compressed responses, and vendored scripts at content-hashed URLs cached for a year."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from treatywatch.render.assets import IMMUTABLE, hashed_vendor_url, vendor_bytes
+
+PAGE = "/processes/montenegro-nato"
+SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+
+
+class _Scripts(HTMLParser):
+    """The ``src`` of every ``<script>`` of a page, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.srcs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        src = dict(attrs).get("src")
+        if tag == "script" and src:
+            self.srcs.append(src)
+
+
+def _raw(client: Any, url: str, encoding: str = "gzip") -> tuple[Any, bytes]:
+    """The response and its body as sent (not decoded by the client)."""
+    with client.stream("GET", url, headers={"Accept-Encoding": encoding}) as r:
+        return r, b"".join(r.iter_raw())
+
+
+@pytest.mark.parametrize("url", [PAGE, f"{PAGE}?as_of=2016-12-31", "/api/v1/processes"])
+def test_pages_and_json_are_gzipped_for_clients_that_accept_it(client: Any, url: str) -> None:
+    r, body = _raw(client, url)
+    assert r.status_code == 200
+    assert r.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in r.headers["vary"].lower()
+    plain = gzip.decompress(body)
+    assert len(body) < len(plain) / 2
+    assert plain == client.get(url, headers={"Accept-Encoding": "identity"}).content
+
+
+def test_no_gzip_for_clients_that_do_not_accept_it(client: Any) -> None:
+    r, body = _raw(client, PAGE, "identity")
+    assert "content-encoding" not in r.headers
+    assert body.startswith(b"<!DOCTYPE html") or body.lstrip().lower().startswith(b"<!doctype")
+
+
+def test_the_page_loads_each_vendored_script_by_its_content_hash(client: Any) -> None:
+    parser = _Scripts()
+    parser.feed(client.get(PAGE).text)
+    srcs = [s for s in parser.srcs if "/vendor/" in s]
+    assert srcs == [hashed_vendor_url(n) for n in SCRIPTS]
+    for name, src in zip(SCRIPTS, srcs, strict=True):
+        digest = hashlib.sha256(vendor_bytes(name)).hexdigest()
+        assert re.fullmatch(rf"/static/vendor/{digest[:16]}/{re.escape(name)}", src)
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_a_hashed_vendored_file_is_immutable(client: Any, name: str) -> None:
+    url = hashed_vendor_url(name)
+    r, body = _raw(client, url)
+    assert r.status_code == 200
+    assert r.headers["cache-control"] == IMMUTABLE == "public, max-age=31536000, immutable"
+    assert r.headers["content-type"].startswith("text/javascript")
+    assert r.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == vendor_bytes(name)
+    plain, body = _raw(client, url, "identity")
+    assert "content-encoding" not in plain.headers and body == vendor_bytes(name)
+    assert plain.headers["cache-control"] == IMMUTABLE
+
+
+def test_the_unhashed_url_still_works_but_is_not_immutable(client: Any) -> None:
+    r = client.get("/static/vendor/vega.min.js")
+    assert r.status_code == 200 and r.content == vendor_bytes("vega.min.js")
+    assert "immutable" not in r.headers.get("cache-control", "")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/static/vendor/0000000000000000/vega.min.js",  # a stale or made-up digest
+        "/static/vendor/{digest}/VENDORED.md",  # not a vendored script or data file
+        "/static/vendor/{digest}/..%2Fcharts.js",
+    ],
+)
+def test_a_wrong_digest_or_name_is_not_found(client: Any, url: str) -> None:
+    digest = hashed_vendor_url("vega.min.js").split("/")[3]
+    r = client.get(url.format(digest=digest))
+    assert r.status_code == 404
+    assert "immutable" not in r.headers.get("cache-control", "")
