@@ -284,7 +284,7 @@ def ratifications(
     title = f"as of {s.as_of}" + (f", as known on {known}" if known else "")
     table = Table("member", "state", "date", "act", "source", title=title)
     for m in s.members:
-        last = m.acts[-1] if m.acts else None
+        last = m.act  # the act whose date the row shows, so its line states that date
         note = " (inferred)" if last and last.provenance.inferred else ""
         if last and last.provenance.url:  # the source the document cites for it
             note += f" · {_site(last.provenance.url)}"

@@ -170,6 +170,7 @@ def member_status(m: MemberStatus, names: Names = NO_NAMES) -> MemberStatusShape
         "ratified_on": maybe_date(m.ratified_on),
         "inferred": any(a.provenance.inferred for a in m.acts),
         "acts": [act(a, names) for a in m.acts],
+        "provenance": provenance(m.act.provenance, names) if m.act else None,
     }
 
 
