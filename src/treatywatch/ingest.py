@@ -27,7 +27,7 @@ from treatywatch.reference import organization
 from treatywatch.sources import recorded
 from treatywatch.sources.article import parse
 from treatywatch.sources.datapackage import is_package, read_package
-from treatywatch.sources.reading import read_document, shown, text_sha
+from treatywatch.sources.reading import given_name, read_document, text_sha
 from treatywatch.sources.recorded import Recorder
 from treatywatch.store.db import ImportOutcome, Store
 
@@ -84,7 +84,7 @@ def _read_for_import(
         text, sha = read_document(path)
         # Asked outside the writers' lock: should another import supersede this version
         # before ours writes, ours still wrote nothing for it, as if it had come first.
-        unchanged = store.unchanged_outcome(sha, shown(path), replaced)
+        unchanged = store.unchanged_outcome(sha, given_name(path), replaced)
         if unchanged is not None:
             read.append(unchanged)
             continue

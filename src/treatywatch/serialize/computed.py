@@ -64,7 +64,6 @@ if TYPE_CHECKING:
 CHART_STEP_DAYS = 7
 
 
-
 def average_method() -> str:
     """How the poll average is made, with the sample it assumes when a poll gives none."""
     from treatywatch.stats.pollmodel import DEFAULT_SAMPLE

@@ -40,6 +40,7 @@ from treatywatch.serialize.shapes import (
     RelationShape,
     StatusShape,
 )
+from treatywatch.sources.reading import given_name
 
 if TYPE_CHECKING:
     from treatywatch.store.db import ImportOutcome
@@ -67,9 +68,11 @@ def span(s: DateSpan) -> DateSpanShape:
 
 
 def name_of(sha: str, names: Names) -> str | None:
-    """The name a document was given; a bundled reference file's own name; else None."""
+    """The name a document was given; a bundled reference file's own name; else None.
+    Never a path of this machine (a store written before names were stored as given may
+    hold one: it is shown by its file name)."""
     if sha in names:
-        return names[sha]
+        return given_name(names[sha])
     from treatywatch.reference.rounds import source_names
 
     return source_names().get(sha)
@@ -198,7 +201,7 @@ def status(s: ProcessStatus, names: Names = NO_NAMES) -> StatusShape:
 def document(d: Document) -> DocumentShape:
     return {
         "sha256": d.sha256,
-        "name": d.path,
+        "name": given_name(d.path),
         "title": d.title,
         "lines": d.line_count,
         "licence": d.licence,
@@ -208,7 +211,7 @@ def document(d: Document) -> DocumentShape:
 
 
 def problem(name: str, p: Problem) -> ProblemShape:
-    return {"name": name, "kind": p.kind, "line": p.line, "message": p.message}
+    return {"name": given_name(name), "kind": p.kind, "line": p.line, "message": p.message}
 
 
 def finding(f: Finding, names: Names = NO_NAMES) -> FindingShape:
@@ -234,7 +237,7 @@ def findings(found: Iterable[Finding], names: Names = NO_NAMES) -> FindingsShape
 
 def outcome(o: ImportOutcome) -> OutcomeShape:
     return {
-        "name": o.path,
+        "name": given_name(o.path),
         "process": o.process,
         "action": o.action,
         "replaced": o.replaced,
@@ -247,7 +250,7 @@ def outcome(o: ImportOutcome) -> OutcomeShape:
 def change(c: Change, id: str) -> ChangeShape:
     return {
         "id": id,
-        "name": c.path,
+        "name": given_name(c.path),
         "document": c.document,
         "replaced": c.previous,
         "at": c.at,
