@@ -17,8 +17,10 @@ from treatywatch.cli.common import (
     example_path,
     make_console,
     open_store,
+    output_path,
     parse_day,
     print_json,
+    progress_bar,
     write_json_file,
 )
 
@@ -67,8 +69,8 @@ def import_(
         raise typer.BadParameter("give at least one PATH, --example, or --wiki TITLE")
     if wiki is None and (revision is not None or lang != "en"):
         raise typer.BadParameter("--lang and --revision go with --wiki TITLE")
-    with open_store(ctx) as store:
-        outcomes = import_paths(store, todo, strict=strict) if todo else []
+    with open_store(ctx) as store, progress_bar("importing") as progress:
+        outcomes = import_paths(store, todo, strict=strict, progress=progress) if todo else []
         if wiki is not None:
             outcomes.append(import_wiki(store, wiki, lang, revision))
     _print_outcomes(outcomes, as_json)
@@ -151,7 +153,17 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 _record(s),
             )
         )
-    make_console().print(table)
+    console = make_console()
+    console.print(table)
+    from treatywatch.reference.rounds import load_rounds
+
+    bundled = {r.id for r in load_rounds()}
+    if all(s.process.slug in bundled for s in statuses):
+        console.print(
+            "No process of your own yet (the past rounds above come with treatywatch): import "
+            "one with 'treatywatch import --example' (Montenegro → NATO) or "
+            "'treatywatch import FILE'."
+        )
 
 
 def _record(s: ProcessStatus) -> str:
@@ -420,7 +432,10 @@ def polls_eval(
     from treatywatch.queries.races import evaluate_files
     from treatywatch.stats.polleval import format_table
 
-    report = evaluate_files(polls_csv, outcomes_csv)
+    if output is not None:
+        output_path(output)
+    with progress_bar("scoring races") as progress:
+        report = evaluate_files(polls_csv, outcomes_csv, progress)
     data = serialize.poll_evaluation(report)
     if as_json:
         print_json(data)

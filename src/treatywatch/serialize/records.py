@@ -68,11 +68,9 @@ def span(s: DateSpan) -> DateSpanShape:
 
 
 def name_of(sha: str, names: Names) -> str | None:
-    """The name a document was given; a bundled reference file's own name; else None.
-    Never a path of this machine (a store written before names were stored as given may
-    hold one: it is shown by its file name)."""
+    """The name a document was given; a bundled reference file's own name; else None."""
     if sha in names:
-        return given_name(names[sha])
+        return names[sha]
     from treatywatch.reference.rounds import source_names
 
     return source_names().get(sha)

@@ -41,7 +41,7 @@ from treatywatch.reference import (
 from treatywatch.sources.blocks import Blocks, BulletList, Row, Table, is_wikitext, split_blocks
 from treatywatch.sources.positions import read_positions
 from treatywatch.sources.prose import read_prose
-from treatywatch.sources.reading import given_name, text_sha
+from treatywatch.sources.reading import shown, text_sha
 
 # A list counts as a list of countries when at least this share of its items are.
 _COUNTRY_LIST_SHARE = 0.8
@@ -458,7 +458,7 @@ def parse(
     ``sha`` is the SHA-256 of ``text`` as its reader computed it (computed here when not given);
     ``title`` is the article's title where the text has none (a wiki page's).
     """
-    path = given_name(path)  # stored and shown: one line of UTF-8, no path of this machine
+    path = shown(path)  # stored and printed: one line of UTF-8
     problems: list[Problem] = []
     titles: list[str] = []
     if is_wikitext(text):
