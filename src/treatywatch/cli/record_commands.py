@@ -264,7 +264,7 @@ def timeline(
 
     table = Table("date", "precision", "event", "sources")
     for e in timeline.entries:
-        when = f"{e.qualifier} {e.date.edtf}" if e.qualifier else e.date.edtf
+        when = e.when
         names = {Path(serialize.display_name(s.document, timeline.names)).name for s in e.sources}
         lines = ", ".join(f"{s.line_start}{' (inferred)' if s.inferred else ''}" for s in e.sources)
         table.add_row(
