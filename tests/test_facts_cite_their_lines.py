@@ -156,3 +156,14 @@ def test_as_of_a_day_nothing_later_is_shown_or_cited(client: TestClient) -> None
     assert all(m["acts"] == [] and m["provenance"] is None for m in pending)
     r = client.get(f"{P}/ratifications.csv", params={"as_of": AS_OF}).text
     assert "2017-" not in r
+
+
+def test_one_latest_poll_average_for_the_chart_the_api_and_the_cli(client: TestClient) -> None:
+    """The chart's caption, the API and the CLI give the average at the last poll."""
+    (avg,) = client.get(f"{P}/average").json()["averages"]
+    assert avg["last_poll"] == "2017-10-12"
+    end = avg["curve"][-1]
+    assert end["date"] == avg["last_poll"] and end["mean"] == avg["at_last_poll"]["for"]
+    assert "600 respondents" in avg["method"] and "DEFAULT_SAMPLE" not in avg["method"]
+    caption = client.get(f"{P}/charts/polls").json()["caption"]
+    assert f"average on {avg['last_poll']}: {avg['at_last_poll']['for']:.1f}%" in caption
