@@ -344,7 +344,8 @@ def test_cli_markup_in_a_cell_is_printed_as_written(cli: Cli, tmp_path: Path) ->
     )
     r = cli("import", bad)
     assert r.code == 0, r.err
-    assert f"{bad}:57: for share '[/b]' is not a number; row left out" in r.out
+    # import names a file given by absolute path by its name (issue 13: no server paths)
+    assert f" {bad.name}:57: for share '[/b]' is not a number; row left out" in r.out
     r = cli("check", bad)
     assert r.code == 1 and "'[/b]' is not a number" in r.out and "Traceback" not in r.err
 
@@ -354,7 +355,7 @@ def test_cli_file_name_with_markup_is_printed_literally(cli: Cli, tmp_path: Path
     named = tmp_path / "[red]ok.txt"
     named.write_bytes(EXAMPLE.read_bytes())
     r = cli("import", named)
-    assert r.code == 0 and f"{named} → montenegro-nato: imported" in r.out
+    assert r.code == 0 and r.out.startswith(f"{named.name} → montenegro-nato: imported")
     r = cli("check", named)
     assert f"{named}:35 poll-lead-mismatch" in r.out.replace("\n", " ")
 

@@ -3,7 +3,8 @@
     TreatywatchError
     ├── InputError          exit 2  a document cannot be read (missing, empty, binary, not UTF-8, too big)
     │   ├── PackageError    exit 2  a data package does not validate (every problem listed)
-    │   └── FetchError      exit 2  an article cannot be fetched from Wikipedia (offline, missing, refused)
+    │   ├── FetchError      exit 2  an article cannot be fetched from Wikipedia (offline, missing, refused)
+    │   └── PlaceError      exit 2  a place the command line names cannot be used (no such folder for -o or --db)
     ├── ProblemsError       exit 1  --strict and a document has rows that cannot be read
     ├── NotFoundError       exit 3  no such process in the store
     └── StoreError          exit 4  the store cannot be opened, is from a newer version, or failed
@@ -45,6 +46,11 @@ class PackageError(InputError):
 class FetchError(InputError):
     """An article that cannot be fetched from a wiki; the one-line message names it
     (``en:Montenegro–NATO relations: no such article on en.wikipedia.org``)."""
+
+
+class PlaceError(InputError):
+    """A file or store the command line names lies in a folder that does not exist, or
+    cannot be written; the one-line message names it and what to do."""
 
 
 class ProblemsError(TreatywatchError):

@@ -27,12 +27,15 @@ from treatywatch.reference import organization
 from treatywatch.sources import recorded
 from treatywatch.sources.article import parse
 from treatywatch.sources.datapackage import is_package, read_package
-from treatywatch.sources.reading import read_document, shown, text_sha
+from treatywatch.sources.reading import given_name, read_document, text_sha
 from treatywatch.sources.recorded import Recorder
 from treatywatch.store.db import ImportOutcome, Store
 
 if TYPE_CHECKING:
     from treatywatch.sources.mediawiki import WikiRevision
+
+# Told how far a long operation is: (done, total).
+Progress = Callable[[int, int], None]
 
 # Where a bundled round's table comes from: its file in the package.
 BUNDLED_KEY_PREFIX = "bundled:"
@@ -58,7 +61,7 @@ def read_path(path: str | Path) -> ParsedDocument:
 
 
 def _read_for_import(
-    store: Store, paths: Sequence[str | Path]
+    store: Store, paths: Sequence[str | Path], progress: Progress | None = None
 ) -> list[ParsedDocument | ImportOutcome]:
     """Each document read and checked, all before any write (a bad one stops the import);
     or, when its text is already the current version of its source and no document before
@@ -66,7 +69,9 @@ def _read_for_import(
     without parsing it."""
     read: list[ParsedDocument | ImportOutcome] = []
     replaced: set[str] = set()
-    for path in paths:
+    for done, path in enumerate(paths):
+        if progress is not None and done:
+            progress(done, len(paths))
         if is_package(path):  # a data package: its tables, each a document
             for parsed in read_package(path):
                 doc = parsed.document
@@ -84,21 +89,28 @@ def _read_for_import(
         text, sha = read_document(path)
         # Asked outside the writers' lock: should another import supersede this version
         # before ours writes, ours still wrote nothing for it, as if it had come first.
-        unchanged = store.unchanged_outcome(sha, shown(path), replaced)
+        unchanged = store.unchanged_outcome(sha, given_name(path), replaced)
         if unchanged is not None:
             read.append(unchanged)
             continue
-        parsed = read_text(text, path, sha)
+        # Stored under the name its user gave, never a path of this machine.
+        parsed = read_text(text, given_name(path), sha)
         replaced.add(parsed.document.source_key)
         read.append(parsed)
     return read
 
 
 def import_paths(
-    store: Store, paths: Sequence[str | Path], strict: bool = False
+    store: Store,
+    paths: Sequence[str | Path],
+    strict: bool = False,
+    progress: Progress | None = None,
 ) -> list[ImportOutcome]:
-    """Import documents as one transaction; with ``strict``, any unreadable row aborts it."""
-    read = _read_for_import(store, paths)
+    """Import documents as one transaction; with ``strict``, any unreadable row aborts it.
+    ``progress(done, total)`` is called as the documents are read (then they are stored)."""
+    read = _read_for_import(store, paths, progress)
+    if progress is not None:
+        progress(len(paths), len(paths))
     if strict:
         for r in read:
             if r.problems:

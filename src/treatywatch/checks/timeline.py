@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from heapq import heappop, heappush
@@ -33,6 +34,15 @@ class TimelineEntry:
     @property
     def lines(self) -> tuple[int, ...]:
         return tuple(sorted({p.line_start for p in self.sources}))
+
+    @property
+    def when(self) -> str:
+        """The date as a reader writes it: ``2015-10-24``, ``late 2007``, ``mid-October 2015``."""
+        if not self.qualifier:
+            return self.date.edtf
+        if self.date.month is not None and self.date.day is None:
+            return f"{self.qualifier}-{calendar.month_name[self.date.month]} {self.date.year}"
+        return f"{self.qualifier} {self.date.edtf}"
 
 
 def _entry(e: ProseEvent) -> TimelineEntry:
@@ -126,6 +136,9 @@ def merge_timeline(
             index.add(len(entries) - 1, entries[-1])
             continue
         t = entries[found]
+        cited = {(p.document, p.line_start, p.line_end) for p in t.sources}
+        if (e.provenance.document, e.provenance.line_start, e.provenance.line_end) in cited:
+            continue  # a second sentence of a cited line ("took place on …", "joined on …")
         date = finer(t.date, e.date)
         qualifier = e.qualifier if date == e.date else t.qualifier
         entries[found] = replace(

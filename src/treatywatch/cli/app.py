@@ -16,7 +16,7 @@ from treatywatch.cli import (
     statistics_commands,
     write_commands,
 )
-from treatywatch.cli.common import DbOption, Settings
+from treatywatch.cli.common import CreateOption, DbOption, Settings
 from treatywatch.errors import INTERNAL_ERROR_EXIT, TreatywatchError
 
 # In the order `treatywatch --help` lists them: (name, function).
@@ -53,8 +53,8 @@ for _name, _function in COMMANDS:
 
 
 @app.callback()
-def _options(ctx: typer.Context, db: DbOption = None) -> None:
-    ctx.obj = Settings(db=db)
+def _options(ctx: typer.Context, db: DbOption = None, create: CreateOption = False) -> None:
+    ctx.obj = Settings(db=db, create=create)
 
 
 def main() -> None:

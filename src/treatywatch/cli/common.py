@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -27,6 +29,8 @@ class Settings:
     """Options given before the command, for every command."""
 
     db: str | None = None
+    # Make the store's folder when it does not exist (else a typo in --db is an error).
+    create: bool = False
 
 
 DbOption = Annotated[
@@ -35,6 +39,14 @@ DbOption = Annotated[
         "--db",
         envvar="TREATYWATCH_DB",
         help="Store: a SQLite file path or a postgresql:// URL (default: your data directory).",
+    ),
+]
+CreateOption = Annotated[
+    bool,
+    typer.Option(
+        "--create",
+        help="Create the --db store's folder if it does not exist (the default store's folder "
+        "is always created).",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -63,13 +75,92 @@ def open_store(ctx: typer.Context) -> Store:
     from treatywatch.ingest import load_bundled_rounds
     from treatywatch.store.db import Store
 
-    store = Store.open(store_url(ctx))
+    given = settings(ctx)
+    if given.db is not None and not given.create:
+        _require_folder(given.db)
+    store = Store.open(given.db)
     try:
         load_bundled_rounds(store)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _require_folder(url: str) -> None:
+    """A SQLite store's folder must exist: creating it would hide a typo in --db (an empty
+    store where the user expected theirs); ``--create`` asks for it."""
+    from treatywatch.errors import PlaceError
+    from treatywatch.sources.reading import shown
+    from treatywatch.store.connection import is_postgres, sqlite_path
+
+    if is_postgres(url):
+        return
+    path = sqlite_path(url)
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise PlaceError(
+            f"--db {shown(path)}: no folder {shown(folder)}; check the path (or "
+            "TREATYWATCH_DB), or give --create to make a new store there"
+        )
+
+
+def output_path(path: Path) -> Path:
+    """An output file's path, refused in one line when its folder does not exist."""
+    from treatywatch.errors import PlaceError
+    from treatywatch.sources.reading import shown
+
+    folder = path.parent
+    if not folder.is_dir():
+        raise PlaceError(f"{shown(path)}: no folder {shown(folder)} to write it in")
+    if path.is_dir():
+        raise PlaceError(f"{shown(path)}: is a folder; give a file name")
+    return path
+
+
+def write_output(path: Path, data: str | bytes) -> None:
+    """Write an output file whole, or fail in one line naming it (exit 2)."""
+    from treatywatch.errors import PlaceError
+    from treatywatch.sources.reading import shown
+
+    output_path(path)
+    try:
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8", newline="")
+    except OSError as e:
+        raise PlaceError(f"{shown(path)}: cannot write: {e.strerror or e}") from None
+
+
+def on_terminal() -> bool:
+    """True when both standard output and standard error are a terminal: progress bars
+    are drawn only then (piped or redirected, a command stays quiet)."""
+    return sys.stdout.isatty() and sys.stderr.isatty()
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on standard error while the block runs, given as a callback
+    ``(done, total)``; None (nothing drawn) when not on a terminal."""
+    if not on_terminal():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = (
+        "{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+    )  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tick
 
 
 def make_console() -> Console:
@@ -93,7 +184,7 @@ def write_json_file(data: Any, output: Path | None, quiet: bool) -> None:
     (with ``--json``, standard output holds the JSON alone)."""
     if output is None:
         return
-    output.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_output(output, json.dumps(data, indent=2) + "\n")
     if not quiet:
         from treatywatch.cli.text import line
 

@@ -14,8 +14,10 @@ from treatywatch.cli.common import (
     example_path,
     make_console,
     open_store,
+    output_path,
     parse_day,
     store_url,
+    write_output,
 )
 
 
@@ -104,9 +106,10 @@ def report(
     from treatywatch.render.report import report_html
 
     day = parse_day(as_of)
+    output_path(output)  # before the work: a wrong folder is said at once
     with open_store(ctx) as store:
         html = report_html(process_overview(store, process, day))
-    output.write_text(html, encoding="utf-8")
+    write_output(output, html)
     make_console().print(line("wrote ", output, f" ({len(html) / 1e6:.1f} MB)"))
 
 
@@ -133,12 +136,10 @@ def chart(
     if suffix not in (".svg", ".png"):
         raise typer.BadParameter("the output must end in .svg or .png", param_hint="--output")
     day = parse_day(as_of)
+    output_path(output)
     with open_store(ctx) as store:
         spec = process_chart(process_overview(store, process, day), kind, world_topojson())
-    if suffix == ".svg":
-        output.write_text(chart_to_svg(spec.spec), encoding="utf-8")
-    else:
-        output.write_bytes(chart_to_png(spec.spec))
+    write_output(output, chart_to_svg(spec.spec) if suffix == ".svg" else chart_to_png(spec.spec))
     make_console().print(line("wrote ", output, f": {spec.caption}"))
 
 

@@ -17,8 +17,10 @@ from treatywatch.cli.common import (
     example_path,
     make_console,
     open_store,
+    output_path,
     parse_day,
     print_json,
+    progress_bar,
     write_json_file,
 )
 
@@ -67,8 +69,8 @@ def import_(
         raise typer.BadParameter("give at least one PATH, --example, or --wiki TITLE")
     if wiki is None and (revision is not None or lang != "en"):
         raise typer.BadParameter("--lang and --revision go with --wiki TITLE")
-    with open_store(ctx) as store:
-        outcomes = import_paths(store, todo, strict=strict) if todo else []
+    with open_store(ctx) as store, progress_bar("importing") as progress:
+        outcomes = import_paths(store, todo, strict=strict, progress=progress) if todo else []
         if wiki is not None:
             outcomes.append(import_wiki(store, wiki, lang, revision))
     _print_outcomes(outcomes, as_json)
@@ -151,7 +153,17 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 _record(s),
             )
         )
-    make_console().print(table)
+    console = make_console()
+    console.print(table)
+    from treatywatch.reference.rounds import load_rounds
+
+    bundled = {r.id for r in load_rounds()}
+    if all(s.process.slug in bundled for s in statuses):
+        console.print(
+            "No process of your own yet (the past rounds above come with treatywatch): import "
+            "one with 'treatywatch import --example' (Montenegro → NATO) or "
+            "'treatywatch import FILE'."
+        )
 
 
 def _record(s: ProcessStatus) -> str:
@@ -252,7 +264,7 @@ def timeline(
 
     table = Table("date", "precision", "event", "sources")
     for e in timeline.entries:
-        when = f"{e.qualifier} {e.date.edtf}" if e.qualifier else e.date.edtf
+        when = e.when
         names = {Path(serialize.display_name(s.document, timeline.names)).name for s in e.sources}
         lines = ", ".join(f"{s.line_start}{' (inferred)' if s.inferred else ''}" for s in e.sources)
         table.add_row(
@@ -284,7 +296,7 @@ def ratifications(
     title = f"as of {s.as_of}" + (f", as known on {known}" if known else "")
     table = Table("member", "state", "date", "act", "source", title=title)
     for m in s.members:
-        last = m.acts[-1] if m.acts else None
+        last = m.act  # the act whose date the row shows, so its line states that date
         note = " (inferred)" if last and last.provenance.inferred else ""
         if last and last.provenance.url:  # the source the document cites for it
             note += f" · {_site(last.provenance.url)}"
@@ -420,7 +432,10 @@ def polls_eval(
     from treatywatch.queries.races import evaluate_files
     from treatywatch.stats.polleval import format_table
 
-    report = evaluate_files(polls_csv, outcomes_csv)
+    if output is not None:
+        output_path(output)
+    with progress_bar("scoring races") as progress:
+        report = evaluate_files(polls_csv, outcomes_csv, progress)
     data = serialize.poll_evaluation(report)
     if as_json:
         print_json(data)

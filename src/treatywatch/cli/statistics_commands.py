@@ -14,8 +14,10 @@ from treatywatch.cli.common import (
     ProcessArg,
     make_console,
     open_store,
+    output_path,
     parse_day,
     print_json,
+    progress_bar,
     write_json_file,
 )
 
@@ -129,8 +131,10 @@ def backtest_(
     from treatywatch import serialize
     from treatywatch.queries.forecasts import run_backtest
 
-    with open_store(ctx) as store:
-        report = run_backtest(store)
+    if output is not None:
+        output_path(output)
+    with open_store(ctx) as store, progress_bar("backtesting rounds") as progress:
+        report = run_backtest(store, progress)
     data = serialize.backtest(report)
     if as_json:
         print_json(data)

@@ -19,8 +19,10 @@ from treatywatch.cli.common import (
     ProcessArg,
     make_console,
     open_store,
+    output_path,
     parse_day,
     print_json,
+    write_output,
 )
 
 RecordedOnOption = Annotated[
@@ -198,6 +200,8 @@ def export(
     from treatywatch.queries.exports import export_records
     from treatywatch.render import exports
 
+    if output is not None and fmt is not ExportFormat.datapackage:
+        output_path(output)
     with open_store(ctx) as store:
         x = export_records(store, process)
     if fmt is ExportFormat.datapackage:
@@ -217,5 +221,5 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8", newline="")
+    write_output(output, text)
     make_console().print(line("wrote ", (str(output), "bold")))

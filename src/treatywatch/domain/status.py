@@ -36,30 +36,36 @@ class MemberStatus:
     code: str
     name: str
     state: MemberState
+    # The member's acts that had happened by the as-of day (later ones are not known yet).
     acts: tuple[RatificationAct, ...]
     # Date of the act that made the member count as ratified, if it has.
     ratified_on: PartialDate | None = None
+    # The act the state rests on, so a row cites the line that states its date: the first
+    # ratifying act once ratified, the parliament's vote once approved; None while pending.
+    act: RatificationAct | None = None
 
     @property
     def has_ratified(self) -> bool:
         return self.state in (MemberState.RATIFIED, MemberState.DEPOSITED)
 
 
+def _earliest(acts: Iterable[RatificationAct]) -> RatificationAct | None:
+    return min(acts, key=lambda a: (a.date.lower(), a.date.upper()), default=None)
+
+
 def member_state(
     acts: Iterable[RatificationAct], as_of: date
-) -> tuple[MemberState, PartialDate | None]:
-    """A member's state on a day from its acts: deposit > ratified > parliament's vote."""
+) -> tuple[MemberState, RatificationAct | None]:
+    """A member's state on a day from its acts (deposit > ratified > parliament's vote) and
+    the act it rests on: the earliest ratifying act, or the parliament's vote."""
     done = [a for a in acts if happened_by(a.date, as_of)]
-    deposits = [a.date for a in done if a.kind == ActKind.DEPOSIT]
-    ratifying = sorted(
-        (a.date for a in done if a.kind in RATIFYING_ACTS), key=lambda d: (d.lower(), d.upper())
-    )
-    if deposits:
-        return MemberState.DEPOSITED, ratifying[0]
-    if ratifying:
-        return MemberState.RATIFIED, ratifying[0]
-    if any(a.kind == ActKind.PARLIAMENT_APPROVAL for a in done):
-        return MemberState.PARLIAMENT_APPROVED, None
+    first = _earliest(a for a in done if a.kind in RATIFYING_ACTS)
+    if first is not None:
+        deposited = any(a.kind == ActKind.DEPOSIT for a in done)
+        return (MemberState.DEPOSITED if deposited else MemberState.RATIFIED), first
+    vote = _earliest(a for a in done if a.kind == ActKind.PARLIAMENT_APPROVAL)
+    if vote is not None:
+        return MemberState.PARLIAMENT_APPROVED, vote
     return MemberState.PENDING, None
 
 
@@ -153,9 +159,15 @@ def status_as_of(
     listed = [(m.code, m.name) for m in required] if members_known else sorted(named.items())
     statuses = []
     for code, name in listed:
-        own = tuple(sorted(by_member.get(code, []), key=lambda a: a.date.lower()))
-        state, on = member_state(own, as_of)
-        statuses.append(MemberStatus(code, name, state, own, on))
+        own = tuple(
+            sorted(
+                (a for a in by_member.get(code, []) if happened_by(a.date, as_of)),
+                key=lambda a: a.date.lower(),
+            )
+        )
+        state, act = member_state(own, as_of)
+        on = act.date if act is not None and state != MemberState.PARLIAMENT_APPROVED else None
+        statuses.append(MemberStatus(code, name, state, own, on, act))
     all_ratified_on: PartialDate | None = None
     if members_known and statuses and all(s.has_ratified for s in statuses):
         all_ratified_on = max(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -95,8 +95,9 @@ def process_forecast(store: Store, query: str, as_of: date | None = None) -> For
     return status_forecast(status, store.acts(status.process.slug))
 
 
-def run_backtest(store: Store) -> Report:
-    """Leave-one-round-out backtest over the bundled rounds and the stored processes."""
+def run_backtest(store: Store, progress: Callable[[int, int], None] | None = None) -> Report:
+    """Leave-one-round-out backtest over the bundled rounds and the stored processes
+    (``progress(done, total)`` after each held-out round)."""
     from treatywatch.stats.backtest import backtest
 
-    return backtest(known_rounds(stored_rounds(store)))
+    return backtest(known_rounds(stored_rounds(store)), progress=progress)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -163,8 +163,13 @@ def read_outcomes(path: Path | str) -> dict[str, Outcome]:
     return out
 
 
-def evaluate_files(polls_path: Path | str, outcomes_path: Path | str) -> EvalReport:
-    """Read both files and score the model and the baselines on their races."""
+def evaluate_files(
+    polls_path: Path | str,
+    outcomes_path: Path | str,
+    progress: Callable[[int, int], None] | None = None,
+) -> EvalReport:
+    """Read both files and score the model and the baselines on their races
+    (``progress(done, total)`` after each race)."""
     from treatywatch.stats.polleval import evaluate
 
-    return evaluate(read_polls(polls_path), read_outcomes(outcomes_path))
+    return evaluate(read_polls(polls_path), read_outcomes(outcomes_path), progress=progress)

@@ -21,6 +21,7 @@ from treatywatch.domain.model import (
 )
 from treatywatch.domain.status import ProcessStatus, happened_by
 from treatywatch.queries.status import process_status
+from treatywatch.sources.reading import given_name
 from treatywatch.store.db import Store
 
 
@@ -45,8 +46,9 @@ class ProcessRecords:
 
     @property
     def names(self) -> dict[str, str]:
-        """Each source document's name as given, by the SHA-256 of its text."""
-        return {d.sha256: d.path for d in self.documents}
+        """Each source document's name as given, by the SHA-256 of its text (never a path
+        of this machine: a store written before names were stored as given may hold one)."""
+        return {d.sha256: given_name(d.path) for d in self.documents}
 
 
 def process_records(

@@ -7,6 +7,7 @@ from datetime import date
 
 from treatywatch.checks.timeline import TimelineEntry, merge_timeline
 from treatywatch.domain.status import in_force
+from treatywatch.sources.reading import given_name
 from treatywatch.store.db import Store
 
 
@@ -26,4 +27,5 @@ def process_timeline(
     entries = merge_timeline(
         store.milestones(p.slug, known_on), store.events(p.slug, known_on), acts
     )
-    return Timeline(entries, store.document_paths(p.slug))
+    names = {sha: given_name(path) for sha, path in store.document_paths(p.slug).items()}
+    return Timeline(entries, names)

@@ -42,7 +42,7 @@ def _ratifications(records: ProcessRecords) -> list[dict[str, Any]]:
             "state": m.state.value,
             "ratified_on": m.ratified_on.edtf if m.ratified_on else "",
             "acts": "; ".join(f"{a.kind.value} {a.date}" for a in m.acts),
-            "line": m.acts[-1].provenance.line_start if m.acts else "",
+            "line": m.act.provenance.line_start if m.act else "",
             "inferred": any(a.provenance.inferred for a in m.acts),
         }
         for m in records.status.members

@@ -63,12 +63,17 @@ if TYPE_CHECKING:
 # The chart draws the average every this many days (the fit itself is daily).
 CHART_STEP_DAYS = 7
 
-AVERAGE_METHOD = (
-    "state-space model on the logit of the decided share: a daily random walk, "
-    "house effects summing to zero, sampling noise from each poll's effective sample "
-    "size plus estimated extra noise; polls without a sample size count as "
-    "treatywatch.stats.pollmodel.DEFAULT_SAMPLE respondents"
-)
+
+def average_method() -> str:
+    """How the poll average is made, with the sample it assumes when a poll gives none."""
+    from treatywatch.stats.pollmodel import DEFAULT_SAMPLE
+
+    return (
+        "state-space model on the logit of the decided share: a daily random walk, "
+        "house effects summing to zero, sampling noise from each poll's effective sample "
+        "size plus estimated extra noise; polls without a sample size count as "
+        f"{DEFAULT_SAMPLE:,} respondents"
+    )
 
 
 # -- a process's records ----------------------------------------------------
@@ -100,20 +105,21 @@ def timeline_entry(e: TimelineEntry, names: Names = NO_NAMES) -> TimelineEntrySh
 
 # -- poll averages ------------------------------------------------------------
 def _curve(result: AverageResult, step: int, until: Day) -> list[CurvePointShape]:
-    out: list[CurvePointShape] = []
-    for i in range(0, len(result.days), step):
-        day = result.days[i]
-        if day > until:
-            break
-        out.append(
-            {
-                "date": day.isoformat(),
-                "mean": 100 * float(result.mean[i]),
-                "lower": 100 * float(result.lower[i]),
-                "upper": 100 * float(result.upper[i]),
-            }
-        )
-    return out
+    """Every ``step``-th day of the fit up to ``until``, and ``until`` itself last: the
+    curve's end is the average at the last poll, the one the CLI and the API call latest."""
+    days = [i for i in range(0, len(result.days), step) if result.days[i] <= until]
+    end = max((i for i, day in enumerate(result.days) if day <= until), default=None)
+    if end is not None and (not days or days[-1] != end):
+        days.append(end)
+    return [
+        {
+            "date": result.days[i].isoformat(),
+            "mean": 100 * float(result.mean[i]),
+            "lower": 100 * float(result.lower[i]),
+            "upper": 100 * float(result.upper[i]),
+        }
+        for i in days
+    ]
 
 
 def average(a: SeriesAverage, daily: bool = False) -> AverageShape:
@@ -139,7 +145,7 @@ def average(a: SeriesAverage, daily: bool = False) -> AverageShape:
         },
         "params": a.result.params,
         "curve": _curve(a.result, step=step, until=min(a.as_of, a.last_poll)),
-        "method": AVERAGE_METHOD,
+        "method": average_method(),
     }
 
 

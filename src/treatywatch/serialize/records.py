@@ -40,6 +40,7 @@ from treatywatch.serialize.shapes import (
     RelationShape,
     StatusShape,
 )
+from treatywatch.sources.reading import given_name
 
 if TYPE_CHECKING:
     from treatywatch.store.db import ImportOutcome
@@ -170,6 +171,7 @@ def member_status(m: MemberStatus, names: Names = NO_NAMES) -> MemberStatusShape
         "ratified_on": maybe_date(m.ratified_on),
         "inferred": any(a.provenance.inferred for a in m.acts),
         "acts": [act(a, names) for a in m.acts],
+        "provenance": provenance(m.act.provenance, names) if m.act else None,
     }
 
 
@@ -197,7 +199,7 @@ def status(s: ProcessStatus, names: Names = NO_NAMES) -> StatusShape:
 def document(d: Document) -> DocumentShape:
     return {
         "sha256": d.sha256,
-        "name": d.path,
+        "name": given_name(d.path),
         "title": d.title,
         "lines": d.line_count,
         "licence": d.licence,
@@ -207,7 +209,7 @@ def document(d: Document) -> DocumentShape:
 
 
 def problem(name: str, p: Problem) -> ProblemShape:
-    return {"name": name, "kind": p.kind, "line": p.line, "message": p.message}
+    return {"name": given_name(name), "kind": p.kind, "line": p.line, "message": p.message}
 
 
 def finding(f: Finding, names: Names = NO_NAMES) -> FindingShape:
@@ -233,7 +235,7 @@ def findings(found: Iterable[Finding], names: Names = NO_NAMES) -> FindingsShape
 
 def outcome(o: ImportOutcome) -> OutcomeShape:
     return {
-        "name": o.path,
+        "name": given_name(o.path),
         "process": o.process,
         "action": o.action,
         "replaced": o.replaced,
@@ -246,7 +248,7 @@ def outcome(o: ImportOutcome) -> OutcomeShape:
 def change(c: Change, id: str) -> ChangeShape:
     return {
         "id": id,
-        "name": c.path,
+        "name": given_name(c.path),
         "document": c.document,
         "replaced": c.previous,
         "at": c.at,

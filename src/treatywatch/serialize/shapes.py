@@ -117,6 +117,9 @@ class MemberStatusShape(TypedDict):
     ratified_on: DateShape | None
     inferred: bool
     acts: list[ActShape]
+    # The line that states the act the state rests on (the ratification whose date is
+    # ``ratified_on``, or the parliament's vote); None while pending.
+    provenance: ProvenanceShape | None
 
 
 class StatusShape(TypedDict):

@@ -57,6 +57,7 @@ from treatywatch.sources.article import MAX_SAMPLE
 from treatywatch.sources.reading import (
     MAX_BYTES,
     decode_text,
+    given_name,
     read_bytes,
     read_document,
     shown,
@@ -213,7 +214,8 @@ def read_package_input(path: str | Path) -> PackageInput:
             raise InputError(f"{name}: resource {resource!r} points outside the package: {rel!r}")
         texts[resource], _ = read_document(target)
         paths[resource] = rel
-    return PackageInput(name if p.is_dir() else shown(folder), descriptor, texts, paths)
+    shown_as = given_name(p if p.is_dir() else folder)
+    return PackageInput(shown_as, descriptor, texts, paths)
 
 
 def _read_zip(p: Path, name: str) -> PackageInput:
@@ -245,7 +247,8 @@ def _read_zip(p: Path, name: str) -> PackageInput:
 
     descriptor = _descriptor(member(DESCRIPTOR), f"{name}/{DESCRIPTOR}")
     paths = _resource_paths(descriptor, name)
-    return PackageInput(name, descriptor, {r: member(rel) for r, rel in paths.items()}, paths)
+    files = {r: member(rel) for r, rel in paths.items()}
+    return PackageInput(given_name(p), descriptor, files, paths)
 
 
 def _descriptor(text: str, name: str) -> dict[str, Any]:

@@ -225,16 +225,51 @@ def _classify(
     return steps
 
 
+# Words that make the date after them an aim, a hope or a forecast ("with the aim of
+# inviting Montenegro to join the alliance by the end of 2015", "making accession unlikely
+# in 2014", "progress was expected by the end of 2015"), not the date of an event.
+_TARGET = re.compile(
+    r"\b(?:would|will|should|shall|aim\w*|expect\w*|hopes?|hoped|plan(?:s|ned|ning)? to|(?:un)?likely|"
+    r"intend\w*|scheduled|due to)\b",
+    re.I,
+)
+
+
+def _is_target(before: str) -> bool:
+    """True when the words before a date, in its part of the sentence (after the last comma
+    or semicolon), make it a target date."""
+    part = re.split(r"[,;]", before)[-1]
+    return bool(_TARGET.search(part))
+
+
 def _label(text: str, prev: str) -> str:
     """A readable label for an untyped event: its clause, without the date's preposition."""
     s = re.sub(r"^[\s,;:]*(?:and|but|while|then)?\s*", "", text, flags=re.I)
-    s = s[: _label_tail(s)]
+    for _ in range(3):  # "…, and in": each pass drops one spaced word (a bounded few)
+        cut = _label_tail(s)
+        if cut == len(s):
+            break
+        s = s[:cut]
     if len(s.split()) < 3 and prev:
         s = f"{_label(prev, '')} … {s}"
-    return s[:160]
+    return _whole_words(s)
 
 
-_TAIL_WORDS = ("the end of", "during", "since", "from", "the", "in", "on", "at", "by", "of")
+# Labels are clauses; one longer than this (a run-on clause) is cut at a word, marked "…".
+MAX_LABEL = 300
+
+
+def _whole_words(s: str, limit: int = MAX_LABEL) -> str:
+    """``s``, or its words that fit in ``limit`` characters and "…": never half a word."""
+    if len(s) <= limit:
+        return s
+    cut = s.rfind(" ", 0, limit)
+    return s[: cut if cut > 0 else limit].rstrip(" ,;:") + " …"
+
+
+_TAIL_WORDS = (
+    "the end of", "during", "since", "from", "the", "in", "on", "at", "by", "of", "and", "but"
+)  # fmt: skip
 
 
 def _label_tail(s: str) -> int:
@@ -346,6 +381,9 @@ class _Reader:
             else:
                 seg = (dating[i - 1].end if i else 0, m.start)
             text = sentence[seg[0] : seg[1]]
+            if (whole or not m.leading) and _is_target(sentence[seg[0] : m.start]):
+                prev = text
+                continue  # when something was meant to happen: not an event
             steps = _classify(sentence, seg, m, prev, self.vocab) or [_Step("event")]
             for step in steps:
                 self.emit(step, dated, m, text, prev, sentence, line)

@@ -6,7 +6,7 @@ import errno
 import hashlib
 import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 from treatywatch.errors import InputError
 
@@ -45,6 +45,31 @@ def shown(path: str | Path) -> str:
     except UnicodeEncodeError:  # a lone surrogate that no file system gave us
         s = s.encode("utf-8", "backslashreplace").decode("utf-8")
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in s)
+
+
+# The installed package's folder: files under it are bundled ones, named inside the package.
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def given_name(path: str | Path) -> str:
+    """The name to store and show for a document: the path as the user gave it, but never a
+    path of this machine: an absolute path becomes its file name, a bundled file its name
+    inside the package (``montenegro-nato-relations.txt``, ``rounds/nato-2024-sweden.csv``);
+    a URL stays as it is."""
+    s = shown(path)
+    if "://" in s:
+        return s
+    posix, windows = PurePosixPath(s), PureWindowsPath(s)
+    if not (posix.is_absolute() or windows.is_absolute()):
+        return s
+    for parent in (_PACKAGE, Path(os.path.realpath(_PACKAGE))):
+        try:
+            inside = PurePath(s).relative_to(parent)
+        except ValueError:
+            continue
+        if len(inside.parts) > 1:  # drop the folder it is bundled in (examples/, data/)
+            return PurePosixPath(*inside.parts[1:]).as_posix()
+    return (windows if windows.is_absolute() and not posix.is_absolute() else posix).name or s
 
 
 def _refuse_unless_regular(name: str, mode: int) -> None:

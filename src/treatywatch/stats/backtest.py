@@ -22,7 +22,7 @@ Baselines, each with an 80% interval:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -207,18 +207,20 @@ def backtest(
     checkpoints: Sequence[int] = CHECKPOINTS,
     draws: int = 4000,
     seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Leave each complete round out, forecast it from the others, compare with the truth.
 
     ``rounds``: the bundled ones and any others (e.g. the example process, built with
     :meth:`Round.from_acts`), each both a held-out round and training for the others.
+    ``progress(done, total)`` is called after each held-out round.
     """
-    cases = [
-        c
-        for held in rounds
-        if held.complete and held.required
-        for c in backtest_round(held, rounds, checkpoints, draws)
-    ]
+    held_out = [r for r in rounds if r.complete and r.required]
+    cases: list[Case] = []
+    for i, held in enumerate(held_out, 1):
+        cases += backtest_round(held, rounds, checkpoints, draws)
+        if progress is not None:
+            progress(i, len(held_out))
     return _report(cases, checkpoints, seed)
 
 

@@ -177,11 +177,13 @@ def evaluate(
     pooled_priors: bool = True,
     gap: OutcomeGap = DEFAULT_GAP,
     baselines: Mapping[str, Method] = BASELINES,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EvalReport:
     """Run the model and every baseline on every race with polls before its vote.
 
     With ``pooled_priors`` the model's priors are first centred by :func:`estimate_priors` on
-    the polls of all races (polls only: no outcome is looked at).
+    the polls of all races (polls only: no outcome is looked at). ``progress(done, total)``
+    is called after each race.
     """
     t0 = time.perf_counter()
     cases, skipped = race_cases(polls, outcomes)
@@ -192,6 +194,8 @@ def evaluate(
         estimates = {"model": fit.forecast(case.date)}
         estimates.update({name: m(case.polls, case.date) for name, m in baselines.items()})
         results.append(RaceResult(case.race, case.date, len(case.polls), case.actual, estimates))
+        if progress is not None:
+            progress(len(results), len(cases))
     methods = ["model", *baselines]
     return EvalReport(results, methods, skipped, time.perf_counter() - t0, priors)
 
