@@ -100,3 +100,17 @@ def test_as_of_takes_only_a_calendar_day_written_yyyy_mm_dd(text: str) -> None:
 
 def test_as_of_reads_a_day() -> None:
     assert parse_as_of("2016-02-29") == date(2016, 2, 29)
+
+
+def test_as_of_may_name_a_month_or_a_year() -> None:
+    from datetime import date
+
+    from treatywatch.domain.dates import DateParseError, parse_as_of_period
+
+    assert parse_as_of_period("2017-05-10") == date(2017, 5, 10)
+    assert parse_as_of_period("2017-05") == date(2017, 5, 31)
+    assert parse_as_of_period("2016-02") == date(2016, 2, 29)
+    assert parse_as_of_period("2017") == date(2017, 12, 31)
+    for bad in ("2017-13", "2017-02-30", "152017-01-01", "17", "2017-5", "", "0000", "x"):
+        with pytest.raises(DateParseError):
+            parse_as_of_period(bad)

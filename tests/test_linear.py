@@ -222,7 +222,7 @@ def test_sentences(text: str) -> None:
 @given(mixed)
 def test_label_tail(text: str) -> None:
     old = re.sub(
-        r"\s*(?:,|\b(?:in|on|at|by|from|since|during|the end of|of|the))*[\s,.]*$", "", text
+        r"\s*(?:,|\b(?:in|on|at|by|from|since|during|the end of|of|the|and|but))*[\s,.]*$", "", text
     )
     assert text[: prose._label_tail(text)] == old
 
@@ -249,7 +249,9 @@ def test_label_tail_examples() -> None:
         "a" + " " * 50 + "b",
     ]:
         old = re.sub(
-            r"\s*(?:,|\b(?:in|on|at|by|from|since|during|the end of|of|the))*[\s,.]*$", "", text
+            r"\s*(?:,|\b(?:in|on|at|by|from|since|during|the end of|of|the|and|but))*[\s,.]*$",
+            "",
+            text,
         )
         assert text[: prose._label_tail(text)] == old, text
 
@@ -524,6 +526,9 @@ def _old_merge(milestones: list[Milestone], evs: list[ProseEvent]) -> list[objec
             )
             continue
         t = entries[i]
+        where = (e.provenance.document, e.provenance.line_start, e.provenance.line_end)
+        if where in {(p.document, p.line_start, p.line_end) for p in t.sources}:
+            continue  # a line is cited once per entry
         d = finer(t.date, e.date)
         qualifier = e.qualifier if d == e.date else t.qualifier
         entries[i] = replace(t, date=d, qualifier=qualifier, sources=(*t.sources, e.provenance))

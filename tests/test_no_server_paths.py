@@ -56,6 +56,11 @@ def _urls(client: TestClient, sha: str) -> list[str]:
     for route in client.app.routes:  # type: ignore[attr-defined]
         if not isinstance(route, Route) or "GET" not in (route.methods or ()):
             continue
+        if route.path.endswith("/{digest}/{name}"):  # the vendored files at their hashed URLs
+            from treatywatch.render.assets import VENDOR_FILES, hashed_vendor_url
+
+            urls += [hashed_vendor_url(n) for n in VENDOR_FILES]
+            continue
         paths = [route.path]
         for name in re.findall(r"{(\w+)}", route.path):
             paths = [p.replace(f"{{{name}}}", v) for p in paths for v in fill[name]]

@@ -55,7 +55,11 @@ ProcessArg = Annotated[
 ]
 AsOfOption = Annotated[
     str | None,
-    typer.Option("--as-of", help="Show the process as it stood on this day (YYYY-MM-DD)."),
+    typer.Option(
+        "--as-of",
+        help="Show the process as it stood on this day (YYYY-MM-DD; YYYY-MM or YYYY mean the "
+        "month's or the year's last day).",
+    ),
 ]
 
 
@@ -202,13 +206,14 @@ KnownOnOption = Annotated[
 
 
 def parse_day(text: str | None, option: str = "--as-of") -> date | None:
-    """An ``--as-of`` (or other) day, or a usage error (exit 2) naming the option."""
+    """An ``--as-of`` (or other) day, or a usage error (exit 2) naming the option: a day, or
+    a month or a year meaning its last day."""
     if text is None:
         return None
-    from treatywatch.domain.dates import DateParseError, parse_as_of
+    from treatywatch.domain.dates import DateParseError, parse_as_of_period
 
     try:
-        return parse_as_of(text)
+        return parse_as_of_period(text)
     except DateParseError as e:
         raise typer.BadParameter(str(e), param_hint=option) from None
 

@@ -259,6 +259,26 @@ def parse_as_of(text: str) -> date:
     raise DateParseError(f"not a calendar day written YYYY-MM-DD: {text!r}")
 
 
+_AS_OF_PERIOD = re.compile(r"[0-9]{4}(-[0-9]{2})?")
+
+
+def parse_as_of_period(text: str) -> date:
+    """An as-of that may name a month or a year: ``2017-05-10`` that day; ``2017-05`` the
+    month's last day; ``2017`` the year's last day (dates of month and year precision are
+    everywhere in the sources). Anything else raises :class:`DateParseError`."""
+    if _AS_OF_PERIOD.fullmatch(text):
+        try:
+            return parse_edtf_date(text).upper()
+        except (DateParseError, ValueError):
+            pass
+    else:
+        try:
+            return parse_as_of(text)
+        except DateParseError:
+            pass
+    raise DateParseError(f"not a day (YYYY-MM-DD), month (YYYY-MM) or year (YYYY): {text!r}")
+
+
 def most_stated(
     dates: Iterable[PartialDate], prefer: Iterable[PartialDate] = ()
 ) -> PartialDate | None:

@@ -275,7 +275,7 @@ _TAIL_WORDS = (
 def _label_tail(s: str) -> int:
     r"""Where a clause's trailing prepositions and punctuation start ("… was signed on ,").
 
-    The same cut as ``re.sub(r"\s*(?:,|\b(?:in|on|…|of|the))*[\s,.]*$", "", s)``, found
+    The same cut as ``re.sub(r"\s*(?:,|\b(?:in|on|…|of|the|and|but))*[\s,.]*$", "", s)``, found
     from the end: that pattern retries every position of a run of commas or spaces, in
     cubic time. A cut is a run of spaces, then commas and those words written together
     ("in,", "the end of"), then spaces, commas and full stops to the end.

@@ -29,8 +29,7 @@ from treatywatch import serialize
 from treatywatch.domain.dates import (
     ISO_DAY_PATTERN,
     DateParseError,
-    parse_as_of,
-    parse_edtf_date,
+    parse_as_of_period,
 )
 from treatywatch.errors import NotFoundError
 from treatywatch.queries.derived import derived
@@ -63,13 +62,11 @@ MONTH_OR_YEAR_PATTERN = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])(
 
 
 def parse_as_of_param(text: str) -> date:
-    """The day an ``as_of`` names: ``2017-05-10``; ``2017-05`` its month's last day; ``2017``
-    the year's last day. Anything else raises :class:`DateParseError`."""
+    """The day an ``as_of`` names (``domain.dates.parse_as_of_period``), the form checked
+    first so that nothing else reaches the date parser."""
     if not _AS_OF.fullmatch(text):
         raise DateParseError(f"not a day (YYYY-MM-DD), month (YYYY-MM) or year (YYYY): {text!r}")
-    if len(text) == len("2017-05-10"):
-        return parse_as_of(text)
-    return parse_edtf_date(text).upper()
+    return parse_as_of_period(text)
 
 
 def _strict_day(value: object) -> date:
