@@ -139,3 +139,34 @@ def test_cli_json_names_the_file_not_its_folder(cli: Cli, tmp_path: Path) -> Non
 )  # fmt: skip
 def test_given_name(given: str, shown: str) -> None:
     assert given_name(given) == shown
+
+
+def test_a_store_written_before_names_were_kept_shows_no_server_path(tmp_path: Path) -> None:
+    """Stores written by an older treatywatch hold absolute paths: shown by their names."""
+    from treatywatch.ingest import import_paths
+    from treatywatch.web.app import create_app
+
+    db = tmp_path / "old.db"
+    absolute = str(tmp_path / "home" / "someone" / "montenegro-nato-relations.txt")
+    with Store.open(str(db)) as s:
+        import_paths(s, [EXAMPLE])
+        with s.transaction():
+            s.execute(
+                "UPDATE documents SET path = ? WHERE source_key NOT LIKE 'bundled:%'", (absolute,)
+            )
+        sha = s.documents(SLUG)[0].sha256
+    with TestClient(create_app(str(db))) as client:
+        pages = [
+            client.get(u).text
+            for u in (
+                f"/processes/{SLUG}",
+                f"/documents/{sha}",
+                f"/api/v1/processes/{SLUG}",
+                f"/api/v1/processes/{SLUG}/sources",
+                f"/api/v1/processes/{SLUG}/ratifications",
+                f"/api/v1/processes/{SLUG}/timeline",
+                f"/api/v1/documents/{sha}",
+            )
+        ]
+    assert not [p for p in pages if _leaks(p, [str(tmp_path)])]
+    assert any("montenegro-nato-relations.txt" in p for p in pages)

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from treatywatch import serialize
 from treatywatch.render.assets import hashed_vendor_url
 from treatywatch.render.reading import checks_in_view, headline, say_date
+from treatywatch.sources.reading import given_name
 
 # Served pages' Content-Security-Policy allows this one inline stylesheet by its hash, and no
 # other: the charts' own stylesheets (vega-embed's, vega-tooltip's) are turned off in
@@ -87,6 +88,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["basename"] = _basename
+    # A document's name as its user gave it, never a path of this machine (older stores
+    # kept absolute paths).
+    env.filters["given"] = given_name
     # The shapes the API and --json give, for tables that show the same numbers.
     env.globals["shape"] = serialize
     env.globals["css"] = CSS
