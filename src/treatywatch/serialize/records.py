@@ -69,8 +69,8 @@ def span(s: DateSpan) -> DateSpanShape:
 
 def name_of(sha: str, names: Names) -> str | None:
     """The name a document was given; a bundled reference file's own name; else None."""
-    if sha in names:  # as given; a store written before names were kept shows no server path
-        return given_name(names[sha])
+    if sha in names:
+        return names[sha]
     from treatywatch.reference.rounds import source_names
 
     return source_names().get(sha)

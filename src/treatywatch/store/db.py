@@ -34,6 +34,7 @@ from treatywatch.domain.model import (
     Relation,
 )
 from treatywatch.errors import NotFoundError, StoreError
+from treatywatch.sources.reading import given_name
 from treatywatch.store.connection import (
     MIGRATION_LOCK,
     WRITE_LOCK,
@@ -254,9 +255,9 @@ class Store(Session):
         """SHA-256 → path (as given) of the current documents of a process, or of every
         process: to name a fact's source. Reads neither the texts nor any other column."""
         sql = "SELECT sha256, path FROM documents WHERE superseded_by IS NULL"
-        if slug is None:
-            return {sha: path for sha, path in self.rows(sql)}
-        return {sha: path for sha, path in self.rows(sql + " AND process_slug = ?", (slug,))}
+        rows = self.rows(sql) if slug is None else self.rows(sql + " AND process_slug = ?", (slug,))
+        # As given; a store written before names were kept holds absolute paths: their names.
+        return {sha: given_name(path) for sha, path in rows}
 
     def document(self, sha: str) -> Document:
         """A stored document (any version) by its SHA-256."""
