@@ -200,13 +200,14 @@ def status(
 
     Example: treatywatch status montenegro-nato --as-of 2016-12-31
     """
-    from treatywatch import serialize
-    from treatywatch.cli.text import line, plain
-
     s, names, known = _status(ctx, process, as_of, known_on)
     if as_json:
+        from treatywatch import serialize
+
         print_json(serialize.status(s, names))
         return
+    from treatywatch.cli.text import line, plain
+
     console = make_console()
     console.print(
         line(
