@@ -24,12 +24,12 @@ from treatywatch.domain.model import ParsedDocument, RatificationAct
 from treatywatch.domain.status import status_as_of
 from treatywatch.errors import InputError, ProblemsError
 from treatywatch.reference import organization
-from treatywatch.reference.bundled import load_bundled_rounds as load_bundled_rounds
 from treatywatch.sources import recorded
 from treatywatch.sources.article import parse
 from treatywatch.sources.datapackage import is_package, read_package
 from treatywatch.sources.reading import given_name, read_document, text_sha
 from treatywatch.sources.recorded import Recorder
+from treatywatch.store.bundled import load_bundled_rounds as load_bundled_rounds
 from treatywatch.store.db import ImportOutcome, Store
 
 if TYPE_CHECKING:
