@@ -107,3 +107,22 @@ def test_a_new_document_version_fits_again(db: str, tmp_path: Path) -> None:
     assert "26 polls" in after and "NewPoll" in after and after != before
     ((_, new_fingerprint),) = _kept(db, "averages")  # the old documents' result is dropped
     assert new_fingerprint != old[1]
+
+
+def test_the_report_builds_its_charts_once(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    _, loaded_first = _run(db, "report", "montenegro-nato", "--as-of", "2016-12-31", "-o", str(out))
+    first = out.read_text(encoding="utf-8")
+    assert "altair" in loaded_first
+    assert [a for a, _ in _kept(db, "report-charts")] == ["2016-12-31"]
+    _, loaded_second = _run(
+        db, "report", "montenegro-nato", "--as-of", "2016-12-31", "-o", str(out)
+    )
+    assert "altair" not in loaded_second  # the kept charts: no chart built
+    second = out.read_text(encoding="utf-8")
+
+    def without_the_time_written(html: str) -> list[str]:
+        return [line for line in html.splitlines() if "Report written" not in line]
+
+    assert without_the_time_written(second) == without_the_time_written(first)
+    assert '"$schema"' in second  # the charts are in it
