@@ -29,6 +29,7 @@ from treatywatch.sources.article import parse
 from treatywatch.sources.datapackage import is_package, read_package
 from treatywatch.sources.reading import given_name, read_document, text_sha
 from treatywatch.sources.recorded import Recorder
+from treatywatch.store.bundled import load_bundled_rounds as load_bundled_rounds
 from treatywatch.store.db import ImportOutcome, Store
 
 if TYPE_CHECKING:
@@ -36,9 +37,6 @@ if TYPE_CHECKING:
 
 # Told how far a long operation is: (done, total).
 Progress = Callable[[int, int], None]
-
-# Where a bundled round's table comes from: its file in the package.
-BUNDLED_KEY_PREFIX = "bundled:"
 
 
 def read_text(
@@ -206,28 +204,6 @@ def _import_revisions(store: Store, revisions: Sequence[WikiRevision]) -> list[I
         todo.append(unchanged if unchanged is not None else read_revision(rev))
     stored = iter(store.import_documents([r for r in todo if isinstance(r, ParsedDocument)]))
     return [next(stored) if isinstance(r, ParsedDocument) else r for r in todo]
-
-
-def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
-    """Store every bundled past round (``data/rounds/``, one data package a round) as a
-    process, unless the store already holds its table's current text: a fresh store gets
-    them on first use, a store written by an older treatywatch gets the changed tables as
-    new versions. Only hashes are compared when nothing changed (nothing is parsed)."""
-    from treatywatch.reference.rounds import ROUNDS_DIR, bundled_packages
-    from treatywatch.sources.datapackage import PackageInput, package_documents
-
-    todo: list[ParsedDocument] = []
-    for descriptor, path, text in bundled_packages():
-        name = f"{ROUNDS_DIR}/{path}"
-        if store.unchanged_outcome(text_sha(text), name, set()) is not None:
-            continue
-        pkg = PackageInput(ROUNDS_DIR, descriptor, {"events": text}, {"events": path})
-        todo += package_documents(
-            pkg,
-            lambda rel: f"{BUNDLED_KEY_PREFIX}{ROUNDS_DIR}/{rel}",
-            lambda rel: f"{ROUNDS_DIR}/{rel}",
-        )
-    return store.import_documents(todo) if todo else []
 
 
 def _recorded_at(who: Recorder) -> str:

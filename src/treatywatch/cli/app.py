@@ -42,25 +42,47 @@ COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("demo", output_commands.demo),
 ]
 
-app = typer.Typer(
-    help="Follow how states join alliances and treaties: import sources, ask where a process stands.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-for _name, _function in COMMANDS:
-    app.command(_name)(_function)
 
-
-@app.callback()
 def _options(ctx: typer.Context, db: DbOption = None, create: CreateOption = False) -> None:
     ctx.obj = Settings(db=db, create=create)
+
+
+def _typer_app(commands: list[tuple[str, Callable[..., Any]]]) -> typer.Typer:
+    """A Typer app of ``commands`` and the global options."""
+    made = typer.Typer(
+        help="Follow how states join alliances and treaties: import sources, ask where a "
+        "process stands.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    for name, function in commands:
+        made.command(name)(function)
+    made.callback()(_options)
+    return made
+
+
+app = _typer_app(COMMANDS)
+
+
+def command_app(args: list[str]) -> typer.Typer:
+    """The app that runs ``args``: when they name a command, an app of that command alone
+    (Typer reads every command's parameters each time it runs, which a one-command app
+    spares; the command parses, helps and fails alike); else the whole app (``--help``,
+    a mistyped command)."""
+    names = dict(COMMANDS)
+    i = 0
+    while i < len(args) and (args[i] in ("--db", "--create") or args[i].startswith("--db=")):
+        i += 2 if args[i] == "--db" else 1  # the global options before the command
+    if i < len(args) and args[i] in names:
+        return _typer_app([(args[i], names[args[i]])])
+    return app
 
 
 def main() -> None:
     """Console entry point: one-line errors with distinct exit codes."""
     try:
-        app()
+        command_app(sys.argv[1:])()
     except TreatywatchError as e:
         for problem in getattr(e, "problems", ()):  # a data package's: one line each
             sys.stderr.write(f"treatywatch: {_one_line(str(problem))}\n")

@@ -76,7 +76,7 @@ def store_url(ctx: typer.Context) -> str | None:
 def open_store(ctx: typer.Context) -> Store:
     """The store the command line names (``--db``, ``$TREATYWATCH_DB``, or the default),
     holding the bundled past rounds as processes (stored on first use)."""
-    from treatywatch.ingest import load_bundled_rounds
+    from treatywatch.store.bundled import load_bundled_rounds
     from treatywatch.store.db import Store
 
     given = settings(ctx)

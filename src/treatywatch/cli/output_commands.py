@@ -103,12 +103,13 @@ def report(
     """
     from treatywatch.cli.text import line
     from treatywatch.queries.overview import process_overview
-    from treatywatch.render.report import report_html
+    from treatywatch.render.report import report_charts, report_html
 
     day = parse_day(as_of)
     output_path(output)  # before the work: a wrong folder is said at once
     with open_store(ctx) as store:
-        html = report_html(process_overview(store, process, day))
+        ov = process_overview(store, process, day)
+        html = report_html(ov, report_charts(store, ov))
     write_output(output, html)
     make_console().print(line("wrote ", output, f" ({len(html) / 1e6:.1f} MB)"))
 

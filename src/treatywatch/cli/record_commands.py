@@ -26,6 +26,7 @@ from treatywatch.cli.common import (
 
 if TYPE_CHECKING:
     from treatywatch.domain.status import ProcessStatus
+    from treatywatch.store.db import Store
 
 
 def import_(
@@ -200,13 +201,14 @@ def status(
 
     Example: treatywatch status montenegro-nato --as-of 2016-12-31
     """
-    from treatywatch import serialize
-    from treatywatch.cli.text import line, plain
-
     s, names, known = _status(ctx, process, as_of, known_on)
     if as_json:
+        from treatywatch import serialize
+
         print_json(serialize.status(s, names))
         return
+    from treatywatch.cli.text import line, plain
+
     console = make_console()
     console.print(
         line(
@@ -341,12 +343,14 @@ def polls(
     from treatywatch.queries.status import polls_by
 
     day = parse_day(as_of) or date.today()
+    if average:
+        with open_store(ctx) as store:
+            averages = _averages(store, process, day)
+        _print_average(averages, day, as_json)
+        return
     with open_store(ctx) as store:
         rows = polls_by(store, process, day)
         names = store.document_paths()
-    if average:
-        _print_average(rows, day, as_json)
-        return
     if as_json:
         print_json([serialize.poll(q, names) for q in rows])
         return
@@ -370,34 +374,48 @@ def polls(
     make_console().print(table)
 
 
-def _print_average(rows: list[Any], day: date, as_json: bool) -> None:
-    from treatywatch import serialize
-    from treatywatch.cli.text import cells, line
-    from treatywatch.queries.averages import poll_averages
+def _averages(store: Store, process: str, day: date) -> list[Any]:
+    """The process's poll averages as of ``day`` (JSON), fitted once per documents and day:
+    kept in the store's cache of derived results."""
+    from treatywatch.queries.derived import derived
 
-    averages = poll_averages(rows, day)
+    slug = store.find_process(process).slug
+
+    def compute() -> list[Any]:
+        from treatywatch import serialize
+        from treatywatch.queries.averages import poll_averages
+        from treatywatch.queries.status import polls_by
+
+        return [serialize.average(a) for a in poll_averages(polls_by(store, slug, day), day)]
+
+    found: list[Any] = derived(store, slug, "averages", day, compute)
+    return found
+
+
+def _print_average(averages: list[Any], day: date, as_json: bool) -> None:
+    from treatywatch.cli.text import cells, line
+
     if as_json:
-        print_json([serialize.average(a) for a in averages])
+        print_json(averages)
         return
     from rich.table import Table
 
     console = make_console()
     if not averages:
         console.print(f"no polls by {day}")
-    for a in averages:
-        d = serialize.average(a)
+    for d in averages:
         e = d["estimate"]
-        name = f"series '{a.series}'" if a.series else "polls"
+        name = f"series '{d['series']}'" if d["series"] else "polls"
         last = d["at_last_poll"]
         console.print(
             line(
                 (name, "bold"),
-                f": {a.polls} polls; at the last poll ({d['last_poll']}), {last['for']:.1f}% "
+                f": {d['polls']} polls; at the last poll ({d['last_poll']}), {last['for']:.1f}% "
                 f"of those deciding were for ({d['level']:.0%} interval "
                 f"{last['lower']:.1f}–{last['upper']:.1f})",
             )
         )
-        if day > a.last_poll:
+        if day > date.fromisoformat(d["last_poll"]):
             console.print(
                 f"as of {day}, with no poll since: {e['for']:.1f}% "
                 f"({e['lower']:.1f}–{e['upper']:.1f}; the interval widens with time since the last poll)"

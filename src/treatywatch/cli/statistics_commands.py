@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 import typer
 
@@ -86,36 +87,47 @@ def forecast(
 
     Example: treatywatch forecast montenegro-nato --as-of 2017-01-20
     """
-    from treatywatch import serialize
     from treatywatch.cli.text import cells
-    from treatywatch.queries.forecasts import process_forecast
+    from treatywatch.queries.derived import derived
 
-    day = parse_day(as_of)
+    day = parse_day(as_of) or date.today()
     with open_store(ctx) as store:
-        f = process_forecast(store, process, day)
-        names = store.document_paths()
+        slug = store.find_process(process).slug
+
+        def compute() -> Any:
+            from treatywatch import serialize
+            from treatywatch.queries.forecasts import process_forecast
+
+            f = process_forecast(store, slug, day)  # or NoForecast, saying why (not kept)
+            return serialize.forecast(f, store.document_paths())
+
+        # Sampled once per documents and day, kept in the store's cache of derived results
+        # (apart from the API's "forecast": the CLI names sources from every document).
+        f = derived(store, slug, "cli-forecast", day, compute)
     if as_json:
-        print_json(serialize.forecast(f, names))
+        print_json(f)
         return
     console = make_console()
-    if f.completed:
+    if f["completed"]:
         console.print(
-            f"complete: every required member had ratified by {f.completed_on} (as of {f.as_of}); no forecast"
+            f"complete: every required member had ratified by {f['completed_on']['edtf']} (as of {f['as_of']}); no forecast"
         )
         return
-    lo50, hi50 = f.interval(0.5)
-    lo80, hi80 = f.interval(0.8)
-    console.print(f"as of {f.as_of}: {len(f.ratified)} of {len(f.required)} ratified")
+    if "completion" not in f:  # as the forecast's own quantiles say it
+        raise ValueError("no forecast: the process is complete or has no model")
+    c = f["completion"]
+    lo50, hi50 = c["interval50"]
+    lo80, hi80 = c["interval80"]
+    console.print(f"as of {f['as_of']}: {len(f['ratified'])} of {f['required']} ratified")
     console.print(
-        f"completion (last required ratification): median {f.median}; 50% {lo50} – {hi50}; 80% {lo80} – {hi80}"
+        f"completion (last required ratification): median {c['median']}; 50% {lo50} – {hi50}; 80% {lo80} – {hi80}"
     )
     from rich.table import Table
 
     table = Table(
         "pending member", "days pending", "median date", "80% interval", "chance of being last"
     )
-    for pm in f.pending:
-        d = serialize.pending(pm, f.start)
+    for d in f["pending"]:
         table.add_row(*cells(d["member"]["name"], d["days_pending"], d["median_date"],
                              " – ".join(d["interval80"]), f"{d['chance_last']:.0%}"))  # fmt: skip
     console.print(table)

@@ -11,19 +11,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
-from typing import Any
 
 from treatywatch.domain.dates import PartialDate, most_stated, parse_edtf_date
 from treatywatch.domain.model import RATIFYING_ACTS, ActKind, Provenance, RatificationAct
 from treatywatch.reference import country_name, organization, resolve_country
-
-ROUNDS_DIR = "rounds"
+from treatywatch.reference.bundled import ROUNDS_DIR, bundled_packages
 
 # Event types (the CSV's ``event`` up to the first space, parenthesis or ';') and the act
 # they are. "ratification/acceptance" is the Dutch treaty database's "(R)" column: the
@@ -482,21 +478,6 @@ def parse_round(
         file=file,
         unresolved=tuple(sorted(unresolved)),
     )
-
-
-def bundled_packages() -> list[tuple[dict[str, Any], str, str]]:
-    """Each bundled round's data package: (descriptor, events resource path, its text). The
-    history is kept in the data-package layout (``sources.datapackage``), one package a
-    round: ``<id>.datapackage.json`` beside its ``<id>.csv`` events table."""
-    folder = resources.files("treatywatch") / "data" / ROUNDS_DIR
-    out = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".datapackage.json"):
-            descriptor = json.loads(entry.read_text(encoding="utf-8"))
-            (events,) = [r for r in descriptor["resources"] if r["name"] == "events"]
-            text = (folder / events["path"]).read_text(encoding="utf-8")
-            out.append((descriptor, events["path"], text))
-    return out
 
 
 @cache

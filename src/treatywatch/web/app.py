@@ -391,7 +391,7 @@ def warm_derived(
 
     The server's request connections cannot write the store; this runs on a writable one.
     """
-    from treatywatch.ingest import load_bundled_rounds
+    from treatywatch.store.bundled import load_bundled_rounds
 
     done = 0
     with Store.open(url) as store:
@@ -474,7 +474,7 @@ def create_app(
         *(write_routes() if tokens else []),
         Route(f"{STATIC_URL_PREFIX}{{digest}}/{{name}}", vendored_file, methods=["GET"]),
     ]
-    from treatywatch.ingest import load_bundled_rounds
+    from treatywatch.store.bundled import load_bundled_rounds
 
     with Store.open(db) as store:  # the bundled past rounds, as processes (once per store)
         load_bundled_rounds(store)

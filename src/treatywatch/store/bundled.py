@@ -1,0 +1,42 @@
+"""The bundled past rounds stored as processes, on first use and when a table changed.
+
+Kept apart from :mod:`treatywatch.ingest` so that every command, which makes sure the store
+holds them, loads neither the importers nor the checks when nothing changed (only hashes
+are compared then).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from treatywatch.reference.bundled import ROUNDS_DIR, bundled_packages
+from treatywatch.sources.reading import text_sha
+
+if TYPE_CHECKING:
+    from treatywatch.domain.model import ParsedDocument
+    from treatywatch.store.db import ImportOutcome, Store
+
+# Where a bundled round's table comes from: its file in the package.
+BUNDLED_KEY_PREFIX = "bundled:"
+
+
+def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
+    """Store every bundled past round (one data package a round) as a process, unless the
+    store already holds its table's current text: a fresh store gets them on first use, a
+    store written by an older treatywatch gets the changed tables as new versions. Only
+    hashes are compared when nothing changed (nothing is parsed)."""
+    todo: list[ParsedDocument] = []
+    for descriptor, path, text in bundled_packages():
+        name = f"{ROUNDS_DIR}/{path}"
+        if store.unchanged_outcome(text_sha(text), name, set()) is not None:
+            continue
+        # Only a changed or new table needs the data-package reader (and its parsers).
+        from treatywatch.sources.datapackage import PackageInput, package_documents
+
+        pkg = PackageInput(ROUNDS_DIR, descriptor, {"events": text}, {"events": path})
+        todo += package_documents(
+            pkg,
+            lambda rel: f"{BUNDLED_KEY_PREFIX}{ROUNDS_DIR}/{rel}",
+            lambda rel: f"{ROUNDS_DIR}/{rel}",
+        )
+    return store.import_documents(todo) if todo else []
