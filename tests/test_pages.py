@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
@@ -301,3 +302,13 @@ def test_a_day_before_the_protocol_shows_no_future(client: TestClient) -> None:
     assert 'id="forecast-summary"' in html and "No forecast" in html
     api = client.get("/api/v1/processes/montenegro-nato/status", params={"as_of": "2005-01-01"})
     assert api.json()["protocol_signed"] is None and api.json()["required_count"] == 0
+
+
+def test_cached_charts_keep_their_names(client: TestClient) -> None:
+    """The page's charts come from the derived cache on later requests: each keeps its
+    short accessible name (the cache kept only spec and caption at first)."""
+    first = client.get("/processes/montenegro-nato").text
+    again = client.get("/processes/montenegro-nato").text
+    labels = [re.findall(r'role="img" aria-label="([^"]*)"', html) for html in (first, again)]
+    assert labels[0] == labels[1] and len(labels[0]) >= 4
+    assert not any(label.endswith(" chart") for label in labels[1])  # not the fallback name

@@ -138,10 +138,10 @@ def _page_charts(store: Store, ov: Overview) -> dict[str, ChartSpec]:
 
     def compute() -> dict[str, list[Any]]:
         charts = process_charts(ov, STATIC_URL_PREFIX + WORLD_TOPOJSON)
-        return {kind: [c.spec, c.caption] for kind, c in charts.items()}
+        return {kind: [c.spec, c.caption, c.alt] for kind, c in charts.items()}
 
     found = derived(store, ov.records.slug, "page-charts", day, compute)
-    return {kind: ChartSpec(spec, caption) for kind, (spec, caption) in found.items()}
+    return {kind: ChartSpec(*parts) for kind, parts in found.items()}
 
 
 def process_page(slug: str, store: Store, as_of: AsOf = None) -> HTMLResponse:
