@@ -189,3 +189,26 @@ def test_openapi_says_as_of_is_a_day_month_or_year(client: TestClient) -> None:
     pattern = re.compile(month_or_year["pattern"])
     assert all(pattern.fullmatch(v) for v in ("2017", "2017-05", "0001", "9999-12"))
     assert not any(pattern.fullmatch(v) for v in ("0000", "2017-13", "2017-00", "152017", "2017-5"))
+
+
+def test_polls_route_reads_only_the_polls_and_gives_what_the_whole_record_gives(
+    client: TestClient,
+) -> None:
+    from datetime import date
+
+    from treatywatch import serialize
+    from treatywatch.queries.records import process_polls, process_records
+    from treatywatch.store.db import Store
+
+    db = client.app.state.db  # type: ignore[attr-defined]
+    with Store.open(db) as store:
+        for day in (None, date(2014, 1, 1), date(2016, 12, 31)):
+            r = process_records(store, "montenegro-nato", day)
+            polls, names = process_polls(store, "montenegro-nato", day)
+            assert [serialize.poll(p, names) for p in polls] == [
+                serialize.poll(p, r.names) for p in r.polls
+            ]
+    got = client.get("/api/v1/processes/montenegro-nato/polls", params={"as_of": "2016-12-31"})
+    assert len(got.json()["polls"]) == len(
+        [p for p in r.polls if p.fieldwork.end.upper() <= date(2016, 12, 31)]
+    )

@@ -81,3 +81,17 @@ def process_records(
         findings=sorted(store.findings(slug), key=lambda f: (f.severity.rank, f.line_start)),
         pollsters=tuple(sorted({(p.pollster or "").strip() for p in polls})),
     )
+
+
+def process_polls(
+    store: Store, query: str, as_of: date | None = None
+) -> tuple[list[Poll], dict[str, str]]:
+    """The polls whose fieldwork ended by a day (as ``process_records`` gives them), and the
+    names of their documents: what the polls route needs, without reading the rest."""
+    slug = store.find_process(query).slug
+    day = as_of or date.today()
+    polls = sorted(
+        (p for p in store.polls(slug) if happened_by(p.fieldwork.end, day)),
+        key=lambda p: p.fieldwork.lower(),
+    )
+    return polls, store.document_paths(slug)

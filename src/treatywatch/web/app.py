@@ -34,7 +34,7 @@ from treatywatch.domain.dates import (
 from treatywatch.errors import NotFoundError
 from treatywatch.queries.derived import derived
 from treatywatch.queries.overview import Overview, process_overview
-from treatywatch.queries.records import process_records
+from treatywatch.queries.records import process_polls, process_records
 from treatywatch.queries.status import process_status
 from treatywatch.render.assets import (
     IMMUTABLE,
@@ -206,8 +206,8 @@ def api_ratifications(slug: str, store: Store, as_of: AsOf = None) -> shapes.Rat
 
 def api_polls(slug: str, store: Store, as_of: AsOf = None) -> shapes.PollsResponse:
     """Polls whose fieldwork ended by a day, as the sources give them."""
-    r = process_records(store, slug, as_of)
-    return {"polls": [serialize.poll(p, r.names) for p in r.polls]}
+    polls, names = process_polls(store, slug, as_of)
+    return {"polls": [serialize.poll(p, names) for p in polls]}
 
 
 def api_sources(slug: str, store: Store) -> shapes.SourcesResponse:
