@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pycountry
 
-from treatywatch.ingest import BUNDLED_KEY_PREFIX as SOURCE_KEY_PREFIX
 from treatywatch.ingest import read_text
+from treatywatch.store.bundled import BUNDLED_KEY_PREFIX as SOURCE_KEY_PREFIX
 from treatywatch.store.db import Store
 
 ROOT = Path(__file__).resolve().parents[1]
