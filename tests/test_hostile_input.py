@@ -305,9 +305,7 @@ def test_a_name_with_control_characters_and_bad_bytes_is_escaped(tmp_path: Path)
         store.import_documents([parsed])
         assert store.document(parsed.document.sha256).path == parsed.document.path
         # shown by its name only (this read kept the absolute path; import keeps the name)
-        assert store.document_paths(parsed.process.slug) == {
-            parsed.document.sha256: "caf\\xe9.txt"
-        }
+        assert store.document_paths(parsed.process.slug) == {parsed.document.sha256: "caf\\xe9.txt"}
 
 
 # -- the CLI ---------------------------------------------------------------------------------------
