@@ -146,6 +146,7 @@ def _load(url: str, clients: int = CLIENTS) -> dict[str, Any]:
     import httpx
 
     latencies: list[float] = []
+    server: list[float] = []  # the server's own time per request (its Server-Timing header)
     errors = 0
     lock = threading.Lock()
     barrier = threading.Barrier(clients)
@@ -156,20 +157,25 @@ def _load(url: str, clients: int = CLIENTS) -> dict[str, Any]:
             barrier.wait()
             for _ in range(REQUESTS_PER_CLIENT):
                 t = time.perf_counter()
+                timing = ""
                 try:
-                    ok = c.get(url).status_code == 200
+                    r = c.get(url)
+                    ok, timing = r.status_code == 200, r.headers.get("server-timing", "")
                 except httpx.HTTPError:
                     ok = False
                 with lock:
                     latencies.append(time.perf_counter() - t)
                     errors += not ok
+                    if timing.startswith("app;dur="):
+                        server.append(float(timing.removeprefix("app;dur=")) / 1000)
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(client, range(clients)))
     wall = time.perf_counter() - t0
     latencies.sort()
-    return {
+    server.sort()
+    out: dict[str, Any] = {
         "clients": clients,
         "requests": len(latencies),
         "errors": errors,
@@ -177,6 +183,10 @@ def _load(url: str, clients: int = CLIENTS) -> dict[str, Any]:
         "p50_s": statistics.median(latencies),
         "p99_s": latencies[int(0.99 * (len(latencies) - 1))],
     }
+    if server:  # treatywatch's routes say their server time; the anchor does not
+        out["server_p50_s"] = statistics.median(server)
+        out["server_p99_s"] = server[int(0.99 * (len(server) - 1))]
+    return out
 
 
 def _first(url: str) -> float:

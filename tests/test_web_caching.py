@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,3 +96,19 @@ def test_a_wrong_digest_or_name_is_not_found(client: Any, url: str) -> None:
     r = client.get(url.format(digest=digest))
     assert r.status_code == 404
     assert "immutable" not in r.headers.get("cache-control", "")
+
+
+def test_every_response_says_its_server_time(tmp_path: Path) -> None:
+    """``Server-Timing: app;dur=<ms>`` on pages, JSON and errors: what ``make bench`` reads
+    as the server's time, apart from the clients' queueing."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from treatywatch.web.app import create_app
+
+    with TestClient(create_app(str(tmp_path / "t.db"))) as client:
+        for url in ("/", "/api/v1/processes", "/api/v1/processes/no-such"):
+            r = client.get(url)
+            m = re.fullmatch(r"app;dur=([0-9]+\.[0-9])", r.headers["server-timing"])
+            assert m is not None and float(m.group(1)) >= 0, (url, r.headers)
