@@ -312,3 +312,41 @@ def test_cached_charts_keep_their_names(client: TestClient) -> None:
     labels = [re.findall(r'role="img" aria-label="([^"]*)"', html) for html in (first, again)]
     assert labels[0] == labels[1] and len(labels[0]) >= 4
     assert not any(label.endswith(" chart") for label in labels[1])  # not the fallback name
+
+
+def test_a_page_is_rendered_once_per_documents_and_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process page is kept per document versions and day: a second request is not
+    rendered again; a new version of the article renders it anew, with the change."""
+    from treatywatch.ingest import import_paths
+    from treatywatch.queries.derived import forget_memory
+    from treatywatch.store.db import Store
+    from treatywatch.web import app as web
+
+    forget_memory()
+    calls: list[str] = []
+    real = web.process_overview
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append("overview")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(web, "process_overview", counted)
+    db = str(tmp_path / "p.db")
+    article = tmp_path / "montenegro-nato-relations.txt"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    article.write_text(text, encoding="utf-8")
+    with Store.open(db) as s:
+        import_paths(s, [article])
+    with TestClient(web.create_app(db)) as c:
+        first = c.get("/processes/montenegro-nato", params={"as_of": "2016-12-31"}).text
+        again = c.get("/processes/montenegro-nato", params={"as_of": "2016-12-31"}).text
+        assert first == again and calls == ["overview"]
+        other_day = c.get("/processes/montenegro-nato", params={"as_of": "2016-06-30"}).text
+        assert calls == ["overview", "overview"] and other_day != first
+        article.write_text(text.replace("| | 2016-09-06 |", "| | 2016-09-07 |"), encoding="utf-8")
+        with Store.open(db) as s:
+            import_paths(s, [article])
+        changed = c.get("/processes/montenegro-nato", params={"as_of": "2016-12-31"}).text
+    assert len(calls) == 3 and "2016-09-07" in changed and "2016-09-07" not in first

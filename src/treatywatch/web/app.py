@@ -145,17 +145,24 @@ def _page_charts(store: Store, ov: Overview) -> dict[str, ChartSpec]:
 
 
 def process_page(slug: str, store: Store, as_of: AsOf = None) -> HTMLResponse:
-    ov = process_overview(store, slug, as_of)
-    charts = _page_charts(store, ov)
-    html = render(
-        "process.html",
-        _page_source_url,
-        ov=ov,
-        charts=charts,
-        name_of=functools.partial(serialize.display_name, names=ov.records.names),
-        inline=False,
-        changes=store.changes(ov.records.slug, 5),
-    )
+    """A process's page, rendered once per document versions and day (queries.derived): a
+    new version of any document, or another day, renders it anew."""
+    process = store.find_process(slug)
+    day = as_of or date.today()
+
+    def compute() -> str:
+        ov = process_overview(store, process.slug, day)
+        return render(
+            "process.html",
+            _page_source_url,
+            ov=ov,
+            charts=_page_charts(store, ov),
+            name_of=functools.partial(serialize.display_name, names=ov.records.names),
+            inline=False,
+            changes=store.changes(process.slug, 5),
+        )
+
+    html: str = derived(store, process.slug, "page-html", day, compute)
     return HTMLResponse(html)
 
 
