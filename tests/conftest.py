@@ -137,3 +137,32 @@ def client(tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path / "tw.db")
+
+
+# Run in a child process: the console entry point, then the modules it loaded (on stderr).
+_LOADED_CHILD = """
+import json, sys
+from treatywatch.cli import main
+sys.argv = ["treatywatch", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as e:
+    assert not e.code, e.code
+sys.stderr.write(json.dumps(sorted(sys.modules)))
+"""
+
+
+def run_loading(db: str, *args: str, columns: str | None = None) -> tuple[str, set[str]]:
+    """A CLI command in a fresh process on store ``db``: its output, and the modules it loaded
+    (to test what a command does not import)."""
+    env = {**os.environ, "TREATYWATCH_DB": db}
+    if columns is not None:
+        env["COLUMNS"] = columns
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED_CHILD, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return out.stdout, set(json.loads(out.stderr))

@@ -4,35 +4,18 @@ store's cache of derived results, and a later run prints it without loading the 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLE, run_loading
 from treatywatch.ingest import import_paths
 from treatywatch.store.db import Store
 
-EXAMPLE = (
-    Path(__file__).resolve().parents[1] / "src/treatywatch/examples/montenegro-nato-relations.txt"
-)
 # The example's poll table: a changed version adds a row after this one.
 POLL_ANCHOR = "| Oct 2014 | | 43.75 | 56.25 | 12.5 |\n"
 
-# Run in the child: the console entry point; its output on stdout, the modules it loaded on
-# stderr.
-_CHILD = """
-import json, sys
-from treatywatch.cli import main
-sys.argv = ["treatywatch", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as e:
-    assert not e.code, e.code
-sys.stderr.write(json.dumps(sorted(sys.modules)))
-"""
 
 CASES = {
     "averages": ["polls", "montenegro-nato", "--average", "--as-of", "2016-12-31"],
@@ -49,11 +32,7 @@ def db(tmp_path: Path) -> str:
 
 
 def _run(db: str, *args: str) -> tuple[str, set[str]]:
-    env = {**os.environ, "TREATYWATCH_DB": db, "COLUMNS": "120"}
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, *args], capture_output=True, text=True, env=env, check=True
-    )
-    return out.stdout, set(json.loads(out.stderr))
+    return run_loading(db, *args, columns="120")
 
 
 def _kept(db: str, kind: str) -> list[tuple[str, str]]:

@@ -3,22 +3,15 @@ builds only the command that runs (its help and errors are the whole app's)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from conftest import EXAMPLE, run_loading
 from treatywatch.cli.app import COMMANDS, app, command_app
 from treatywatch.ingest import import_paths
 from treatywatch.store.db import Store
-
-EXAMPLE = (
-    Path(__file__).resolve().parents[1] / "src/treatywatch/examples/montenegro-nato-relations.txt"
-)
 
 # Libraries `status` has no use for; each costs tens of milliseconds to import.
 HEAVY = (
@@ -48,18 +41,6 @@ IMPORTERS = (
     "treatywatch.sources.prose",
 )
 
-# Run in the child: the console entry point, then the modules it loaded (on stderr).
-_CHILD = """
-import json, sys
-from treatywatch.cli import main
-sys.argv = ["treatywatch", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as e:
-    assert not e.code, e.code
-sys.stderr.write(json.dumps(sorted(sys.modules)))
-"""
-
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
@@ -71,11 +52,7 @@ def db(tmp_path: Path) -> str:
 
 
 def _loaded(db: str, *args: str) -> set[str]:
-    env = {**os.environ, "TREATYWATCH_DB": db}
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, *args], capture_output=True, text=True, env=env, check=True
-    )
-    return set(json.loads(out.stderr))
+    return run_loading(db, *args)[1]
 
 
 @pytest.mark.parametrize("as_json", [False, True])
