@@ -118,6 +118,12 @@ def import_paths(
                     f"{where}:{first.line}: {first.message} "
                     f"({len(r.problems)} problem(s); --strict: nothing imported)"
                 )
+    return _store(store, read)
+
+
+def _store(store: Store, read: Sequence[ParsedDocument | ImportOutcome]) -> list[ImportOutcome]:
+    """The documents read stored in one transaction; each outcome in the order read (those
+    already current report "unchanged" without being stored again)."""
     stored = iter(store.import_documents([r for r in read if isinstance(r, ParsedDocument)]))
     return [next(stored) if isinstance(r, ParsedDocument) else r for r in read]
 
@@ -202,8 +208,7 @@ def _import_revisions(store: Store, revisions: Sequence[WikiRevision]) -> list[I
     for rev in revisions:
         unchanged = store.unchanged_outcome(text_sha(rev.text), rev.permalink, set())
         todo.append(unchanged if unchanged is not None else read_revision(rev))
-    stored = iter(store.import_documents([r for r in todo if isinstance(r, ParsedDocument)]))
-    return [next(stored) if isinstance(r, ParsedDocument) else r for r in todo]
+    return _store(store, todo)
 
 
 def _recorded_at(who: Recorder) -> str:

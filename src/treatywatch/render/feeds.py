@@ -11,11 +11,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import PurePath
 
 from treatywatch.domain.changes import Change
 from treatywatch.domain.model import Process
 from treatywatch.render.pages import environment
+from treatywatch.sources.reading import given_name
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://treatywatch/changes")
 
@@ -30,14 +30,8 @@ def change_id(process: str, key: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, process + chr(0x1F) + key)}"
 
 
-def _source(path: str) -> str:
-    """A source as a public feed names it: a URL as it is, a file by its name only (the
-    folders it sits in on the server are nobody's business)."""
-    return path if "://" in path else (PurePath(path).name or path)
-
-
 def _title(c: Change) -> str:
-    name = _source(c.path)
+    name = given_name(c.path)
     if c.action == "imported":
         return f"{name}: first version"
     n = len(c.lines)
@@ -52,7 +46,7 @@ def atom(process: Process, title: str, changes: Sequence[Change], base: str = ""
             "id": change_id(process.slug, c.key),
             "title": _title(c),
             "updated": _stamp(c.at),
-            "source": _source(c.path),
+            "source": given_name(c.path),
             "href": f"{base}/documents/{c.document}",
             "text": "\n".join(c.lines)
             or "a new version of the source (what it changed was not recorded)",

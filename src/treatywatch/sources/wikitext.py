@@ -513,6 +513,7 @@ def split_wikitext(text: str, path: str, title: str | None = None) -> WikiBlocks
     titles = _title_candidates(path, title)
     unknown: list[tuple[int, str]] = []
     section = ""
+    headings: list[tuple[int, str]] = []  # (line, title): where each section starts
     # Per line: the text a reader sees there (tables and headings are blocks of their own).
     shown: dict[int, list[str]] = {}
     bullets: dict[int, bool] = {}
@@ -524,6 +525,7 @@ def split_wikitext(text: str, path: str, title: str | None = None) -> WikiBlocks
         line = lines.line(offset)
         if isinstance(node, Heading):
             section = _plain(node.title)
+            headings.append((line, section))
             shown.setdefault(line, []).append("\x00")  # a heading ends paragraphs and lists
             lines.cursor = offset + len(piece)
         elif isinstance(node, Tag) and str(node.tag).lower() == "table":
@@ -551,7 +553,7 @@ def split_wikitext(text: str, path: str, title: str | None = None) -> WikiBlocks
             if out:
                 shown.setdefault(line, []).append(out)
         offset += len(piece)
-    _prose_blocks(blocks, shown, bullets, code, lines)
+    _prose_blocks(blocks, shown, bullets, headings)
     titles += [b for b in bold if b]
     lead = next((p.text for p in blocks.paragraphs), "")
     if lead:
@@ -566,11 +568,9 @@ def _prose_blocks(
     blocks: Blocks,
     shown: dict[int, list[str]],
     bullets: dict[int, bool],
-    code: Wikicode,
-    lines: _Lines,
+    headings: list[tuple[int, str]],
 ) -> None:
     """Paragraphs and bulleted lists from the lines outside tables, each at its line."""
-    sections = _sections(code, lines)
     current: BulletList | None = None
     for n in sorted(shown):
         parts = shown[n]
@@ -578,7 +578,7 @@ def _prose_blocks(
             current = None
             continue
         text = " ".join("".join(parts).split())
-        section = _section_at(sections, n)
+        section = _section_at(headings, n)
         if bullets.get(n):
             if current is None or current.section != section:
                 current = BulletList(section)
@@ -590,16 +590,6 @@ def _prose_blocks(
         if text:
             blocks.paragraphs.append(Paragraph(section, n, text))
     blocks.lists = [b for b in blocks.lists if b.items]
-
-
-def _sections(code: Wikicode, lines: _Lines) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-    offset = 0
-    for node in code.nodes:
-        if isinstance(node, Heading):
-            out.append((lines.line(offset), _plain(node.title)))
-        offset += len(str(node))
-    return out
 
 
 def _section_at(sections: Iterable[tuple[int, str]], line: int) -> str:

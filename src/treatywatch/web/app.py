@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
@@ -53,20 +52,8 @@ from treatywatch.web.openapi import finish_openapi
 from treatywatch.web.security import Dashboard, allowed_hosts_from_env
 from treatywatch.web.writes import Token, tokens_from_env, write_routes
 
-# ``?as_of=``: a day, or a month or a year meaning its last day (dates of month and year
-# precision are everywhere in the sources).
-AS_OF_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
-_AS_OF = re.compile(AS_OF_PATTERN)
 # The month and year forms exactly, for the OpenAPI document: years 0001–9999, months 01–12.
 MONTH_OR_YEAR_PATTERN = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])(-(0[1-9]|1[0-2]))?$"
-
-
-def parse_as_of_param(text: str) -> date:
-    """The day an ``as_of`` names (``domain.dates.parse_as_of_period``), the form checked
-    first so that nothing else reaches the date parser."""
-    if not _AS_OF.fullmatch(text):
-        raise DateParseError(f"not a day (YYYY-MM-DD), month (YYYY-MM) or year (YYYY): {text!r}")
-    return parse_as_of_period(text)
 
 
 def _strict_day(value: object) -> date:
@@ -74,7 +61,8 @@ def _strict_day(value: object) -> date:
     if isinstance(value, date):
         return value
     try:
-        return parse_as_of_param(str(value))
+        # a day, or a month or a year meaning its last day (domain.dates)
+        return parse_as_of_period(str(value))
     except (DateParseError, ValueError):
         raise PydanticCustomError(
             "as_of",
