@@ -4,23 +4,44 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 import pytest
+from scipy.special import expit
 
 from treatywatch import serialize
-from treatywatch.queries.races import evaluate_files, read_outcomes, read_polls
+from treatywatch.queries.races import (
+    DEV_FIT_BEFORE,
+    dev_files,
+    evaluate_files,
+    read_outcomes,
+    read_polls,
+)
 from treatywatch.stats.polleval import (
     Outcome,
     RacePoll,
     RaceResult,
+    crps,
     evaluate,
     format_table,
     race_cases,
+    summarize,
+)
+from treatywatch.stats.pollmodel import (
+    DEFAULT_GAP,
+    Estimate,
+    OutcomeGap,
+    PollObs,
+    Predictive,
+    fit_average,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "polls"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "polls"
+#: Races from other countries (``extra-*.csv``) beside the 1,110 US ones, and how many of
+#: them fall before the split year.
+EXTRA_RACES, EXTRA_BEFORE = 0, 0
 FIXTURE = (read_polls(FIXTURES / "polls.csv"), read_outcomes(FIXTURES / "outcomes.csv"))
 
 
@@ -77,29 +98,121 @@ def test_evaluate_fixture() -> None:
     assert results["six"].estimates["last_5"].mean == pytest.approx(
         (48 / 90 + 51 / 92 + 47 / 90 + 49 / 90 + 50 / 90) / 5
     )
+    assert report.fit_before is None and report.scored() == report.races
     summary = {s.method: s for s in report.summary()}
-    assert summary["last_poll"].n_few == 2 and summary["last_poll"].n_many == 1
     assert summary["last_poll"].mae == pytest.approx(
         100 * (abs(50 / 90 - 0.55) + abs(50 / 90 - 0.52) + abs(46 / 84 - 48 / 88)) / 3
     )
     for s in summary.values():
         assert 0.0 <= s.coverage <= 1.0
         assert s.mean_width > 0
+        assert s.interval_score >= s.mean_width  # width plus the misses' penalty
+        assert s.crps > 0
+    groups = {(g.by, g.group): g.n_races for g in report.groups()}
+    assert groups[("polls", "1-4")] == 2 and groups[("polls", "5-19")] == 1
     data = json.loads(json.dumps(serialize.poll_evaluation(report)))
     assert data["n_races"] == 3 and len(data["methods"]) == 5
+    assert data["fit_before"] is None and data["fitted_half"] == []
+    assert {g["by"] for g in data["groups"]} == {"polls", "days from last poll"}
+    assert [t["name"] for t in data["targets"]][:3] == [
+        "coverage",
+        "interval score gain over the best baseline",
+        "MAE gain over the best baseline",
+    ]
     table = format_table(report)
     assert table[0][:3] == ["method", "races", "MAE"] and len(table) == 6
 
 
-def test_shared_development_data() -> None:
-    """Done-when targets on the 1,111 shared races (skipped where the data is absent)."""
+def test_interval_score_by_hand() -> None:
+    # A 90% interval 40-50 and a result of 55: width 10 plus 20 times the 5-point miss.
+    race = RaceResult(
+        "r", dt.date(2020, 1, 1), 3, 2, 0.55, {"m": Estimate(0.45, 0.40, 0.50)}, {"m": 0.0}
+    )
+    (s,) = summarize([race], ["m"])
+    assert s.interval_score == pytest.approx(10 + 20 * 5)
+    assert s.coverage == 0.0 and s.mae == pytest.approx(10.0)
+
+
+def test_crps_matches_the_closed_form_for_a_normal() -> None:
+    # CRPS(N(mu, sd), y) = sd * (z (2 Phi(z) - 1) + 2 phi(z) - 1 / sqrt(pi)), z = (y - mu) / sd
+    for mu, sd, y in ((0.5, 0.03, 0.5), (0.5, 0.03, 0.56), (0.42, 0.05, 0.30)):
+        z = (y - mu) / sd
+        phi = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+        cdf = 0.5 * (1 + math.erf(z / math.sqrt(2)))
+        exact = 100 * sd * (z * (2 * cdf - 1) + 2 * phi - 1 / math.sqrt(math.pi))
+        approx = crps(Predictive(mu, sd, on_logit=False), y)
+        assert approx == pytest.approx(exact, rel=0.02, abs=0.01)
+
+
+def test_student_t_interval_is_wider_than_the_normal_of_the_same_variance() -> None:
+    normal = Predictive(0.0, 0.1).interval(0.90)
+    heavy = Predictive(0.0, 0.1, df=5.0).interval(0.90)
+    # Unit variance: the t's 90% quantile is below the normal's (its mass sits in the tails).
+    assert normal.mean == heavy.mean == 0.5
+    assert heavy.upper < normal.upper
+    assert (
+        Predictive(0.0, 0.1, df=5.0).interval(0.99).upper
+        > Predictive(0.0, 0.1).interval(0.99).upper
+    )
+
+
+def test_the_gap_moves_the_centre_towards_even_by_the_undecided_who_split_evenly() -> None:
+    day = dt.date(2020, 1, 1)
+    polls = [PollObs(day, day, 60.0, 20.0, 20.0, 1000, "A")]  # p = 0.75, 20% undecided
+    fit = fit_average(polls, until=day)
+    even = fit.predictive(day, OutcomeGap(undecided_even=1.0))
+    like = fit.predictive(day, OutcomeGap(undecided_even=0.0))
+    p = float(expit(like.loc))
+    assert float(expit(even.loc)) == pytest.approx(p + 0.2 * (0.5 - p))
+
+
+def test_dev_data_ships_and_the_held_apart_half_is_never_looked_at() -> None:
+    """The development races in the package; the defaults are what the earlier half gives;
+    changing every later result changes no fitted number."""
+    report = evaluate_files(dev_files(), fit_before=DEV_FIT_BEFORE)
+    assert len(report.races) == 1110 + EXTRA_RACES
+    fitted = [r for r in report.races if not r.held_apart]
+    assert all(r.date.year < DEV_FIT_BEFORE for r in fitted)
+    assert len(fitted) == 500 + EXTRA_BEFORE
+    gap = report.gap
+    assert gap.shared_sd == pytest.approx(DEFAULT_GAP.shared_sd, abs=0.002)
+    assert gap.undecided_sd == pytest.approx(DEFAULT_GAP.undecided_sd, abs=0.002)
+    assert gap.undecided_even == pytest.approx(DEFAULT_GAP.undecided_even, abs=0.01)
+    assert gap.tail_df == pytest.approx(DEFAULT_GAP.tail_df, abs=0.5)
+    assert gap.drift_sd == pytest.approx(DEFAULT_GAP.drift_sd, abs=0.002)
+
+    polls: dict[str, dict[str, RacePoll]] = {}
+    outcomes: dict[str, Outcome] = {}
+    for p, o in dev_files():
+        polls.update(read_polls(p))
+        outcomes.update(read_outcomes(o))
+    flipped = {
+        race: Outcome(o.date, dict(zip(o.shares, reversed(list(o.shares.values())), strict=True)))
+        if o.date.year >= DEV_FIT_BEFORE
+        else o
+        for race, o in outcomes.items()
+    }
+    again = evaluate(polls, flipped, fit_before=DEV_FIT_BEFORE)
+    assert again.gap == report.gap and again.priors == report.priors
+
+    summary = {s.method: s for s in report.summary()}
+    model = summary.pop("model")
+    for name, baseline in summary.items():  # on the held-apart half
+        assert model.mae < baseline.mae, name
+        assert model.interval_score < 0.75 * baseline.interval_score, name
+        assert model.crps < baseline.crps, name
+    assert 0.83 <= model.coverage <= 0.95
+    assert {t.name for t in report.targets()} >= {"coverage", "coverage, polls 20+"}
+
+
+def test_shared_development_data_as_files() -> None:
+    """The shared copy (with the Scottish referendum, not shipped: no licence) still reads."""
     if not (SHARED / "polls.csv").exists():
         pytest.skip(f"shared poll data not found at {SHARED}")
-    report = evaluate_files(SHARED / "polls.csv", SHARED / "outcomes.csv")
+    report = evaluate_files([(SHARED / "polls.csv", SHARED / "outcomes.csv")])
     assert len(report.races) == 1111
     summary = {s.method: s for s in report.summary()}
     model = summary.pop("model")
     for name, baseline in summary.items():
         assert model.mae < baseline.mae, name
     assert 0.85 <= model.coverage <= 0.95
-    assert report.seconds < 60

@@ -434,33 +434,89 @@ def _print_average(averages: list[Any], day: date, as_json: bool) -> None:
 
 
 def polls_eval(
-    polls_csv: Annotated[Path, typer.Argument(help="Polls, one row per poll and option.")],
-    outcomes_csv: Annotated[Path, typer.Argument(help="Results, one row per race and option.")],
+    polls_csv: Annotated[
+        Path | None, typer.Argument(help="Polls, one row per poll and option.", show_default=False)
+    ] = None,
+    outcomes_csv: Annotated[
+        Path | None,
+        typer.Argument(help="Results, one row per race and option.", show_default=False),
+    ] = None,
+    dev: Annotated[
+        bool,
+        typer.Option(
+            "--dev",
+            help="Score the development races that ship with treatywatch (US 1998-2010, from"
+            " FiveThirtyEight), the model fitted on those before 2006 and scored on the rest.",
+        ),
+    ] = False,
+    fit_before: Annotated[
+        int | None,
+        typer.Option(
+            "--fit-before",
+            metavar="YEAR",
+            help="Fit the model's defaults on the races before YEAR; score only the later ones.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
     output: JsonFileOption = None,
 ) -> None:
     """Score the poll average and the usual baselines against known outcomes.
 
-    Example: treatywatch polls-eval polls.csv outcomes.csv --json
+    Example: treatywatch polls-eval --dev; treatywatch polls-eval polls.csv outcomes.csv --json
     """
     from rich.table import Table
 
     from treatywatch import serialize
     from treatywatch.cli.text import cells
-    from treatywatch.queries.races import evaluate_files
-    from treatywatch.stats.polleval import format_table
+    from treatywatch.queries.races import DEV_FIT_BEFORE, dev_files, evaluate_files
+    from treatywatch.stats.polleval import format_groups, format_table, summary_rows
 
+    if dev == (polls_csv is not None or outcomes_csv is not None):
+        raise typer.BadParameter("give either --dev or both POLLS_CSV and OUTCOMES_CSV")
+    if not dev and outcomes_csv is None:
+        raise typer.BadParameter("OUTCOMES_CSV is missing", param_hint="OUTCOMES_CSV")
     if output is not None:
         output_path(output)
+    if dev:
+        files = dev_files()
+        fit_before = DEV_FIT_BEFORE if fit_before is None else fit_before
+    else:
+        assert polls_csv is not None and outcomes_csv is not None
+        files = [(polls_csv, outcomes_csv)]
     with progress_bar("scoring races") as progress:
-        report = evaluate_files(polls_csv, outcomes_csv, progress)
+        try:
+            report = evaluate_files(files, progress, fit_before=fit_before)
+        except ValueError as e:  # no race on one side of --fit-before
+            raise typer.BadParameter(str(e), param_hint="--fit-before") from None
     data = serialize.poll_evaluation(report)
     if as_json:
         print_json(data)
-    else:
-        rows = format_table(report)
+        write_json_file(data, output, quiet=True)
+        return
+    console = make_console()
+
+    def show(rows: list[list[str]]) -> None:
         table = Table(*rows[0])
         for row in rows[1:]:
             table.add_row(*cells(*row))
-        make_console().print(table)
-    write_json_file(data, output, quiet=as_json)
+        console.print(table)
+
+    scored = len(report.scored())
+    if report.fit_before is not None:
+        fitted = len(report.races) - scored
+        console.print(
+            f"model fitted on the {fitted} races before {report.fit_before}; "
+            f"scored on the {scored} races from {report.fit_before} on, held apart:",
+            markup=False,
+        )
+    show(format_table(report))
+    console.print("by group (the same races; IS: interval score, lower is better):", markup=False)
+    show(format_groups(report))
+    for t in report.targets():
+        mark = "met" if t.met else "NOT met"
+        value = f"{100 * t.value:.1f}%"
+        console.print(f"target {t.name}: {value} (goal {t.goal}): {mark}", markup=False)
+    if report.fit_before is not None:
+        console.print(f"on the races before {report.fit_before} (fitted on):", markup=False)
+        show(summary_rows(report.fitted_summary()))
+    write_json_file(data, output, quiet=False)

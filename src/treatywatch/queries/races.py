@@ -3,7 +3,8 @@
 Layout of ``shared/data/polls/README.md``. ``polls.csv``:
 ``race,poll_id,pollster,fieldwork_start,fieldwork_end,sample_size,option,share``, one row per
 poll and option, shares in percent of all respondents, sample size may be empty.
-``outcomes.csv``: ``race,option,share,date``, the result and the vote's date.
+``outcomes.csv``: ``race,option,share,date``, the result and the vote's date, and optionally
+``country`` and ``kind`` (of vote), by which the evaluation also groups its scores.
 
 Bad input raises :class:`PollDataError` (a ``ValueError``, and an ``InputError``: exit code 2)
 naming the file and the row; rows are numbered as lines of the file, the header being row 1.
@@ -35,14 +36,20 @@ POLL_COLUMNS = (
     "share",
 )
 OUTCOME_COLUMNS = ("race", "option", "share", "date")
+OPTIONAL_OUTCOME_COLUMNS = ("country", "kind")
+#: The development races that ship with treatywatch: (polls, outcomes) file pairs.
+DEV_DATA = ("us-538",)
 
 
 class PollDataError(InputError, ValueError):
     """Unreadable poll or outcome data; the message names the file and the row."""
 
 
-def _rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, record) for each non-blank data row; the header must match ``columns``."""
+def _rows(
+    path: Path, columns: Sequence[str], optional: Sequence[str] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, record) for each non-blank data row; the header must hold ``columns`` and
+    may hold ``optional`` ones (absent ones read as empty)."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
@@ -50,12 +57,13 @@ def _rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, s
             if header is None or not any(h.strip() for h in header):
                 raise PollDataError(f"{path}: row 1: empty file")
             names = [h.strip() for h in header]
-            unknown = [n for n in names if n not in columns]
+            unknown = [n for n in names if n not in columns and n not in optional]
             missing = [c for c in columns if c not in names]
             if unknown or missing or len(set(names)) != len(names):
                 raise PollDataError(
                     f"{path}: row 1: columns must be {','.join(columns)}"
-                    f" (unknown: {unknown or '-'}, missing: {missing or '-'})"
+                    + (f", optionally {','.join(optional)}" if optional else "")
+                    + f" (unknown: {unknown or '-'}, missing: {missing or '-'})"
                 )
             seen = False
             for record in reader:
@@ -66,7 +74,8 @@ def _rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, s
                         f"{path}: row {reader.line_num}: {len(record)} fields, expected {len(names)}"
                     )
                 seen = True
-                yield reader.line_num, {n: v.strip() for n, v in zip(names, record, strict=True)}
+                rec = {n: v.strip() for n, v in zip(names, record, strict=True)}
+                yield reader.line_num, {**dict.fromkeys(optional, ""), **rec}
             if not seen:
                 raise PollDataError(f"{path}: row 2: no data rows")
     except OSError as e:
@@ -149,27 +158,51 @@ def read_outcomes(path: Path | str) -> dict[str, Outcome]:
 
     path = Path(path)
     out: dict[str, Outcome] = {}
-    for row, rec in _rows(path, OUTCOME_COLUMNS):
+    for row, rec in _rows(path, OUTCOME_COLUMNS, OPTIONAL_OUTCOME_COLUMNS):
         race = _text(path, row, rec, "race")
         option = _text(path, row, rec, "option")
         share = _share(path, row, rec, "share")
         date = _date(path, row, rec, "date")
-        outcome = out.setdefault(race, Outcome(date))
+        country, kind = rec["country"] or None, rec["kind"] or None
+        outcome = out.setdefault(race, Outcome(date, country=country, kind=kind))
         if outcome.date != date:
             raise PollDataError(f"{path}: row {row}: race {race} has two dates")
+        if (outcome.country, outcome.kind) != (country, kind):
+            raise PollDataError(f"{path}: row {row}: race {race} has two countries or kinds")
         if option in outcome.shares:
             raise PollDataError(f"{path}: row {row}: race {race} repeats option {option!r}")
         outcome.shares[option] = share
     return out
 
 
+def dev_files() -> list[tuple[Path, Path]]:
+    """The development races shipped in the package: (polls, outcomes) file pairs."""
+    folder = Path(__file__).resolve().parent.parent / "data" / "polls"
+    return [(folder / f"{n}-polls.csv", folder / f"{n}-outcomes.csv") for n in DEV_DATA]
+
+
+#: The development races are split here: the model's defaults are fitted on earlier races.
+DEV_FIT_BEFORE = 2006
+
+
 def evaluate_files(
-    polls_path: Path | str,
-    outcomes_path: Path | str,
+    files: Sequence[tuple[Path | str, Path | str]],
     progress: Callable[[int, int], None] | None = None,
+    *,
+    fit_before: int | None = None,
 ) -> EvalReport:
-    """Read both files and score the model and the baselines on their races
-    (``progress(done, total)`` after each race)."""
+    """Read every (polls, outcomes) pair and score the model and the baselines on their races
+    (``progress(done, total)`` after each race); a race id may appear in one pair only."""
     from treatywatch.stats.polleval import evaluate
 
-    return evaluate(read_polls(polls_path), read_outcomes(outcomes_path), progress=progress)
+    polls: dict[str, dict[str, RacePoll]] = {}
+    outcomes: dict[str, Outcome] = {}
+    for polls_path, outcomes_path in files:
+        more_polls, more_outcomes = read_polls(polls_path), read_outcomes(outcomes_path)
+        if clash := sorted(
+            (more_outcomes.keys() & outcomes.keys()) | (more_polls.keys() & polls.keys())
+        ):
+            raise PollDataError(f"{outcomes_path}: race {clash[0]} is also in another file")
+        polls.update(more_polls)
+        outcomes.update(more_outcomes)
+    return evaluate(polls, outcomes, progress=progress, fit_before=fit_before)

@@ -383,14 +383,37 @@ def backtest(r: Report) -> BacktestShape:
 
 
 def poll_evaluation(r: EvalReport) -> PollEvalShape:
-    """The summary, skipped races and runtime (not every race)."""
+    """The scores of the races scored out of sample (``methods``; all races unless the model
+    was fitted here, ``fit_before``), of the races it was fitted on (``fitted_half``), by
+    group, and the targets; skipped races and runtime (not every race)."""
+    from treatywatch.stats.polleval import LEVEL
+
+    def finite(d: dict[str, Any]) -> dict[str, Any]:  # JSON has no infinity: a normal is null
+        return {
+            k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in d.items()
+        }
+
     return {
         "n_races": len(r.races),
+        "n_scored": len(r.scored()),
+        "fit_before": r.fit_before,
         "skipped": dict(r.skipped),
         "seconds": round(r.seconds, 3),
-        "level": 0.90,
+        "level": LEVEL,
         "priors": dataclasses.asdict(r.priors),
+        "gap": finite(dataclasses.asdict(r.gap)),
         "methods": [dataclasses.asdict(s) for s in r.summary()],
+        "fitted_half": [dataclasses.asdict(s) for s in r.fitted_summary()],
+        "groups": [
+            {
+                "by": g.by,
+                "group": g.group,
+                "n_races": g.n_races,
+                "methods": [dataclasses.asdict(s) for s in g.methods],
+            }
+            for g in r.groups()
+        ],
+        "targets": [dataclasses.asdict(t) for t in r.targets()],  # type: ignore[misc]
     }
 
 

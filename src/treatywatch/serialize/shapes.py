@@ -409,13 +409,33 @@ class BacktestShape(TypedDict):
     caveats: list[str]
 
 
+class PollEvalGroupShape(TypedDict):
+    by: str
+    group: str
+    n_races: int
+    methods: list[dict[str, Any]]
+
+
+class PollEvalTargetShape(TypedDict):
+    name: str
+    value: float
+    goal: str
+    met: bool
+
+
 class PollEvalShape(TypedDict):
     n_races: int
+    n_scored: int
+    fit_before: int | None
     skipped: dict[str, int]
     seconds: float
     level: float
     priors: dict[str, Any]
+    gap: dict[str, float]
     methods: list[dict[str, Any]]
+    fitted_half: list[dict[str, Any]]
+    groups: list[PollEvalGroupShape]
+    targets: list[PollEvalTargetShape]
 
 
 # -- the API's responses: one object each, named after what it holds ------------------

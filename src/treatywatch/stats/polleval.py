@@ -1,14 +1,22 @@
-"""Evaluate poll averages against real results.
+"""Evaluate poll averages against real results, out of sample.
 
 The races come as values: their polls (race -> poll id -> :class:`RacePoll`, shares in percent
 of all respondents) and their outcomes (race -> :class:`Outcome`), as
-:mod:`treatywatch.queries.races` reads them from the CSV layout of
-``shared/data/polls/README.md``.
+:mod:`treatywatch.queries.races` reads them from the CSV layout of the development data
+(``treatywatch/data/polls/README.md``).
 
 For every race the two options with the largest actual shares are kept (ties: file order);
 each method estimates the share of the first among the two on the vote's date from the polls
 whose fieldwork ended before that date (polls that lack either option are left out). A race
 without such polls is skipped and counted.
+
+Scores, in points of that share: absolute error of the centre; whether the 90% interval holds
+the result; the interval score of the 90% interval (its width plus 20 times the distance by
+which it misses, Gneiting and Raftery 2007: lower is better, and it rewards narrow intervals
+only if they hold the result); and the CRPS of the whole predictive distribution (from 99 of
+its quantiles). With ``fit_before`` the model's defaults (priors and :class:`OutcomeGap`) are
+fitted on the races before that year alone and every score is reported for both halves; the
+later half was not looked at while fitting.
 """
 
 from __future__ import annotations
@@ -21,22 +29,39 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import expit, logit
+from scipy.special import expit, gammaln, logit
 
 from treatywatch.stats.baselines import BASELINES
 from treatywatch.stats.pollmodel import (
     DEFAULT_GAP,
     DEFAULT_PRIORS,
+    SHARED_SD_PRIOR,
+    AverageResult,
     Estimate,
     FloatArray,
     OutcomeGap,
     PollObs,
+    Predictive,
     Priors,
     estimate_priors,
     fit_average,
 )
 
-FEW_POLLS = 4  # races with 1..FEW_POLLS polls vs more, in the summary
+LEVEL = 0.90
+#: Quantile levels for the CRPS: the midpoints of 99 equal slices of (0, 1).
+CRPS_LEVELS = (np.arange(99) + 0.5) / 99
+#: How loosely the shared error's prior holds (sd of its log): a factor of 1.65 either way.
+SHARED_SD_PRIOR_LOG_SD = 0.5
+
+#: Groups of races the scores are also reported by: (what, label, test).
+POLL_GROUPS = (("1-4", 1, 4), ("5-19", 5, 19), ("20+", 20, None))
+DAY_GROUPS = (("0-3", 0, 3), ("4-14", 4, 14), ("15-60", 15, 60), ("61+", 61, None))
+#: Targets of the issue, on the scored races.
+TARGET_COVERAGE = (0.87, 0.93)
+TARGET_GROUP_COVERAGE = (0.85, 0.95)
+TARGET_GROUP_MIN = 20
+TARGET_INTERVAL_GAIN = 0.30
+TARGET_MAE_GAIN = 0.03
 
 
 @dataclass
@@ -56,11 +81,13 @@ class RacePoll:
 class Outcome:
     date: dt.date
     shares: dict[str, float] = field(default_factory=dict)  # option -> percent, file order
+    country: str | None = None
+    kind: str | None = None
 
 
 # --- evaluating ------------------------------------------------------------------------------
 
-Method = Callable[[Sequence[PollObs], dt.date], Estimate]
+Method = Callable[[Sequence[PollObs], dt.date], Predictive]
 
 
 @dataclass(frozen=True)
@@ -71,6 +98,8 @@ class RaceCase:
     date: dt.date
     actual: float  # share of the first option among the top two, 0..1
     polls: list[PollObs]
+    country: str | None = None
+    kind: str | None = None
 
 
 def race_cases(
@@ -89,69 +118,188 @@ def race_cases(
         if not obs or s1 + s2 <= 0:
             skipped["no polls before the vote"] += 1
             continue
-        cases.append(RaceCase(race, outcome.date, s1 / (s1 + s2), obs))
+        actual = s1 / (s1 + s2)
+        cases.append(RaceCase(race, outcome.date, actual, obs, outcome.country, outcome.kind))
     return cases, skipped
 
 
 @dataclass(frozen=True)
 class RaceResult:
-    """One race: the actual share of the first option among the top two, and the estimates."""
+    """One race: the actual share of the first option among the top two, and each method's
+    estimate (90% interval) and CRPS (points)."""
 
     race: str
     date: dt.date
     n_polls: int
+    days_from_last_poll: int
     actual: float  # 0..1
     estimates: dict[str, Estimate]
+    crps: dict[str, float]
+    country: str | None = None
+    kind: str | None = None
+    held_apart: bool = True  # scored out of sample (False: among the races the model was fitted on)
 
 
 @dataclass(frozen=True)
 class MethodSummary:
-    """Errors in points of share; coverage: fraction of outcomes inside the 90% interval."""
+    """Scores in points of share; coverage: fraction of outcomes inside the 90% interval."""
 
     method: str
     n_races: int
     mae: float
-    mae_few: float | None
-    n_few: int
-    mae_many: float | None
-    n_many: int
     coverage: float
     mean_width: float
+    interval_score: float
+    crps: float
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """The scores of one group of races (e.g. ``by="polls"``, ``group="20+"``)."""
+
+    by: str
+    group: str
+    n_races: int
+    methods: list[MethodSummary]
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    value: float
+    goal: str
+    met: bool
+
+
+def _interval_score(e: Estimate, y: float) -> float:
+    alpha = 1.0 - LEVEL
+    miss = max(e.lower - y, 0.0) + max(y - e.upper, 0.0)
+    return 100.0 * ((e.upper - e.lower) + 2.0 / alpha * miss)
+
+
+def summarize(races: Sequence[RaceResult], methods: Sequence[str]) -> list[MethodSummary]:
+    """One line per method over ``races`` (NaN scores when there are none)."""
+    out = []
+    n = len(races)
+    for m in methods:
+        est = [(r.estimates[m], r.actual) for r in races]
+
+        def mean(xs: list[float]) -> float:
+            return sum(xs) / n if n else math.nan
+
+        out.append(
+            MethodSummary(
+                method=m,
+                n_races=n,
+                mae=mean([abs(e.mean - y) * 100 for e, y in est]),
+                coverage=mean([float(e.lower <= y <= e.upper) for e, y in est]),
+                mean_width=mean([(e.upper - e.lower) * 100 for e, _ in est]),
+                interval_score=mean([_interval_score(e, y) for e, y in est]),
+                crps=mean([r.crps[m] for r in races]),
+            )
+        )
+    return out
+
+
+def _band(value: int, bands: Sequence[tuple[str, int, int | None]]) -> str:
+    return next(label for label, lo, hi in bands if value >= lo and (hi is None or value <= hi))
+
+
+def group_keys(r: RaceResult) -> list[tuple[str, str]]:
+    """The groups a race is reported in: by polls, by days from the last poll, and by country
+    and kind of vote where the outcomes file says them."""
+    keys = [
+        ("polls", _band(r.n_polls, POLL_GROUPS)),
+        ("days from last poll", _band(r.days_from_last_poll, DAY_GROUPS)),
+    ]
+    if r.country:
+        keys.append(("country", r.country))
+    if r.kind:
+        keys.append(("kind", r.kind))
+    return keys
 
 
 @dataclass(frozen=True)
 class EvalReport:
-    """Every race's estimates, the methods' order, skipped races, runtime and model priors."""
+    """Every race's estimates, the methods' order, skipped races, runtime and the model's
+    defaults; ``fit_before``: the year before which the defaults were fitted (None: given)."""
 
     races: list[RaceResult]
     methods: list[str]
     skipped: dict[str, int]
     seconds: float
     priors: Priors
+    gap: OutcomeGap
+    fit_before: int | None = None
+
+    def scored(self) -> list[RaceResult]:
+        """The races scored out of sample: all of them unless the defaults were fitted here."""
+        return [r for r in self.races if r.held_apart]
 
     def summary(self) -> list[MethodSummary]:
-        """One line per method, in the order of ``methods``."""
-        out = []
-        for m in self.methods:
-            err = [(abs(r.estimates[m].mean - r.actual) * 100, r.n_polls) for r in self.races]
-            few = [e for e, n in err if n <= FEW_POLLS]
-            many = [e for e, n in err if n > FEW_POLLS]
-            inside = [r.estimates[m].lower <= r.actual <= r.estimates[m].upper for r in self.races]
-            width = [(r.estimates[m].upper - r.estimates[m].lower) * 100 for r in self.races]
-            n = len(self.races)
-            out.append(
-                MethodSummary(
-                    method=m,
-                    n_races=n,
-                    mae=sum(e for e, _ in err) / n if n else math.nan,
-                    mae_few=sum(few) / len(few) if few else None,
-                    n_few=len(few),
-                    mae_many=sum(many) / len(many) if many else None,
-                    n_many=len(many),
-                    coverage=sum(inside) / n if n else math.nan,
-                    mean_width=sum(width) / n if n else math.nan,
+        """One line per method, in the order of ``methods``, over the scored races."""
+        return summarize(self.scored(), self.methods)
+
+    def fitted_summary(self) -> list[MethodSummary]:
+        """The same over the races the defaults were fitted on (empty when none were)."""
+        fitted = [r for r in self.races if not r.held_apart]
+        return summarize(fitted, self.methods) if fitted else []
+
+    def groups(self) -> list[GroupSummary]:
+        """The scored races' summary by group, in a stable order."""
+        members: dict[tuple[str, str], list[RaceResult]] = {}
+        for r in self.scored():
+            for key in group_keys(r):
+                members.setdefault(key, []).append(r)
+        order = {"polls": 0, "days from last poll": 1, "country": 2, "kind": 3}
+        bands = [label for label, _, _ in POLL_GROUPS + DAY_GROUPS]
+
+        def rank(key: tuple[str, str]) -> tuple[int, int, str]:
+            by, group = key
+            return order[by], bands.index(group) if group in bands else len(bands), group
+
+        return [
+            GroupSummary(by, group, len(rs), summarize(rs, self.methods))
+            for (by, group) in sorted(members, key=rank)
+            for rs in [members[(by, group)]]
+        ]
+
+    def targets(self) -> list[Target]:
+        """The targets for the model on the scored races, each with its value and whether met."""
+        summary = {s.method: s for s in self.summary()}
+        model = summary.pop("model", None)
+        if model is None or not summary or model.n_races == 0:
+            return []
+        best_is = min(s.interval_score for s in summary.values())
+        best_mae = min(s.mae for s in summary.values())
+        lo, hi = TARGET_COVERAGE
+        glo, ghi = TARGET_GROUP_COVERAGE
+        out = [
+            Target("coverage", model.coverage, f"{lo:.0%}-{hi:.0%}", lo <= model.coverage <= hi),
+            Target(
+                "interval score gain over the best baseline",
+                1.0 - model.interval_score / best_is,
+                f">= {TARGET_INTERVAL_GAIN:.0%}",
+                1.0 - model.interval_score / best_is >= TARGET_INTERVAL_GAIN,
+            ),
+            Target(
+                "MAE gain over the best baseline",
+                1.0 - model.mae / best_mae,
+                f">= {TARGET_MAE_GAIN:.0%}",
+                1.0 - model.mae / best_mae >= TARGET_MAE_GAIN,
+            ),
+        ]
+        for g in self.groups():
+            if g.n_races >= TARGET_GROUP_MIN:
+                cov = next(s.coverage for s in g.methods if s.method == "model")
+                out.append(
+                    Target(
+                        f"coverage, {g.by} {g.group}",
+                        cov,
+                        f"{glo:.0%}-{ghi:.0%}",
+                        glo <= cov <= ghi,
+                    )
                 )
-            )
         return out
 
 
@@ -174,6 +322,7 @@ def evaluate(
     polls: Mapping[str, Mapping[str, RacePoll]],
     outcomes: Mapping[str, Outcome],
     *,
+    fit_before: int | None = None,
     pooled_priors: bool = True,
     gap: OutcomeGap = DEFAULT_GAP,
     baselines: Mapping[str, Method] = BASELINES,
@@ -181,65 +330,172 @@ def evaluate(
 ) -> EvalReport:
     """Run the model and every baseline on every race with polls before its vote.
 
-    With ``pooled_priors`` the model's priors are first centred by :func:`estimate_priors` on
-    the polls of all races (polls only: no outcome is looked at). ``progress(done, total)``
-    is called after each race.
+    With ``fit_before`` the model's priors (:func:`estimate_priors`, polls only) and its
+    :class:`OutcomeGap` (:func:`calibrate_gap`, results) are fitted on the races held before
+    that year, and only the later races are scored out of sample; ``gap`` is then unused.
+    Otherwise, with ``pooled_priors``, the priors are centred on the polls of all races (polls
+    only: no outcome is looked at) and ``gap`` is used as given. ``progress(done, total)`` is
+    called after each race.
     """
     t0 = time.perf_counter()
     cases, skipped = race_cases(polls, outcomes)
-    priors = estimate_priors([c.polls for c in cases]) if pooled_priors else DEFAULT_PRIORS
-    results = []
+    fitted = [c for c in cases if fit_before is not None and c.date.year < fit_before]
+    if fit_before is not None and not fitted:
+        raise ValueError(f"no race before {fit_before} to fit the model on")
+    if fit_before is not None and len(fitted) == len(cases):
+        raise ValueError(f"no race in or after {fit_before} to score")
+    if fit_before is not None:
+        priors = estimate_priors([c.polls for c in fitted])
+    else:
+        priors = estimate_priors([c.polls for c in cases]) if pooled_priors else DEFAULT_PRIORS
+    fits = []
     for case in cases:
-        fit = fit_average(case.polls, until=case.date, priors=priors, gap=gap)
-        estimates = {"model": fit.forecast(case.date)}
-        estimates.update({name: m(case.polls, case.date) for name, m in baselines.items()})
-        results.append(RaceResult(case.race, case.date, len(case.polls), case.actual, estimates))
+        fits.append(fit_average(case.polls, until=case.date, priors=priors, level=LEVEL))
         if progress is not None:
-            progress(len(results), len(cases))
+            progress(len(fits), len(cases))
+    if fit_before is not None:
+        in_fit = [(c, f) for c, f in zip(cases, fits, strict=True) if c.date.year < fit_before]
+        gap = calibrate_gap([c for c, _ in in_fit], fits=[f for _, f in in_fit])
+    results = []
+    for case, fit in zip(cases, fits, strict=True):
+        predictive = {"model": fit.predictive(case.date, gap)}
+        predictive.update({name: m(case.polls, case.date) for name, m in baselines.items()})
+        last = max(p.end for p in case.polls)
+        results.append(
+            RaceResult(
+                case.race,
+                case.date,
+                len(case.polls),
+                (case.date - last).days,
+                case.actual,
+                {k: v.interval(LEVEL) for k, v in predictive.items()},
+                {k: crps(v, case.actual) for k, v in predictive.items()},
+                case.country,
+                case.kind,
+                held_apart=fit_before is None or case.date.year >= fit_before,
+            )
+        )
     methods = ["model", *baselines]
-    return EvalReport(results, methods, skipped, time.perf_counter() - t0, priors)
+    return EvalReport(results, methods, skipped, time.perf_counter() - t0, priors, gap, fit_before)
+
+
+def crps(predictive: Predictive, actual: float) -> float:
+    """Continuous ranked probability score in points: twice the mean quantile (pinball) loss
+    over :data:`CRPS_LEVELS` (Gneiting and Raftery 2007, eq. 22, as a Riemann sum)."""
+    q = predictive.quantiles(CRPS_LEVELS) * 100.0
+    y = actual * 100.0
+    return float(2.0 * np.mean(((y < q) - CRPS_LEVELS) * (q - y)))
 
 
 def format_table(report: EvalReport) -> list[list[str]]:
-    """Header and one row per method, as plain strings (MAE in points, coverage in %)."""
+    """Header and one row per method over the scored races, as plain strings (points, %)."""
+    return summary_rows(report.summary())
 
-    def pts(x: float | None) -> str:
-        return "-" if x is None else f"{x:.2f}"
 
-    rows = [["method", "races", "MAE", "MAE 1-4 polls", "MAE 5+ polls", "90% coverage", "width"]]
-    for s in report.summary():
-        few, many = f"{pts(s.mae_few)} ({s.n_few})", f"{pts(s.mae_many)} ({s.n_many})"
-        coverage = f"{100 * s.coverage:.1f}%"
-        rows.append([s.method, str(s.n_races), pts(s.mae), few, many, coverage, pts(s.mean_width)])
+def summary_rows(summary: Sequence[MethodSummary]) -> list[list[str]]:
+    rows = [["method", "races", "MAE", "90% coverage", "width", "interval score", "CRPS"]]
+    for s in summary:
+        rows.append(
+            [
+                s.method,
+                str(s.n_races),
+                f"{s.mae:.2f}",
+                f"{100 * s.coverage:.1f}%",
+                f"{s.mean_width:.2f}",
+                f"{s.interval_score:.2f}",
+                f"{s.crps:.3f}",
+            ]
+        )
     return rows
 
 
-def calibrate_gap(cases: Sequence[RaceCase], priors: Priors = DEFAULT_PRIORS) -> OutcomeGap:
-    """Maximum-likelihood :class:`OutcomeGap` from past races' results (normal errors, logit).
+def format_groups(report: EvalReport) -> list[list[str]]:
+    """Header and one row per group: the model's coverage and scores beside the best
+    baseline's (by interval score) in that group."""
+    rows = [
+        ["group", "races", "model coverage", "model IS", "best baseline", "its IS", "model MAE"]
+    ]
+    for g in report.groups():
+        label = {
+            "polls": f"{g.group} polls",
+            "days from last poll": f"last poll {g.group} days before",
+        }.get(g.by, g.group)
+        by_method = {s.method: s for s in g.methods}
+        model = by_method.pop("model")
+        best = min(by_method.values(), key=lambda s: s.interval_score)
+        rows.append(
+            [
+                label,
+                str(g.n_races),
+                f"{100 * model.coverage:.1f}%",
+                f"{model.interval_score:.2f}",
+                best.method,
+                f"{best.interval_score:.2f}",
+                f"{model.mae:.2f}",
+            ]
+        )
+    return rows
 
-    Each race's fitted consensus gives its mean and variance on the vote's day and the gap's
-    known terms; the two free variances are those under which the results are most likely.
-    ``DEFAULT_GAP`` is this on the 1,111 development races with priors from
-    :func:`estimate_priors` (0.044, 0.171). Checks: fitted on the 1998-2004 races alone, the
-    intervals cover 91% of the 2006-2010 races; fitted on those, 89% of the earlier ones.
-    Shirani-Mehr et al. (JASA 2018) put the election-level bias of US state polls near 2.5
-    points sd; here the shared, house and undecided terms make about 2 points for a race with
-    five pollsters and 8% undecided.
+
+def _t_logpdf(x: FloatArray, df: float) -> FloatArray:
+    c = gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * math.log(df * math.pi)
+    return np.asarray(c - (df + 1) / 2 * np.log1p(x * x / df), dtype=np.float64)
+
+
+def calibrate_gap(
+    cases: Sequence[RaceCase],
+    priors: Priors = DEFAULT_PRIORS,
+    *,
+    fits: Sequence[AverageResult] | None = None,
+) -> OutcomeGap:
+    """Penalised maximum-likelihood :class:`OutcomeGap` from past races' results.
+
+    Each race's fitted consensus gives its logit mean and variance on the vote's day, its
+    pollsters' term, its undecided share and its days from the last poll; the gap's five
+    parameters are those under which the results are most likely (Student t errors on the
+    logit). ``shared_sd`` has a log-normal prior centred on :data:`SHARED_SD_PRIOR` (the
+    published size of the error all polls of an election share) with log-sd 0.5: on US races
+    the undecided term can stand in for it, elsewhere (few undecided) it cannot.
+    ``fits``: the races' fitted averages if already made (else fitted with ``priors``).
     """
+    if fits is None:
+        fits = [fit_average(c.polls, until=c.date, priors=priors) for c in cases]
     rows = []
-    for case in cases:
-        fit = fit_average(case.polls, until=case.date, priors=priors)
-        m, s = fit.logit_at(case.date)
-        p = float(expit(m))
-        fixed = s**2 + fit.params["house_sd"] ** 2 / fit.params["houses_in_consensus"]
-        factor = (fit.params["undecided"] / max(p * (1.0 - p), 1e-3)) ** 2
+    for case, fit in zip(cases, fits, strict=True):
+        centre_logit, sd = fit.logit_at(case.date)
+        fixed = sd**2 + fit.params["house_sd"] ** 2 / fit.params["houses_in_consensus"]
         actual = min(max(case.actual, 1e-3), 1 - 1e-3)  # an unopposed race has no finite logit
-        rows.append((float(logit(actual)) - m, fixed, factor))
-    err, known, und = (np.array(col) for col in zip(*rows, strict=True))
+        out = max((case.date - fit.last_poll).days, 0)
+        rows.append(
+            (centre_logit, fixed, fit.params["undecided"], float(out), float(logit(actual)))
+        )
+    m, known, und, days, y = (np.array(col) for col in zip(*rows, strict=True))
+    p0 = expit(m)
+    centre = math.log(SHARED_SD_PRIOR**2)
+    lo, hi = -30.0, 10.0
+
+    def unpack(theta: FloatArray) -> tuple[float, float, float, float, float]:
+        t = np.clip(theta, lo, hi)
+        return (
+            math.exp(t[0]),
+            math.exp(t[1]),
+            math.exp(t[2]),
+            float(expit(t[3])),
+            2.0 + math.exp(t[4]),
+        )
 
     def nll(theta: FloatArray) -> float:
-        var = known + math.exp(theta[0]) + math.exp(theta[1]) * und
-        return 0.5 * float((np.log(var) + err**2 / var).sum())
+        shared2, drift2, und2, even, df = unpack(theta)
+        p = np.clip(p0 + even * und * (0.5 - p0), 1e-9, 1 - 1e-9)
+        var = known + shared2 + drift2 * days + und2 * (und / np.maximum(p * (1 - p), 1e-3)) ** 2
+        scale = np.sqrt(var * (df - 2.0) / df)
+        z = (y - np.log(p / (1 - p))) / scale
+        penalty = 0.5 * ((math.log(shared2) - centre) / (2 * SHARED_SD_PRIOR_LOG_SD)) ** 2
+        return -float((_t_logpdf(z, df) - np.log(scale)).sum()) + penalty
 
-    res = minimize(nll, np.log([0.01, 0.01]), method="Nelder-Mead", options={"xatol": 1e-4})
-    return OutcomeGap(shared_sd=math.exp(res.x[0] / 2), undecided_sd=math.exp(res.x[1] / 2))
+    start = np.array([centre, math.log(1e-4), math.log(0.04), 0.0, math.log(8.0)])
+    res = minimize(
+        nll, start, method="Nelder-Mead", options={"maxiter": 10_000, "xatol": 1e-6, "fatol": 1e-7}
+    )
+    shared2, drift2, und2, even, df = unpack(res.x)
+    return OutcomeGap(math.sqrt(shared2), math.sqrt(drift2), math.sqrt(und2), even, df)

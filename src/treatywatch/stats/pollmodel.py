@@ -41,7 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.linalg.lapack import dpbtrf, dpbtrs, dpotrf, dpotri, dpotrs
 from scipy.optimize import minimize
-from scipy.special import expit, ndtri
+from scipy.special import expit, logit, ndtri, stdtrit
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -142,24 +142,51 @@ class Priors:
 class OutcomeGap:
     """Errors between the eve-of-vote consensus and the result that averaging cannot remove.
 
-    A forecast's logit variance adds, to the consensus' posterior variance,
-    ``shared_sd**2`` (an error common to all polls of a vote: turnout models, late swing),
-    ``house_sd**2 / J`` (the consensus is the mean of its J pollsters, so it keeps their mean
-    house effect; J = 1 with a single or a reference pollster), and
-    ``(undecided_sd * u / (p (1 - p)))**2``: a share u of respondents was undecided and need not
-    split as the decided do; ``undecided_sd`` is the sd of the fraction of them that goes "for",
-    around p.
+    A forecast's logit variance adds, to the consensus' posterior variance (which already
+    grows with every day from the last poll to the vote, as the walk does):
 
-    :data:`DEFAULT_GAP` is maximum likelihood on the results of the 1,111 development races,
-    rounded; see :func:`treatywatch.stats.polleval.calibrate_gap` for how, and its checks.
+    - ``shared_sd**2``: an error common to all polls of a vote (turnout models, screening rules
+      every pollster shares); it does not shrink however many polls there are;
+    - ``drift_sd**2 * days``: late movement beyond the walk, growing with the days from the last
+      poll's fieldwork to the vote;
+    - ``house_sd**2 / J``: the consensus is the mean of its J pollsters, so it keeps their mean
+      house effect (J = 1 with a single or a reference pollster);
+    - ``(undecided_sd * u / (p (1 - p)))**2``: a share u of respondents was undecided and need
+      not split as the decided do; ``undecided_sd`` is the sd of the fraction of them that
+      goes "for", around its expected value.
+
+    The expected value moves too: a fraction ``undecided_even`` of the undecided split evenly
+    and the rest like the decided, so the forecast share is p + undecided_even * u * (1/2 - p).
+    The error is Student t with ``tail_df`` degrees of freedom (``inf``: normal), scaled to
+    the variance above.
+
+    :data:`DEFAULT_GAP` is :func:`treatywatch.stats.polleval.calibrate_gap` on the development
+    races held before 2006 (the later ones are held apart to score it), rounded.
     """
 
     shared_sd: float = 0.0
+    drift_sd: float = 0.0
     undecided_sd: float = 0.0
+    undecided_even: float = 0.0
+    tail_df: float = math.inf
+
+    def __post_init__(self) -> None:
+        sds = (self.shared_sd, self.drift_sd, self.undecided_sd)
+        if not all(x >= 0.0 for x in sds) or not 0.0 <= self.undecided_even <= 1.0:
+            raise ValueError(f"invalid outcome gap {self}")
+        if not self.tail_df > 2.0:
+            raise ValueError(f"tail_df must exceed 2 (a finite variance), got {self.tail_df}")
 
 
 DEFAULT_PRIORS = Priors()
-DEFAULT_GAP = OutcomeGap(shared_sd=0.045, undecided_sd=0.17)
+#: Prior centre of ``OutcomeGap.shared_sd`` in :func:`~treatywatch.stats.polleval.calibrate_gap`
+#: (logit): Shirani-Mehr, Rothschild, Goel and Gelman (JASA 2018) find an "average absolute
+#: election-level bias ... about 2 percentage points" in 608 US state races; a normal error
+#: of mean absolute 2 points has sd 2.5 points, 0.10 logit at an even race.
+SHARED_SD_PRIOR = 0.10
+DEFAULT_GAP = OutcomeGap(
+    shared_sd=0.044, drift_sd=0.0, undecided_sd=0.164, undecided_even=0.85, tail_df=11.0
+)
 
 
 @functools.lru_cache(maxsize=32)
@@ -174,6 +201,36 @@ def _estimate(m: float, s: float, level: float) -> Estimate:
     return Estimate(float(expit(m)), float(expit(m - z * s)), float(expit(m + z * s)))
 
 
+def standard_quantile(q: FloatArray, df: float = math.inf) -> FloatArray:
+    """Quantiles of the standard normal (``df`` infinite) or Student t scaled to unit variance."""
+    if math.isinf(df):
+        return np.asarray(ndtri(q), dtype=np.float64)
+    return np.asarray(stdtrit(df, q), dtype=np.float64) * math.sqrt((df - 2.0) / df)
+
+
+@dataclass(frozen=True)
+class Predictive:
+    """A share (0..1) as a distribution: ``loc + sd * T`` with T of unit variance (normal, or
+    Student t with ``df`` degrees of freedom), on the logit scale if ``on_logit``, else on the
+    share itself (clipped to 0..1). The baselines' intervals are the latter kind."""
+
+    loc: float
+    sd: float
+    df: float = math.inf
+    on_logit: bool = True
+
+    def quantiles(self, q: FloatArray) -> FloatArray:
+        x = self.loc + self.sd * standard_quantile(q, self.df)
+        return np.asarray(expit(x) if self.on_logit else np.clip(x, 0.0, 1.0), dtype=np.float64)
+
+    def interval(self, level: float) -> Estimate:
+        """The central ``level`` interval; ``mean`` is the median (the mean on the share scale)."""
+        _z(level)  # validates the level
+        lo, hi = self.quantiles(np.array([0.5 - level / 2.0, 0.5 + level / 2.0]))
+        centre = float(expit(self.loc)) if self.on_logit else min(max(self.loc, 0.0), 1.0)
+        return Estimate(centre, float(lo), float(hi))
+
+
 @dataclass(frozen=True, eq=False)
 class AverageResult:
     """Daily consensus (share of the decided, 0..1) with intervals, house effects, variances."""
@@ -186,6 +243,7 @@ class AverageResult:
     params: dict[str, float]
     level: float
     gap: OutcomeGap
+    last_poll: dt.date  # the latest fieldwork end
     logit_mean: FloatArray = field(repr=False)
     logit_sd: FloatArray = field(repr=False)
 
@@ -202,14 +260,23 @@ class AverageResult:
         m, s = self.logit_at(day)
         return _estimate(m, s, self.level if level is None else level)
 
-    def forecast(self, day: dt.date, *, level: float | None = None) -> Estimate:
-        """The result of a vote held on ``day``: :meth:`at` widened by :class:`OutcomeGap`."""
+    def predictive(self, day: dt.date, gap: OutcomeGap | None = None) -> Predictive:
+        """The result of a vote held on ``day``, as a distribution (see :class:`OutcomeGap`;
+        ``gap`` replaces the fit's own)."""
         m, s = self.logit_at(day)
         p, par = float(expit(m)), self.params
-        und = self.gap.undecided_sd * par["undecided"] / max(p * (1.0 - p), 1e-3)
+        gap = self.gap if gap is None else gap
+        u = par["undecided"]
+        p = min(max(p + gap.undecided_even * u * (0.5 - p), 1e-9), 1.0 - 1e-9)
+        und = gap.undecided_sd * u / max(p * (1.0 - p), 1e-3)
         house2 = par["house_sd"] ** 2 / par["houses_in_consensus"]
-        sd = math.sqrt(s**2 + self.gap.shared_sd**2 + house2 + und**2)
-        return _estimate(m, sd, self.level if level is None else level)
+        days = max((day - self.last_poll).days, 0)
+        var = s**2 + gap.shared_sd**2 + gap.drift_sd**2 * days + house2 + und**2
+        return Predictive(float(logit(p)), math.sqrt(var), gap.tail_df)
+
+    def forecast(self, day: dt.date, *, level: float | None = None) -> Estimate:
+        """The result of a vote held on ``day``: :meth:`predictive`'s interval."""
+        return self.predictive(day).interval(self.level if level is None else level)
 
 
 @dataclass(frozen=True)
@@ -477,6 +544,7 @@ def fit_average(
         params=params,
         level=level,
         gap=gap,
+        last_poll=dt.date.fromordinal(int(c.end.max())),
         logit_mean=post.x,
         logit_sd=sd,
     )
