@@ -54,17 +54,32 @@ def synthetic_polls(n: int, seed: int = 0) -> list[PollObs]:
 
 
 def run(sizes: Sequence[int] = (10_000, 100_000, 1_000_000)) -> dict[str, Any]:
-    """Seconds to fit each size, per-poll cost, and how that cost scales (1.0 = linear)."""
+    """Seconds to fit each size, per-poll cost, and how that cost scales (1.0 = linear); the
+    baselines' seconds for one day at each size; ``polls-eval --dev``'s seconds."""
+    from treatywatch.queries.races import DEV_FIT_BEFORE, dev_files, evaluate_files
+    from treatywatch.stats.baselines import BASELINES
+
     seconds: dict[str, float] = {}
+    baselines: dict[str, dict[str, float]] = {}
     for n in sizes:
         polls = synthetic_polls(n)
         t0 = time.perf_counter()
         fit_average(polls)
         seconds[str(n)] = time.perf_counter() - t0
+        day = max(p.end for p in polls)
+        for name, method in BASELINES.items():
+            t0 = time.perf_counter()
+            method(polls, day)
+            baselines.setdefault(name, {})[str(n)] = round(time.perf_counter() - t0, 4)
         del polls
+    t0 = time.perf_counter()
+    evaluate_files(dev_files(), fit_before=DEV_FIT_BEFORE)
+    eval_seconds = time.perf_counter() - t0
     ns, ts = [float(n) for n in sizes], list(seconds.values())
     out: dict[str, Any] = {
         "seconds": {k: round(v, 4) for k, v in seconds.items()},
+        "baseline_seconds_one_day": baselines,
+        "polls_eval_dev_seconds": round(eval_seconds, 3),
         "microseconds_per_poll": {k: round(1e6 * v / float(k), 3) for k, v in seconds.items()},
     }
     if len(ns) >= 2:

@@ -21,7 +21,7 @@ POLL_HEADER = [
     "option",
     "share",
 ]
-OUTCOME_HEADER = ["race", "option", "share", "date"]
+OUTCOME_HEADER = ["race", "option", "share", "date", "country", "kind"]
 SOURCE_HEADER = ["race", "source_url", "licence", "outcome_source_url", "outcome_quote", "note"]
 RACE_ID = re.compile(r"^[a-z]{2}_[a-z]+_\d{4}(_[a-z0-9]+)*$")
 

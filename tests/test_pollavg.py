@@ -104,7 +104,10 @@ def test_interval_widens_after_the_last_poll_and_forecast_is_wider() -> None:
     assert widths == sorted(widths) and widths[0] < widths[-1] / 2
     assert fit.house_effects == {}  # one pollster: no house effect
     at, vote = fit.at(day(40)), fit.forecast(day(40))
-    assert vote.mean == pytest.approx(at.mean)
+    # A vote's centre moves towards even by the undecided (10% here) who split evenly.
+    u, even = fit.params["undecided"], fit.gap.undecided_even
+    assert u == pytest.approx(0.10, abs=0.02) and even > 0
+    assert vote.mean == pytest.approx(at.mean + even * u * (0.5 - at.mean))
     assert vote.upper - vote.lower > at.upper - at.lower
     assert fit.at(day(-30)).upper - fit.at(day(-30)).lower > widths[0]
 

@@ -41,7 +41,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "polls"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "polls"
 #: Races from other countries (``extra-*.csv``) beside the 1,110 US ones, and how many of
 #: them fall before the split year.
-EXTRA_RACES, EXTRA_BEFORE = 0, 0
+EXTRA_RACES, EXTRA_BEFORE = 6, 1
 FIXTURE = (read_polls(FIXTURES / "polls.csv"), read_outcomes(FIXTURES / "outcomes.csv"))
 
 
@@ -144,16 +144,23 @@ def test_crps_matches_the_closed_form_for_a_normal() -> None:
         assert approx == pytest.approx(exact, rel=0.02, abs=0.01)
 
 
-def test_student_t_interval_is_wider_than_the_normal_of_the_same_variance() -> None:
+def test_student_t_interval_is_wider_than_the_normal_of_the_same_scale() -> None:
     normal = Predictive(0.0, 0.1).interval(0.90)
     heavy = Predictive(0.0, 0.1, df=5.0).interval(0.90)
-    # Unit variance: the t's 90% quantile is below the normal's (its mass sits in the tails).
     assert normal.mean == heavy.mean == 0.5
-    assert heavy.upper < normal.upper
-    assert (
-        Predictive(0.0, 0.1, df=5.0).interval(0.99).upper
-        > Predictive(0.0, 0.1).interval(0.99).upper
-    )
+    # t(5)'s 95% quantile is 2.015 against the normal's 1.645
+    assert heavy.upper == pytest.approx(float(expit(0.1 * 2.015048)), abs=1e-6)
+    assert heavy.upper > normal.upper == pytest.approx(float(expit(0.1 * 1.644854)), abs=1e-6)
+
+
+def test_a_vote_interval_is_never_narrower_than_the_consensus() -> None:
+    day = dt.date(2020, 1, 1)
+    polls = [PollObs(day, day, 45.0 + i % 4, 45.0, None, 800, "AB"[i % 2]) for i in range(30)]
+    fit = fit_average(polls, until=day)
+    for later in (0, 10, 400):
+        at = day + dt.timedelta(days=later)
+        vote, consensus = fit.forecast(at), fit.at(at)
+        assert vote.upper - vote.lower > consensus.upper - consensus.lower
 
 
 def test_the_gap_moves_the_centre_towards_even_by_the_undecided_who_split_evenly() -> None:

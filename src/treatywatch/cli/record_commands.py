@@ -420,6 +420,13 @@ def _print_average(averages: list[Any], day: date, as_json: bool) -> None:
                 f"as of {day}, with no poll since: {e['for']:.1f}% "
                 f"({e['lower']:.1f}–{e['upper']:.1f}; the interval widens with time since the last poll)"
             )
+        v = d["vote"]
+        console.print(
+            f"a vote held on {day} would likely give {v['for']:.1f}% for "
+            f"({d['level']:.0%} interval {v['lower']:.1f}–{v['upper']:.1f}: wider, with the error "
+            "all pollsters can share on a vote day)",
+            markup=False,
+        )
         table = Table("pollster", "house effect (points)", f"{d['level']:.0%} interval", "polls")
         for name, h in d["house_effects"].items():
             table.add_row(
@@ -468,7 +475,12 @@ def polls_eval(
 
     from treatywatch import serialize
     from treatywatch.cli.text import cells
-    from treatywatch.queries.races import DEV_FIT_BEFORE, dev_files, evaluate_files
+    from treatywatch.queries.races import (
+        DEV_FIT_BEFORE,
+        PollDataError,
+        dev_files,
+        evaluate_files,
+    )
     from treatywatch.stats.polleval import format_groups, format_table, summary_rows
 
     if dev == (polls_csv is not None or outcomes_csv is not None):
@@ -486,6 +498,8 @@ def polls_eval(
     with progress_bar("scoring races") as progress:
         try:
             report = evaluate_files(files, progress, fit_before=fit_before)
+        except PollDataError:
+            raise
         except ValueError as e:  # no race on one side of --fit-before
             raise typer.BadParameter(str(e), param_hint="--fit-before") from None
     data = serialize.poll_evaluation(report)

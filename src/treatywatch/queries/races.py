@@ -38,7 +38,7 @@ POLL_COLUMNS = (
 OUTCOME_COLUMNS = ("race", "option", "share", "date")
 OPTIONAL_OUTCOME_COLUMNS = ("country", "kind")
 #: The development races that ship with treatywatch: (polls, outcomes) file pairs.
-DEV_DATA = ("us-538",)
+DEV_DATA = ("us-538", "extra")
 
 
 class PollDataError(InputError, ValueError):

@@ -65,14 +65,21 @@ CHART_STEP_DAYS = 7
 
 
 def average_method() -> str:
-    """How the poll average is made, with the sample it assumes when a poll gives none."""
+    """How the poll average is made and what its intervals cover, in plain words."""
     from treatywatch.stats.pollmodel import DEFAULT_SAMPLE
 
     return (
-        "state-space model on the logit of the decided share: a daily random walk, "
-        "house effects summing to zero, sampling noise from each poll's effective sample "
-        "size plus estimated extra noise; polls without a sample size count as "
-        f"{DEFAULT_SAMPLE:,} respondents"
+        "a state-space model on the logit of the decided share: opinion follows a daily random "
+        "walk, each pollster has a lean (house effect; they sum to zero), and each poll adds "
+        "sampling noise from its effective sample plus estimated extra noise; polls without a "
+        f"sample size count as {DEFAULT_SAMPLE:,} respondents. The interval of the average "
+        "covers where the pollsters' consensus stood: sampling error, leans and the movement "
+        "between polls, widening with every day since the last poll. It does not cover the "
+        "error all pollsters can share. The interval for a vote held that day adds it: an "
+        "error common to all polls of a vote, the undecided splitting otherwise than the "
+        "decided (most of them split evenly, which moves the centre towards 50%), and "
+        "heavier tails than a normal; its size was fitted on past votes before 2006 and "
+        "checked on the later ones (treatywatch polls-eval --dev)"
     )
 
 
@@ -126,6 +133,7 @@ def average(a: SeriesAverage, daily: bool = False) -> AverageShape:
     """A series' average on its day, with its curve (weekly points; daily on request)."""
     now = a.result.at(a.as_of)
     last = a.result.at(a.last_poll)
+    vote = a.result.forecast(a.as_of)
     step = 1 if daily else CHART_STEP_DAYS
     return {
         "series": a.series,
@@ -139,6 +147,7 @@ def average(a: SeriesAverage, daily: bool = False) -> AverageShape:
         },
         "level": a.result.level,
         "estimate": {"for": 100 * now.mean, "lower": 100 * now.lower, "upper": 100 * now.upper},
+        "vote": {"for": 100 * vote.mean, "lower": 100 * vote.lower, "upper": 100 * vote.upper},
         "house_effects": {
             name: {"estimate": h.estimate, "lower": h.lower, "upper": h.upper, "polls": h.n_polls}
             for name, h in sorted(a.result.house_effects.items())

@@ -242,6 +242,7 @@ class AverageShape(TypedDict):
     at_last_poll: EstimateShape
     level: float
     estimate: EstimateShape
+    vote: EstimateShape  # the result of a vote held on as_of (wider: adds the vote-day error)
     house_effects: dict[str, HouseEffectShape]
     params: dict[str, Any]
     curve: list[CurvePointShape]

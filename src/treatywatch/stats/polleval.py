@@ -488,7 +488,7 @@ def calibrate_gap(
         shared2, drift2, und2, even, df = unpack(theta)
         p = np.clip(p0 + even * und * (0.5 - p0), 1e-9, 1 - 1e-9)
         var = known + shared2 + drift2 * days + und2 * (und / np.maximum(p * (1 - p), 1e-3)) ** 2
-        scale = np.sqrt(var * (df - 2.0) / df)
+        scale = np.sqrt(var)
         z = (y - np.log(p / (1 - p))) / scale
         penalty = 0.5 * ((math.log(shared2) - centre) / (2 * SHARED_SD_PRIOR_LOG_SD)) ** 2
         return -float((_t_logpdf(z, df) - np.log(scale)).sum()) + penalty

@@ -157,8 +157,9 @@ class OutcomeGap:
 
     The expected value moves too: a fraction ``undecided_even`` of the undecided split evenly
     and the rest like the decided, so the forecast share is p + undecided_even * u * (1/2 - p).
-    The error is Student t with ``tail_df`` degrees of freedom (``inf``: normal), scaled to
-    the variance above.
+    The error is Student t with ``tail_df`` degrees of freedom (``inf``: normal) whose scale is
+    the square root of the sum above, so a vote's interval is always wider than the
+    consensus' normal one.
 
     :data:`DEFAULT_GAP` is :func:`treatywatch.stats.polleval.calibrate_gap` on the development
     races held before 2006 (the later ones are held apart to score it), rounded.
@@ -185,7 +186,7 @@ DEFAULT_PRIORS = Priors()
 #: of mean absolute 2 points has sd 2.5 points, 0.10 logit at an even race.
 SHARED_SD_PRIOR = 0.10
 DEFAULT_GAP = OutcomeGap(
-    shared_sd=0.044, drift_sd=0.0, undecided_sd=0.164, undecided_even=0.85, tail_df=11.0
+    shared_sd=0.044, drift_sd=0.0, undecided_sd=0.128, undecided_even=0.83, tail_df=9.1
 )
 
 
@@ -202,17 +203,18 @@ def _estimate(m: float, s: float, level: float) -> Estimate:
 
 
 def standard_quantile(q: FloatArray, df: float = math.inf) -> FloatArray:
-    """Quantiles of the standard normal (``df`` infinite) or Student t scaled to unit variance."""
+    """Quantiles of the standard normal (``df`` infinite) or the standard Student t."""
     if math.isinf(df):
         return np.asarray(ndtri(q), dtype=np.float64)
-    return np.asarray(stdtrit(df, q), dtype=np.float64) * math.sqrt((df - 2.0) / df)
+    return np.asarray(stdtrit(df, q), dtype=np.float64)
 
 
 @dataclass(frozen=True)
 class Predictive:
-    """A share (0..1) as a distribution: ``loc + sd * T`` with T of unit variance (normal, or
-    Student t with ``df`` degrees of freedom), on the logit scale if ``on_logit``, else on the
-    share itself (clipped to 0..1). The baselines' intervals are the latter kind."""
+    """A share (0..1) as a distribution: ``loc + sd * T`` with T standard normal, or standard
+    Student t with ``df`` degrees of freedom (so ``sd`` is its scale; its variance is larger),
+    on the logit scale if ``on_logit``, else on the share itself (clipped to 0..1). The
+    baselines' intervals are the latter kind."""
 
     loc: float
     sd: float
