@@ -432,7 +432,7 @@ class PollEvalShape(TypedDict):
     seconds: float
     level: float
     priors: dict[str, Any]
-    gap: dict[str, float]
+    gap: dict[str, float | None]  # tail_df null: normal errors
     methods: list[dict[str, Any]]
     fitted_half: list[dict[str, Any]]
     groups: list[PollEvalGroupShape]
