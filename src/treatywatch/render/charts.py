@@ -1,17 +1,16 @@
 """Vega-Lite chart specifications for the dashboard and the report.
 
 Each function takes plain data (the dataclasses below, or dicts with the same
-keys) and returns a :class:`ChartSpec`: the Vega-Lite spec as a dict, built
-with Altair; a caption with the key numbers (the figure's caption); and a short
+keys) and returns a :class:`ChartSpec`: the Vega-Lite spec as a dict, written
+as Altair writes it (:mod:`treatywatch.render.vl`, without importing Altair); a caption with the key numbers (the figure's caption); and a short
 ``alt`` that names the chart (its accessible name: the spec's top-level
 ``description``, which Vega puts on the chart as its aria-label). The two differ,
 so a screen reader does not read the same text twice. A chart with nothing to
 draw (a process that had not begun) is a sentence saying so, not an empty frame.
 
 Output is deterministic: rows are sorted, the one parameter and its view are
-named, Altair names inline datasets by a hash of their content, and dates are
-drawn on UTC scales. Dump specs with :func:`spec_json`. Altair is imported
-inside the functions, so importing this module stays cheap.
+named, inline datasets are named by a hash of their content (as Altair names them),
+and dates are drawn on UTC scales. Dump specs with :func:`spec_json`.
 """
 
 from __future__ import annotations
@@ -25,6 +24,8 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from treatywatch.domain.dates import parse_edtf_span
+from treatywatch.render import vl
+from treatywatch.render.vl import Rows, encoding, field, layer, mark, unit
 
 STATUS_LABELS = {
     "deposited": "Instrument deposited",
@@ -150,49 +151,37 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _tips(alt: Any, *pairs: tuple[str, str]) -> list[Any]:
-    return [alt.Tooltip(field, title=title) for field, title in pairs]
-
-
 def _utc(
-    alt: Any,
-    field: str,
+    shorthand: str,
     title: str | None = None,
     span: tuple[date, date] | None = None,
     **axis: Any,
-) -> Any:
+) -> dict[str, Any]:
     """A UTC time x; ``span`` fixes its domain and picks its ticks (see :func:`time_axis`)."""
-    scale = alt.Scale(type="utc")
+    scale: dict[str, Any] = {"type": "utc"}
     if span is not None:
-        scale = alt.Scale(type="utc", domain=[_day_time(span[0]), _day_time(span[1])])
+        scale = {"domain": [vl.day_time(span[0]), vl.day_time(span[1])], "type": "utc"}
         axis = time_axis(*span) | axis
-    return alt.X(field, title=title, scale=scale, axis=alt.Axis(**axis))
+    return field(shorthand, title=title, scale=scale, axis=dict(sorted(axis.items())))
 
 
-def _finish(chart: Any, title: str, caption: str, height: int, alt: str) -> ChartSpec:
+def _finish(chart: dict[str, Any], title: str, caption: str, height: int, alt: str) -> ChartSpec:
     """The spec with its size, title, accessible name (``alt``), caption and text sizes."""
-    chart = chart.properties(
-        title=title, width="container", height=height, description=alt,
+    spec = vl.top(
+        chart, CONFIG, title=title, width="container", height=height, description=alt,
         usermeta={"caption": caption},
-    ).configure(**CONFIG)  # fmt: skip
-    return ChartSpec(chart.to_dict(), caption, alt)
+    )  # fmt: skip
+    return ChartSpec(spec, caption, alt)
 
 
 def empty_chart(title: str, message: str, alt: str | None = None) -> ChartSpec:
     """A chart with nothing to draw: the message in words, no axes, no empty frame."""
-    import altair as alt_
-
-    text = alt_.Chart(alt_.InlineData(values=[{"text": message}])).mark_text(
-        fontSize=14, color=GREY, align="center", baseline="middle", limit=0
-    ).encode(text="text:N")  # fmt: skip
-    chart = text.properties(view=alt_.ViewConfig(stroke=None))
-    return _finish(chart, title, message, 60, alt or f"{title}: nothing to show")
-
-
-def _day_time(day: date) -> Any:
-    import altair as alt
-
-    return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
+    text = unit(
+        Rows([{"text": message}]),
+        mark("text", fontSize=14, color=GREY, align="center", baseline="middle", limit=0),
+        encoding=encoding(text="text:N"), view={"stroke": None},
+    )  # fmt: skip
+    return _finish(text, title, message, 60, alt or f"{title}: nothing to show")
 
 
 def time_axis(start: date, end: date) -> dict[str, Any]:
@@ -212,8 +201,6 @@ def timeline_chart(
     milestones: Iterable[TimelineItem | Mapping[str, Any]], *, title: str = "Milestones"
 ) -> ChartSpec:
     """Milestones on a time axis: a point for a day, a span for a month or a year."""
-    import altair as alt
-
     raw = [(_span(r["date"], r.get("precision")), r) for r in _rows(milestones, ("label", "date"))]
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -237,26 +224,24 @@ def timeline_chart(
     last = max(date.fromisoformat(r["end"]) for r in rows)
     # A margin on each side, so a milestone at either end is not drawn half out of the frame.
     pad = timedelta(days=max(1, (last - first).days // 40))
-    x = _utc(alt, "start:T", span=(first - pad, last + pad), labelOverlap=True)
-    y = alt.Y("row:N", title=None, sort=[r["row"] for r in rows], axis=alt.Axis(labelLimit=260))
-    tips = _tips(alt, ("label:N", "Milestone"), ("date:N", "Date"),
-                 ("precision:N", "Precision"), ("source:N", "Source"))  # fmt: skip
+    x = _utc("start:T", span=(first - pad, last + pad), labelOverlap=True)
+    y = field("row:N", title=None, sort=[r["row"] for r in rows], axis={"labelLimit": 260})
+    tips = vl.tips(("label:N", "Milestone"), ("date:N", "Date"),
+                   ("precision:N", "Precision"), ("source:N", "Source"))  # fmt: skip
     # Each layer gets only its own rows: a layer filtered down to nothing would leave Vega
     # an empty extent to scale.
     layers = []
     if spans := [r for r in rows if r["kind"] == "span"]:
-        layers.append(
-            alt.Chart(alt.InlineData(values=spans))
-            .mark_bar(height=12, cornerRadius=2, color="#4292c6")
-            .encode(x=x, x2="end:T", y=y, tooltip=tips)
-        )
+        layers.append(unit(
+            Rows(spans), mark("bar", height=12, cornerRadius=2, color="#4292c6"),
+            encoding=encoding(x=x, x2="end:T", y=y, tooltip=tips),
+        ))  # fmt: skip
     if points := [r for r in rows if r["kind"] == "point"]:
-        layers.append(
-            alt.Chart(alt.InlineData(values=points))
-            .mark_point(filled=True, size=90, color="#08519c", opacity=1)
-            .encode(x=x, y=y, tooltip=tips)
-        )
-    return _finish(alt.layer(*layers), title, caption, max(80, 30 * len(rows)), alt_text)
+        layers.append(unit(
+            Rows(points), mark("point", filled=True, size=90, color="#08519c", opacity=1),
+            encoding=encoding(x=x, y=y, tooltip=tips),
+        ))  # fmt: skip
+    return _finish(layer(*layers), title, caption, max(80, 30 * len(rows)), alt_text)
 
 
 def _map_row(code: str, name: str, status: str, when: str | None) -> dict[str, Any]:
@@ -288,8 +273,6 @@ def map_chart(
     URLs). The view frames the members and the candidate (their largest polygons, see
     :mod:`treatywatch.render.geo`) unless ``extent`` (west, south, east, north) is given.
     """
-    import altair as alt
-
     from treatywatch.render.geo import extent_of, feature_key, fit_feature
 
     rows: list[dict[str, Any]] = []
@@ -320,16 +303,15 @@ def map_chart(
             parts.append(f"{label.lower()}: {len(names[status])}{who}")
     if cand is not None:
         parts.append(f"candidate: {cand['name']}")
+    fmt = {"feature": "countries", "type": "topojson"}
     if isinstance(topojson_url_or_values, str):
         from treatywatch.render.assets import world_topojson
 
-        data: Any = alt.topo_feature(topojson_url_or_values, "countries")
+        data: dict[str, Any] = {"url": topojson_url_or_values, "format": fmt}
         topo: Mapping[str, Any] = world_topojson()
     else:
-        # Added to the spec's datasets after Altair is done: walking 100 kB of arcs
-        # through Altair's schema classes would take most of a second.
-        fmt = alt.TopoDataFormat(type="topojson", feature="countries")
-        data = alt.NamedData(name=TOPOJSON_DATASET, format=fmt)
+        # Added to the spec's datasets at the end, after the rows (as Altair had it).
+        data = {"name": TOPOJSON_DATASET, "format": fmt}
         topo = topojson_url_or_values
         drawn = {feature_key(g) for g in
                  topo.get("objects", {}).get("countries", {}).get("geometries", [])}  # fmt: skip
@@ -344,32 +326,35 @@ def map_chart(
     pairs = [(label, color) for label, color in
              zip([*STATUS_LABELS.values(), CANDIDATE_LABEL, NON_MEMBER_LABEL], COLORS, strict=True)
              if label in occurring]  # fmt: skip
-    lookup = alt.LookupData(data=alt.InlineData(values=rows), key="key",
-                            fields=["code", "member_name", "status_label", "date"])  # fmt: skip
-    color = alt.Color("status_label:N", title="Status",
-                      scale=alt.Scale(domain=[p[0] for p in pairs], range=[p[1] for p in pairs]),
-                      legend=alt.Legend(orient="bottom", columns=3))  # fmt: skip
+    lookup = {"data": Rows(rows), "key": "key",
+              "fields": ["code", "member_name", "status_label", "date"]}  # fmt: skip
+    color = field("status_label:N", title="Status",
+                  scale={"domain": [p[0] for p in pairs], "range": [p[1] for p in pairs]},
+                  legend={"columns": 3, "orient": "bottom"})  # fmt: skip
     is_cand = f"datum.status_label === '{CANDIDATE_LABEL}'"
-    chart = (
-        alt.Chart(data)
+    calculated = {
+        "status_label": f"isValid(datum.status_label) ? datum.status_label : '{NON_MEMBER_LABEL}'",
+        "country": "isValid(datum.member_name) ? datum.member_name : datum.properties.name",
+        "date": "isValid(datum.date) ? datum.date : ''",
+    }
+    chart = unit(
+        data,
         # One aria-label per country would drown the caption: the description says it all.
-        .mark_geoshape(clip=True, aria=False)
-        .transform_calculate(key=FEATURE_KEY)
-        .transform_lookup(lookup="key", from_=lookup)
-        .transform_calculate(
-            status_label=f"isValid(datum.status_label) ? datum.status_label : '{NON_MEMBER_LABEL}'",
-            country="isValid(datum.member_name) ? datum.member_name : datum.properties.name",
-            date="isValid(datum.date) ? datum.date : ''",
-        )
-        .encode(
+        mark("geoshape", clip=True, aria=False),
+        transform=[
+            {"calculate": FEATURE_KEY, "as": "key"},
+            {"lookup": "key", "from": lookup},
+            *({"calculate": expr, "as": name} for name, expr in calculated.items()),
+        ],
+        encoding=encoding(
             color=color,
-            stroke=alt.condition(is_cand, alt.value("#3f007d"), alt.value("#ffffff")),
-            strokeWidth=alt.condition(is_cand, alt.value(2), alt.value(0.5)),
-            tooltip=_tips(alt, ("country:N", "Country"), ("status_label:N", "Status"),
-                          ("date:N", "Date")),
-        )
-        .project(type="equalEarth", rotate=[-(frame[0] + frame[2]) / 2, 0],
-                 fit=fit_feature(frame))
+            stroke=vl.condition(is_cand, "#3f007d", "#ffffff"),
+            strokeWidth=vl.condition(is_cand, 2, 0.5),
+            tooltip=vl.tips(("country:N", "Country"), ("status_label:N", "Status"),
+                            ("date:N", "Date")),
+        ),
+        projection={"fit": fit_feature(frame), "rotate": [-(frame[0] + frame[2]) / 2, 0],
+                    "type": "equalEarth"},
     )  # fmt: skip
     out = _finish(chart, title, caption, height, alt_text)
     if not isinstance(topojson_url_or_values, str):
@@ -392,8 +377,6 @@ def ratification_curve_chart(
     signature (``signed``, else the first act) to the last ratification once every
     required member has ratified, else to ``as_of``.
     """
-    import altair as alt
-
     firsts: dict[str, tuple[date, str, str]] = {}
     for a in _rows(acts, ("name", "date")):
         day = edtf_bounds(a["date"])[1]
@@ -428,24 +411,20 @@ def ratification_curve_chart(
     alt_text = (f"Step chart of members ratified, {start.isoformat()} to {end.isoformat()}: "
                 f"{len(done)} of {required_count}")  # fmt: skip
 
-    x = _utc(alt, "day:T", span=(start, end), labelOverlap=True)
-    y = alt.Y("count:Q", title="Members ratified", axis=alt.Axis(tickMinStep=1, format="d"),
-              scale=alt.Scale(domain=[0, max(required_count, len(done), 1)]))  # fmt: skip
-    line = (
-        alt.Chart(alt.InlineData(values=rows))
-        .mark_line(interpolate="step-after", color="#08519c").encode(x=x, y=y)
-    )  # fmt: skip
-    tips = _tips(alt, ("name:N", "Member"), ("date:N", "Date"), ("count:Q", "Count"))
+    x = _utc("day:T", span=(start, end), labelOverlap=True)
+    y = field("count:Q", title="Members ratified", axis={"format": "d", "tickMinStep": 1},
+              scale={"domain": [0, max(required_count, len(done), 1)]})  # fmt: skip
+    line = unit(Rows(rows), mark("line", interpolate="step-after", color="#08519c"),
+                encoding=encoding(x=x, y=y))  # fmt: skip
+    tips = vl.tips(("name:N", "Member"), ("date:N", "Date"), ("count:Q", "Count"))
     layers = [line]
     if done:
-        acts_only = alt.InlineData(values=[r for r in rows if r["kind"] == "act"])
-        layers.append(alt.Chart(acts_only).mark_point(filled=True, size=50, color="#08519c")
-                      .encode(x=x, y=y, tooltip=tips))  # fmt: skip
-    required = alt.InlineData(values=[{"n": required_count, "text": f"Required: {required_count}"}])
-    rule = alt.Chart(required).mark_rule(strokeDash=[4, 4], color=GREY).encode(y="n:Q")
-    label = (
-        alt.Chart(required).mark_text(align="left", dx=4, dy=-8, color=GREY)
-        .encode(y="n:Q", x=alt.value(0), text="text:N")
-    )  # fmt: skip
-    chart = alt.layer(alt.layer(*layers), rule, label)
+        acts_only = Rows(r for r in rows if r["kind"] == "act")
+        layers.append(unit(acts_only, mark("point", filled=True, size=50, color="#08519c"),
+                           encoding=encoding(x=x, y=y, tooltip=tips)))  # fmt: skip
+    required = Rows([{"n": required_count, "text": f"Required: {required_count}"}])
+    rule = unit(required, mark("rule", strokeDash=[4, 4], color=GREY), encoding=encoding(y="n:Q"))
+    label = unit(required, mark("text", align="left", dx=4, dy=-8, color=GREY),
+                 encoding=encoding(y="n:Q", x=vl.value(0), text="text:N"))  # fmt: skip
+    chart = layer(layer(*layers), rule, label)
     return _finish(chart, title, caption, 260, alt_text)

@@ -1,11 +1,13 @@
-"""Charts of the completion forecast and of members' speeds (Vega-Lite via Altair)."""
+"""Charts of the completion forecast and of members' speeds (Vega-Lite, as Altair wrote them)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from treatywatch.render.charts import ChartSpec, _finish, _tips, _utc
+from treatywatch.render import vl
+from treatywatch.render.charts import ChartSpec, _finish, _utc
+from treatywatch.render.vl import Rows, encoding, field, layer, mark, unit
 
 if TYPE_CHECKING:
     from treatywatch.stats.forecast import Forecast
@@ -18,8 +20,6 @@ STEP_DAYS = 3
 def forecast_chart(f: Forecast, title: str = "When will ratification be complete?") -> ChartSpec:
     """A fan chart: the probability that every required member has ratified by each day,
     with the 50% and 80% intervals shaded and the median marked."""
-    import altair as alt
-
     lo80, hi80 = f.interval(0.8)
     lo50, hi50 = f.interval(0.5)
     end = f.quantile(0.99)
@@ -38,53 +38,38 @@ def forecast_chart(f: Forecast, title: str = "When will ratification be complete
         f"50% interval {lo50.isoformat()} to {hi50.isoformat()}; 80% interval "
         f"{lo80.isoformat()} to {hi80.isoformat()}."
     )
-    x = _utc(
-        alt,
-        "date:T",
-        title="Date",
-        span=(f.as_of, day - timedelta(days=STEP_DAYS)),
-        labelOverlap=True,
-    )
-    shade = (
-        alt.Chart(alt.InlineData(values=bands))
-        .mark_rect(opacity=0.25)
-        .encode(
-            x=_utc(alt, "from:T"),
-            x2="to:T",
-            color=alt.Color(
-                "band:N",
-                title="Interval",
-                scale=alt.Scale(
-                    domain=["80% interval", "50% interval"], range=["#9ecae1", "#4292c6"]
-                ),
-            ),
-        )
-    )
-    curve = (
-        alt.Chart(alt.InlineData(values=days))
-        .mark_line(color="#08519c", interpolate="step-after")
-        .encode(
-            x=x,
-            y=alt.Y("p:Q", title="Probability complete by then", scale=alt.Scale(domain=[0, 1]),
-                    axis=alt.Axis(format="%")),
-            tooltip=_tips(alt, ("date:T", "Date"), ("p:Q", "Probability")),
-        )
+    x = _utc("date:T", title="Date", span=(f.as_of, day - timedelta(days=STEP_DAYS)),
+             labelOverlap=True)  # fmt: skip
+    shade = unit(
+        Rows(bands), mark("rect", opacity=0.25),
+        encoding=encoding(
+            x=_utc("from:T"), x2="to:T",
+            color=field("band:N", title="Interval", scale={
+                "domain": ["80% interval", "50% interval"], "range": ["#9ecae1", "#4292c6"]}),
+        ),
     )  # fmt: skip
-    median = (
-        alt.Chart(alt.InlineData(values=[{"date": f.median.isoformat(), "label": "median"}]))
-        .mark_rule(strokeDash=[4, 3], color="#333333")
-        .encode(x=_utc(alt, "date:T"), tooltip=_tips(alt, ("date:T", "Median completion")))
+    curve = unit(
+        Rows(days), mark("line", color="#08519c", interpolate="step-after"),
+        encoding=encoding(
+            x=x,
+            y=field("p:Q", title="Probability complete by then", scale={"domain": [0, 1]},
+                    axis={"format": "%"}),
+            tooltip=vl.tips(("date:T", "Date"), ("p:Q", "Probability")),
+        ),
+    )  # fmt: skip
+    median = unit(
+        Rows([{"date": f.median.isoformat(), "label": "median"}]),
+        mark("rule", strokeDash=[4, 3], color="#333333"),
+        encoding=encoding(x=_utc("date:T"), tooltip=vl.tips(("date:T", "Median completion"))),
     )
     alt_text = f"Fan chart of the chance that ratification is complete by each day after {f.as_of.isoformat()}"
-    return _finish(alt.layer(shade, curve, median), title, caption, 260, alt_text)
+    return _finish(layer(shade, curve, median), title, caption, 260, alt_text)
 
 
 def speeds_chart(
     rows: list[MemberSpeed], title: str = "Days from signature to ratification"
 ) -> ChartSpec:
     """Each member's ratifications across rounds (dots) and its median (a tick)."""
-    import altair as alt
-
     from treatywatch.reference import country_name
 
     points = [
@@ -100,22 +85,24 @@ def speeds_chart(
         + ("; …" if len(medians) > 5 else "")
         + "."
     )
-    y = alt.Y("member:N", sort=order, title=None)
-    dots = (
-        alt.Chart(alt.InlineData(values=points))
-        .mark_circle(size=40, opacity=0.6)
-        .encode(x=alt.X("days:Q", title="Days from signature"), y=y, color=alt.Color("round:N", title="Round"),
-                tooltip=_tips(alt, ("member:N", "Member"), ("round:N", "Round"), ("days:Q", "Days"),
-                              ("imprecise:N", "Month precision")))
+    y = field("member:N", sort=order, title=None)
+    dots = unit(
+        Rows(points), mark("circle", size=40, opacity=0.6),
+        encoding=encoding(
+            x=field("days:Q", title="Days from signature"), y=y,
+            color=field("round:N", title="Round"),
+            tooltip=vl.tips(("member:N", "Member"), ("round:N", "Round"), ("days:Q", "Days"),
+                            ("imprecise:N", "Month precision")),
+        ),
     )  # fmt: skip
-    ticks = (
-        alt.Chart(alt.InlineData(values=medians))
-        .mark_tick(color="#000000", thickness=2)
-        .encode(
-            x="days:Q", y=y, tooltip=_tips(alt, ("member:N", "Member"), ("days:Q", "Median days"))
-        )
+    ticks = unit(
+        Rows(medians),
+        mark("tick", color="#000000", thickness=2),
+        encoding=encoding(
+            x="days:Q", y=y, tooltip=vl.tips(("member:N", "Member"), ("days:Q", "Median days"))
+        ),
     )
     alt_text = (
         f"Dot chart of {len(rows)} members' days from signature to ratification in past rounds"
     )
-    return _finish(alt.layer(dots, ticks), title, caption, max(200, 14 * len(rows)), alt_text)
+    return _finish(layer(dots, ticks), title, caption, max(200, 14 * len(rows)), alt_text)

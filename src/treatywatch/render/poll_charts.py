@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from treatywatch.render import vl
 from treatywatch.render.charts import (
     GREY,
     ChartSpec,
@@ -20,12 +21,12 @@ from treatywatch.render.charts import (
     _finish,
     _pct,
     _rows,
-    _tips,
     _utc,
     edtf_bounds,
     empty_chart,
     time_axis,
 )
+from treatywatch.render.vl import Rows, encoding, field, layer, mark, unit
 
 Y_TITLES = {"share_for": "For (% of all answers)", "share_for_decided": "For (% of decided)"}
 # The Against share drawn beside each For share; None: the complement (of those deciding).
@@ -81,8 +82,6 @@ def polls_chart(
     fixes the colours: pass every pollster of the process (sorted, "" for unnamed), so
     each keeps its colour whatever the day.
     """
-    import altair as alt
-
     rows = []
     against_of = AGAINST.get(y_field, "")
     for p in _rows(polls, ("pollster", "fieldwork", y_field)):
@@ -145,59 +144,60 @@ def polls_chart(
 
     everything = [r["value"] for r in valued] + [50.0]
     everything += [v for m in sides for v in (m["lower"], m["upper"])]
-    y_scale = alt.Scale(domain=_padded(everything), zero=False, nice=False)
+    y_scale = {"domain": _padded(everything), "nice": False, "zero": False}
     domain = sorted({(n or "").strip() or UNNAMED for n in pollsters or ()} | set(names))
-    color = alt.Color("pollster:N", title="Pollster",
-                      scale=alt.Scale(domain=domain, range=list(POLLSTER_COLORS)),
-                      legend=alt.Legend(values=names))  # fmt: skip
-    shape = alt.Shape("side:N", title="Side", scale=alt.Scale(
-        domain=list(SIDES), range=["circle", "square"]))  # fmt: skip
-    pick = alt.selection_point(name="pollster_pick", fields=["pollster"], bind="legend")
-    tips = _tips(alt, ("pollster:N", "Pollster"), ("fieldwork:N", "Fieldwork"), ("for:N", "For"),
-                 ("against:N", "Against"), ("undecided:N", "Undecided"),
-                 ("for_decided:N", "For, of decided"), ("sample:N", "Sample"))  # fmt: skip
-    x = _utc(alt, "mid:T", "Fieldwork (midpoint)", labelOverlap=True,
+    color = field("pollster:N", title="Pollster",
+                  scale={"domain": domain, "range": list(POLLSTER_COLORS)},
+                  legend={"values": names})  # fmt: skip
+    shape = field(
+        "side:N", title="Side", scale={"domain": list(SIDES), "range": ["circle", "square"]}
+    )
+    pick = "pollster_pick"
+    tips = vl.tips(("pollster:N", "Pollster"), ("fieldwork:N", "Fieldwork"), ("for:N", "For"),
+                   ("against:N", "Against"), ("undecided:N", "Undecided"),
+                   ("for_decided:N", "For, of decided"), ("sample:N", "Sample"))  # fmt: skip
+    x = _utc("mid:T", "Fieldwork (midpoint)", labelOverlap=True,
              **time_axis(date.fromisoformat(fors[0]["mid"]), date.fromisoformat(last["mid"])))  # fmt: skip
-    y = alt.Y("value:Q", title=y_name, scale=y_scale)
+    y = field("value:Q", title=y_name, scale=y_scale)
 
-    def dots(part: list[dict[str, Any]], name: str, **mark: Any) -> Any:
-        return (
-            alt.Chart(alt.InlineData(values=part)).mark_point(**mark)
-            .encode(x=x, y=y, color=color, shape=shape, tooltip=tips,
-                    opacity=alt.condition(pick, alt.value(0.85), alt.value(0.15)))
-            .properties(name=name)
+    def dots(part: list[dict[str, Any]], name: str, extra: dict[str, Any], **mark_: Any) -> Any:
+        return unit(
+            Rows(part), mark("point", **mark_), name=name,
+            encoding=encoding(x=x, y=y, color=color, shape=shape, tooltip=tips,
+                              opacity=vl.condition(pick, 0.85, 0.15, param=True), **extra),
         )  # fmt: skip
 
-    half = alt.InlineData(values=[{"half": 50}])
     layers = [
-        alt.Chart(half)
-        .mark_rule(strokeDash=[4, 4], color=GREY)
-        .encode(y=alt.Y("half:Q", scale=y_scale))
-    ]
+        unit(Rows([{"half": 50}]), mark("rule", strokeDash=[4, 4], color=GREY),
+             encoding=encoding(y=field("half:Q", scale=y_scale)))
+    ]  # fmt: skip
     if means:
-        avg = alt.Chart(alt.InlineData(values=sides)).encode(
-            x=_utc(alt, "date:T"), detail="side:N",
-            tooltip=_tips(alt, ("date:N", "Date"), ("side:N", "Average of"),
-                          ("average:N", "Average"), ("interval:N", "Interval")))  # fmt: skip
-        layers.append(
-            avg.mark_area(opacity=0.2, color=GREY).encode(
-                y=alt.Y("lower:Q", scale=y_scale), y2="upper:Q"
-            )
-        )
-        layers.append(
-            avg.mark_line(color="#252525", point=alt.OverlayMarkDef(opacity=0, size=60))
-            .encode(y=alt.Y("mean:Q", scale=y_scale), strokeDash=alt.StrokeDash(
-                "side:N", title="Side", scale=alt.Scale(domain=list(SIDES),
-                                                       range=[[1, 0], [5, 3]])))
+        avg = Rows(sides)
+        avg_encoding = dict(
+            x=_utc("date:T"), detail="side:N",
+            tooltip=vl.tips(("date:N", "Date"), ("side:N", "Average of"),
+                            ("average:N", "Average"), ("interval:N", "Interval")),
         )  # fmt: skip
+        layers.append(unit(
+            avg, mark("area", opacity=0.2, color=GREY),
+            encoding=encoding(**avg_encoding, y=field("lower:Q", scale=y_scale), y2="upper:Q"),
+        ))  # fmt: skip
+        layers.append(unit(
+            avg, mark("line", color="#252525", point={"opacity": 0, "size": 60}),
+            encoding=encoding(**avg_encoding, y=field("mean:Q", scale=y_scale),
+                              strokeDash=field("side:N", title="Side", scale={
+                                  "domain": list(SIDES), "range": [[1, 0], [5, 3]]})),
+        ))  # fmt: skip
     points = []
     if sized := [r for r in valued if r["sample_size"]]:
-        size = alt.Size("sample_size:Q", title="Sample size", scale=alt.Scale(range=[30, 300]))
-        points.append(dots(sized, "polls", filled=True).encode(size=size))
+        size = field("sample_size:Q", title="Sample size", scale={"range": [30, 300]})
+        points.append(dots(sized, "polls", {"size": size}, filled=True))
     if unsized := [r for r in valued if not r["sample_size"]]:
-        points.append(dots(unsized, "polls_no_sample", filled=False, size=60, strokeWidth=1.5))
-    points[0] = points[0].add_params(pick)
-    return _finish(alt.layer(*layers, *points), title, caption, 300, alt_text)
+        points.append(dots(unsized, "polls_no_sample", {}, filled=False, size=60, strokeWidth=1.5))
+    # The legend's selection, on the first points' view (Altair puts it at the top level).
+    params = [{"name": pick, "select": {"type": "point", "fields": ["pollster"]},
+               "bind": "legend", "views": [points[0]["name"]]}]  # fmt: skip
+    return _finish(layer(*layers, *points, params=params), title, caption, 300, alt_text)
 
 
 def _number(value: Any) -> bool:

@@ -132,6 +132,11 @@ def _log_bound(days: float) -> float:
 _M_CHUNK = 10
 
 
+def _joined(term: FloatArray) -> FloatArray:
+    """A term on the (m, b, log s, c) grid, its last two axes as one (a view when it can)."""
+    return term.reshape(*term.shape[:2], -1)
+
+
 @lru_cache(maxsize=16)  # one posterior is 28 MB; a backtest needs a handful at once
 def _log_posterior(data: tuple[tuple[float, float, bool, float, float], ...]) -> FloatArray:
     """Log posterior on the (m, b, log s, c) grid.
@@ -144,27 +149,42 @@ def _log_posterior(data: tuple[tuple[float, float, bool, float, float], ...]) ->
     ls = _LOG_S[None, None, :, None]
     c = _C[None, None, None, :]
     lp = np.empty(shape)
+    prior = -0.5 * (b / B_PRIOR_SD) ** 2 - 0.5 * (c / C_PRIOR_SD) ** 2
+    # Each round's sd, and for an exact completion its log: the same for every m.
+    sds = [np.sqrt(np.exp(2 * ls) + (c * x_sd) ** 2) for _, _, _, _, x_sd in data]
+    logs = [np.log(sd) for sd in sds]  # used by the exact rounds
+    flat = (_B.size, _LOG_S.size * _C.size)
+    scratch = np.empty((_M_CHUNK, *shape[1:]))  # one buffer for the full-grid terms
     for start in range(0, _M.size, _M_CHUNK):
         m = _M[start : start + _M_CHUNK, None, None, None]
+        part = lp[start : start + _M_CHUNK]
+        # Terms without b (every exact round's log s, every round of the forecast
+        # organization) are added over (log s, c) as one axis: numpy's inner loops run
+        # over 1,240 cells instead of 31 (each cell gets the same sums, in the same order).
+        joined = part.reshape(m.size, *flat)
         # Priors: flat m; 1/s on s is flat on log s; b ~ N(0, B_PRIOR_SD); c ~ N(0, C_PRIOR_SD).
-        part = np.broadcast_to(
-            -0.5 * (b / B_PRIOR_SD) ** 2 - 0.5 * (c / C_PRIOR_SD) ** 2, (m.size, *shape[1:])
-        ).copy()
-        for lo, hi, other, x, x_sd in data:
+        part[...] = prior
+        work = scratch[: m.size]
+        for (lo, hi, other, x, _), s, log_s in zip(data, sds, logs, strict=True):
             # A round of the forecast organization does not depend on b: its term is computed
             # once for every b (41 times fewer cells) and broadcast.
             mu = m + b * 1.0 + c * x if other else m + c * x
-            s = np.sqrt(np.exp(2 * ls) + (c * x_sd) ** 2)
-            # In place, in the order of the sums they stand for (same values, fewer copies).
+            # In place, in the order of the sums they stand for (same values, fewer copies):
+            # each term is the same array operations as written out, into one buffer.
             if lo == hi:
-                part -= np.log(s)
-                part -= 0.5 * ((lo - mu) / s) ** 2
+                joined -= _joined(log_s)
+                if other:
+                    np.divide(lo - mu, s, out=work)
+                    np.square(work, out=work)
+                    np.multiply(0.5, work, out=work)
+                    part -= work
+                else:
+                    joined -= _joined(0.5 * ((lo - mu) / s) ** 2)
             else:
                 upper = log_ndtr((hi - mu) / s)  # log P(D <= hi)
                 lower = log_ndtr((lo - mu) / s)  # log P(D <= lo)
-                part += upper
-                part += np.log(-np.expm1(np.minimum(lower - upper, -1e-12)))
-        lp[start : start + _M_CHUNK] = part
+                joined += _joined(upper)
+                joined += _joined(np.log(-np.expm1(np.minimum(lower - upper, -1e-12))))
     # Normalised chunk by chunk too (scipy's logsumexp copies the whole grid several times).
     top = float(lp.max())
     total = sum(
@@ -182,6 +202,15 @@ def _running_term(cut: float, x: float) -> FloatArray:
         log_ndtr((m + _C[None, None, :] * x - cut) / np.exp(_LOG_S)[None, :, None]),
         dtype=np.float64,
     )
+
+
+def _choice(post: FloatArray, draws: int, rng: np.random.Generator) -> NDArray[np.int64]:
+    """``rng.choice(post.size, size=draws, p=post)``, the same cells from the same draws, with
+    the cumulative sum made in place: numpy's own checks ``p`` (three more passes over the 3.6
+    million cells) and sums it into a new array. ``post`` sums to 1 and is overwritten."""
+    cdf = np.cumsum(post, out=post)
+    cdf /= cdf[-1]
+    return np.asarray(cdf.searchsorted(rng.random(draws), side="right"), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -234,7 +263,7 @@ class CompletionModel:
         np.exp(w, out=w)
         post = w.ravel()
         post /= post.sum()
-        cell = rng.choice(post.size, size=draws, p=post)
+        cell = _choice(post, draws, rng)
         del w, post
         mi, _, si, ci = np.unravel_index(cell, lp.shape)
         m = _M[mi] + rng.uniform(-0.5, 0.5, draws) * (_M[1] - _M[0]) + _C[ci] * x
