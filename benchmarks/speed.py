@@ -4,8 +4,12 @@
   memory of a fresh process each time, beside ``sqlite-utils query`` on the same store (the
   issue's anchor for a command that reads the store and prints).
 * Routes (the process page, with and without ``as_of``, and JSON routes): one server process,
-  16 concurrent clients, requests/s, p50 and p99 and errors, beside datasette serving the
+  16 concurrent connections, requests/s, p50 and p99 and errors, beside datasette serving the
   store's ``polls`` table as JSON on the same machine (the issue's anchor for a JSON route).
+  The load comes from ``wrk`` (one thread, 16 connections, 5 s) where it is installed
+  (``apt-get install wrk``): a load generator in C leaves the server the cores; without it,
+  from 16 Python client threads, which compete with the server for them (``load_generator``
+  says which).
 
 treatywatch's bytecode is compiled before the CLI is timed, as an installed package's is (the
 anchors are installed). ``first_s`` is a command's first run on the store: ``polls
@@ -97,7 +101,7 @@ def cli_commands() -> dict[str, Any]:
         cli = [sys.executable, "-m", "treatywatch"]
         subprocess.run([*cli, "import", "--example"], env=env, check=True, capture_output=True)
         out: dict[str, Any] = {"bytecode": _compile_package()}
-        anchor = shutil.which("sqlite-utils")
+        anchor = _tool("sqlite-utils")
         if anchor:
             out["anchor_sqlite_utils_query"] = _timed([anchor, "query", db, ANCHOR_SQL], env)
         else:
@@ -111,6 +115,11 @@ def cli_commands() -> dict[str, Any]:
                 )
             out[name] = result
         return out
+
+
+def _tool(name: str) -> str | None:
+    """A command installed beside this Python (the project's virtualenv), else on the PATH."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
 
 
 def _free_port() -> int:
@@ -189,6 +198,63 @@ def _load(url: str, clients: int = CLIENTS) -> dict[str, Any]:
     return out
 
 
+WRK_SECONDS = 5
+
+
+def _wrk(url: str, connections: int = CLIENTS) -> dict[str, Any]:
+    """``wrk`` with one thread and ``connections`` connections for a few seconds."""
+    import re
+
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{WRK_SECONDS}s",
+            "--latency",
+            "-H",
+            "Accept-Encoding: gzip",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def seconds(label: str) -> float:
+        m = re.search(rf"^\s*{label}\s+([0-9.]+)(us|ms|s)\s*$", out, re.M)
+        if m is None:
+            raise RuntimeError(f"wrk printed no {label} latency:\n{out}")
+        return float(m.group(1)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)]
+
+    total = re.search(r"([0-9]+) requests in", out)
+    rate = re.search(r"Requests/sec:\s+([0-9.]+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+([0-9]+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if total is None or rate is None:
+        raise RuntimeError(f"wrk's output not understood:\n{out}")
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    errors += sum(int(x) for x in socket_errors.groups()) if socket_errors else 0
+    return {
+        "load_generator": "wrk",
+        "clients": connections,
+        "requests": int(total.group(1)),
+        "errors": errors,
+        "requests_per_s": float(rate.group(1)),
+        "p50_s": seconds("50%"),
+        "p99_s": seconds("99%"),
+    }
+
+
+def _measure(url: str) -> dict[str, Any]:
+    """Under load: with wrk where installed, else with Python client threads."""
+    if shutil.which("wrk"):
+        return _wrk(url)
+    return {"load_generator": "python threads", **_load(url)}
+
+
 def _first(url: str) -> float:
     import httpx
 
@@ -214,8 +280,8 @@ def routes() -> dict[str, Any]:
         with _running(serve, env, base + "/api/v1/processes"):
             for name, path in ROUTE_CASES.items():
                 first = _first(base + path)
-                out[name] = {"route": path, "first_s": first, **_load(base + path)}
-        datasette = shutil.which("datasette")
+                out[name] = {"route": path, "first_s": first, **_measure(base + path)}
+        datasette = _tool("datasette")
         if datasette is None:
             out["anchor_datasette_polls_json"] = None
             out["anchor_missing"] = "datasette is not installed (pip install datasette)"
@@ -225,7 +291,7 @@ def routes() -> dict[str, Any]:
         path = f"/routes/polls.json?process_slug={SLUG}&_shape=objects"
         with _running([datasette, "serve", db, "-p", str(port)], env, base + path):
             _first(base + path)
-            out["anchor_datasette_polls_json"] = {"route": path, **_load(base + path)}
+            out["anchor_datasette_polls_json"] = {"route": path, **_measure(base + path)}
         anchor = out["anchor_datasette_polls_json"]["requests_per_s"]
         for name in ROUTE_CASES:
             out[name]["times_anchor_requests_per_s"] = out[name]["requests_per_s"] / anchor

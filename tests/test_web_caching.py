@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from conftest import EXAMPLE
 from treatywatch.render.assets import IMMUTABLE, hashed_vendor_url, vendor_bytes
 
 PAGE = "/processes/montenegro-nato"
@@ -112,3 +113,67 @@ def test_every_response_says_its_server_time(tmp_path: Path) -> None:
             r = client.get(url)
             m = re.fullmatch(r"app;dur=([0-9]+\.[0-9])", r.headers["server-timing"])
             assert m is not None and float(m.group(1)) >= 0, (url, r.headers)
+
+
+def test_a_repeated_request_is_answered_from_memory_until_a_document_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept answer is the same bytes and costs no work; a new version of a document (or
+    a recorded act) answers anew."""
+    from fastapi.testclient import TestClient
+
+    from treatywatch.ingest import import_paths
+    from treatywatch.store.db import Store
+    from treatywatch.web import app as web
+
+    db = str(tmp_path / "k.db")
+    article = tmp_path / EXAMPLE.name
+    article.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    with Store.open(db) as s:
+        import_paths(s, [article])
+    calls: list[str] = []
+    real = web.process_status
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append("status")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(web, "process_status", counted)
+    url = "/api/v1/processes/montenegro-nato/status?as_of=2016-12-31"
+    with TestClient(web.create_app(db)) as client:
+        first = client.get(url, headers={"Accept-Encoding": "identity"})
+        assert first.status_code == 200 and len(calls) == 1
+        for _ in range(3):
+            again = client.get(url, headers={"Accept-Encoding": "identity"})
+            assert again.content == first.content
+        assert len(calls) == 1
+        # Another day or another query is another answer.
+        assert client.get(url.replace("2016-12-31", "2017-01-31")).status_code == 200
+        assert len(calls) == 2
+        # A new version of the article: the answer is computed again.
+        article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n")
+        with Store.open(db) as s:
+            import_paths(s, [article])
+        after = client.get(url, headers={"Accept-Encoding": "identity"})
+        assert after.status_code == 200 and len(calls) == 3
+
+
+def test_a_kept_answer_is_what_fastapi_would_send(client: Any) -> None:
+    """Validated against the route's shape and encoded as FastAPI encodes it."""
+    import json
+
+    from pydantic import TypeAdapter
+
+    from treatywatch.serialize import shapes
+
+    body = client.get("/api/v1/processes/montenegro-nato/status").json()
+    adapter = TypeAdapter(shapes.StatusShape)
+    assert body == json.loads(
+        json.dumps(adapter.dump_python(adapter.validate_python(body), mode="json"))
+    )
+    # JSON as FastAPI sends it: UTF-8, no ASCII escapes, compact separators.
+    raw = client.get(
+        "/api/v1/processes/montenegro-nato/sources", headers={"Accept-Encoding": "identity"}
+    )
+    assert raw.headers["content-type"] == "application/json"
+    assert b'": ' not in raw.content[:200] and b"\\u" not in raw.content

@@ -56,8 +56,11 @@ def redact(url: str) -> str:
     return redact_url(url)
 
 
-def connect_sqlite(path: str, readonly: bool = False) -> sqlite3.Connection:
-    """A SQLite connection in autocommit mode (transactions are explicit), WAL on files."""
+def connect_sqlite(
+    path: str, readonly: bool = False, any_thread: bool = False
+) -> sqlite3.Connection:
+    """A SQLite connection in autocommit mode (transactions are explicit), WAL on files;
+    ``any_thread``: may be closed from another thread than the one that uses it."""
     if path != ":memory:" and not readonly:
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +69,9 @@ def connect_sqlite(path: str, readonly: bool = False) -> sqlite3.Connection:
     if readonly and path != ":memory:" and not Path(path).is_file():
         raise StoreError(f"no store at {path}")
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=lock_timeout())
+        conn = sqlite3.connect(
+            path, isolation_level=None, timeout=lock_timeout(), check_same_thread=not any_thread
+        )
         if path != ":memory:" and not readonly:
             # Persistent in the file: readers then never block on a writer, nor it on them.
             conn.execute("PRAGMA journal_mode = WAL")

@@ -6,9 +6,15 @@ One success shape (a JSON object) and one error shape: ``{"error": {"status", "m
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import gzip
 import inspect
+import json
 import os
+import threading
+import typing
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
@@ -21,6 +27,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute, Route
 
@@ -110,6 +117,111 @@ def with_store(handler: Callable[..., Any]) -> Callable[..., Any]:
             return handler(*args, store=store, **kwargs)
 
     call.__signature__ = signature.replace(parameters=[*params, request])  # type: ignore[attr-defined]
+    return call
+
+
+# Encoded answers kept per app (server process): JSON of a few kB, pages of ~100 kB.
+ANSWER_ENTRIES = 512
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """An encoded answer: its body, media type and (if worth it) its gzip-compressed body."""
+
+    body: bytes
+    media_type: str
+    gzipped: bytes | None
+
+
+class Answers:
+    """An app's memory of encoded answers (LRU, thread-safe)."""
+
+    def __init__(self, entries: int = ANSWER_ENTRIES) -> None:
+        self.entries = entries
+        self._kept: OrderedDict[tuple[str, ...], Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> Answer | None:
+        with self._lock:
+            answer = self._kept.get(key)
+            if answer is not None:
+                self._kept.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple[str, ...], answer: Answer) -> None:
+        with self._lock:
+            self._kept[key] = answer
+            while len(self._kept) > self.entries:
+                self._kept.popitem(last=False)
+
+
+def _encode(handler: Callable[..., Any], shape: Any) -> Callable[[Any], Answer]:
+    """How a handler's result becomes an :class:`Answer`: a response's own body, or JSON
+    validated and encoded as FastAPI does with the return annotation (the response model)."""
+
+    def encode(result: Any) -> Answer:
+        if isinstance(result, Response):
+            body, media_type = bytes(result.body), str(result.media_type)
+        else:
+            value = shape.dump_python(shape.validate_python(result), mode="json")
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+            body, media_type = text.encode(), "application/json"
+        small = len(body) < GZIP_MINIMUM_SIZE
+        return Answer(body, media_type, None if small else gzip.compress(body, GZIP_LEVEL, mtime=0))
+
+    return encode
+
+
+def _fingerprint(readers: Readers) -> str:
+    from treatywatch.store.cache import documents_fingerprint
+
+    with readers.connect() as store:
+        return documents_fingerprint(store)
+
+
+def kept(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """A handler given a store (as :func:`with_store`) whose encoded answer is kept per path,
+    query, documents and day: a repeated request costs one query (the documents' fingerprint)
+    and no work, not even compression. A new version of any document, or another day, answers
+    anew. Errors are not kept.
+    """
+    from pydantic import TypeAdapter
+
+    returns = typing.get_type_hints(handler)["return"]
+    is_response = isinstance(returns, type) and issubclass(returns, Response)
+    encode = _encode(handler, None if is_response else TypeAdapter(returns))
+    signature = inspect.signature(handler)
+    params = [p for p in signature.parameters.values() if p.name != "store"]
+    request_param = inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+
+    def compute(key: tuple[str, ...], args: Any, kwargs: Any, request: Request) -> Answer:
+        with request.app.state.readers.connect() as store:
+            answer = encode(handler(*args, store=store, **kwargs))
+        request.app.state.answers.put(key, answer)
+        return answer
+
+    @functools.wraps(handler)
+    async def call(*args: Any, request: Request, **kwargs: Any) -> Any:
+        # SQLite: on the event loop, one local query, then either the kept answer or the work
+        # in a worker thread (a kept answer never waits for a thread, nor for the GIL's turns).
+        # PostgreSQL: the query goes over the network and may wait for a pooled connection,
+        # so it runs in a worker thread.
+        readers: Readers = request.app.state.readers
+        if readers.local:
+            fingerprint = _fingerprint(readers)
+        else:
+            fingerprint = await run_in_threadpool(_fingerprint, readers)
+        key = (request.url.path, request.url.query, fingerprint, date.today().isoformat())
+        answer = request.app.state.answers.get(key)
+        if answer is None:
+            answer = await run_in_threadpool(compute, key, args, kwargs, request)
+        accepts = "gzip" in request.headers.get("accept-encoding", "").lower()
+        if answer.gzipped is not None and accepts:
+            headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+            return Response(answer.gzipped, media_type=answer.media_type, headers=headers)
+        return Response(answer.body, media_type=answer.media_type)
+
+    call.__signature__ = signature.replace(parameters=[*params, request_param])  # type: ignore[attr-defined]
     return call
 
 
@@ -425,10 +537,10 @@ def create_app(
     tokens = list(write_tokens) if write_tokens is not None else tokens_from_env()
     P = f"{API}/processes/{{slug}}"
     routes: list[BaseRoute] = [
-        APIRoute("/", with_store(home), response_class=HTMLResponse, include_in_schema=False),
+        APIRoute("/", kept(home), response_class=HTMLResponse, include_in_schema=False),
         APIRoute(
             "/processes/{slug}",
-            with_store(process_page),
+            kept(process_page),
             response_class=HTMLResponse,
             include_in_schema=False,
         ),
@@ -446,26 +558,26 @@ def create_app(
         ),
         APIRoute(
             "/documents/{sha}",
-            with_store(document_page),
+            kept(document_page),
             response_class=HTMLResponse,
             include_in_schema=False,
         ),
-        APIRoute(f"{API}/processes", with_store(api_processes)),
-        APIRoute(P, with_store(api_process)),
-        APIRoute(f"{P}/status", with_store(api_status)),
-        APIRoute(f"{P}/milestones", with_store(api_milestones)),
-        APIRoute(f"{P}/ratifications", with_store(api_ratifications)),
-        APIRoute(f"{P}/polls", with_store(api_polls)),
-        APIRoute(f"{P}/sources", with_store(api_sources)),
-        APIRoute(f"{P}/average", with_store(api_average)),
-        APIRoute(f"{P}/forecast", with_store(api_forecast)),
-        APIRoute(f"{API}/organizations/{{code}}/members", with_store(api_members)),
-        APIRoute(f"{P}/findings", with_store(api_findings)),
-        APIRoute(f"{P}/timeline", with_store(api_timeline)),
-        APIRoute(f"{P}/changes", with_store(api_changes)),
-        APIRoute(f"{P}/charts/{{kind}}", with_store(api_chart)),
+        APIRoute(f"{API}/processes", kept(api_processes)),
+        APIRoute(P, kept(api_process)),
+        APIRoute(f"{P}/status", kept(api_status)),
+        APIRoute(f"{P}/milestones", kept(api_milestones)),
+        APIRoute(f"{P}/ratifications", kept(api_ratifications)),
+        APIRoute(f"{P}/polls", kept(api_polls)),
+        APIRoute(f"{P}/sources", kept(api_sources)),
+        APIRoute(f"{P}/average", kept(api_average)),
+        APIRoute(f"{P}/forecast", kept(api_forecast)),
+        APIRoute(f"{API}/organizations/{{code}}/members", kept(api_members)),
+        APIRoute(f"{P}/findings", kept(api_findings)),
+        APIRoute(f"{P}/timeline", kept(api_timeline)),
+        APIRoute(f"{P}/changes", kept(api_changes)),
+        APIRoute(f"{P}/charts/{{kind}}", kept(api_chart)),
         APIRoute(f"{P}/{{table}}.csv", with_store(csv_table), response_class=CsvResponse),
-        APIRoute(f"{API}/documents/{{sha}}", with_store(api_document)),
+        APIRoute(f"{API}/documents/{{sha}}", kept(api_document)),
         *(write_routes() if tokens else []),
         Route(f"{STATIC_URL_PREFIX}{{digest}}/{{name}}", vendored_file, methods=["GET"]),
     ]
@@ -493,6 +605,7 @@ def create_app(
     )
     app.state.db = db
     app.state.readers = readers
+    app.state.answers = Answers()
     app.state.write_tokens = tokens
     static = resources.files("treatywatch") / "render" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
