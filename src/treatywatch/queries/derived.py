@@ -4,8 +4,10 @@ A result (a poll average's JSON, a forecast's, a page's charts) is looked up, in
 this process's memory (a small LRU), in the store's ``derived_cache`` table, and only then
 computed; a computed result is kept in both, in the store only when the connection can write.
 The web server's request connections are read-only, so a server reads what the CLI (any
-command that computes a result, and ``import``, which fills today's for the processes it
-imported) left in the store, and keeps what it computes itself in memory.
+command that computes a result) left in the store, and keeps what it computes itself in
+memory; with ``TREATYWATCH_WARM=1`` it computes today's at start (``web.app.warm_derived``).
+``import`` does not compute them: an import of a thousand articles would pay for pages
+nobody asked for.
 
 The key holds a fingerprint of the store's current documents (a new version of any document
 makes a new key: nothing is invalidated by hand) and a fingerprint of treatywatch's own code
