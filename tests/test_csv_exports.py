@@ -55,3 +55,31 @@ def test_csv_download_neutralises_source_text(hostile: TestClient) -> None:
     assert not any(p.startswith(("=", "+", "-", "@")) for p in pollsters)
     cisr = next(row for row in rows if row["pollster"] == "'" + FORMULAS[0])
     assert (cisr["share_for"], cisr["share_against"]) == ("43.0", "51.0")  # numbers untouched
+
+
+def test_the_findings_table_follows_the_as_of_day_as_the_page_does(tmp_path: Path) -> None:
+    """Today's table has every finding; an earlier day's only those on the lines of what had
+    happened by then: the ones the page's Checks panel shows (render.reading.checks_in_view)."""
+    from datetime import date
+
+    from treatywatch.queries.records import process_records
+    from treatywatch.render.reading import checks_in_view
+    from treatywatch.web.app import create_app
+
+    db = str(tmp_path / "f.db")
+    with Store.open(db) as s:
+        import_paths(s, [EXAMPLE])
+        shown = checks_in_view(process_records(s, "montenegro-nato", date(2016, 12, 31)))
+        total = len(process_records(s, "montenegro-nato").findings)
+
+    def ids(url: str) -> list[str]:
+        r = client.get(url)
+        assert r.status_code == 200
+        return [row["id"] for row in csv.DictReader(io.StringIO(r.text))]
+
+    base = "/api/v1/processes/montenegro-nato/findings.csv"
+    with TestClient(create_app(db)) as client:
+        assert len(ids(base)) == total
+        earlier = ids(f"{base}?as_of=2016-12-31")
+    assert 0 < len(earlier) < total and shown.left_out == total - len(earlier)
+    assert sorted(earlier) == sorted(f.id for f in shown.findings)

@@ -78,10 +78,14 @@ def _positions(records: ProcessRecords) -> list[dict[str, Any]]:
 
 
 def _findings(records: ProcessRecords) -> list[dict[str, Any]]:
+    """The findings the page shows on the records' as-of day (render.reading.checks_in_view):
+    an earlier day's table keeps those on the lines of what had happened by then."""
+    from treatywatch.render.reading import checks_in_view
+
     return [
         {k: v for k, v in serialize.finding(f).items() if k not in ("related", "provenance")}
         | _prov(Provenance(f.document, f.line_start, f.line_end), records)
-        for f in records.findings
+        for f in checks_in_view(records).findings
     ]
 
 
