@@ -516,8 +516,20 @@ def test_map_frames_the_members_and_the_candidate() -> None:
 
     nato = map_chart(members(), MapCandidate("ME", "Montenegro"), world_topojson())
     west, south, east, north = fit_extent(nato.spec)
-    # North America (Canada's west, the contiguous US's south) to Turkey; not Alaska or Hawaii.
-    assert -145 < west < -120 and 20 < south < 30 and 40 < east < 50 and 70 < north < 80
+    # Europe, Iceland to Turkey: Canada and the United States would shrink the Balkans to
+    # specks, so they are named in the caption instead (and still drawn, off the frame).
+    assert -30 < west < -20 and 30 < south < 36 and 40 < east < 50 and 68 < north < 76
+    assert "outside the map: Canada (" in nato.caption and "United States (" in nato.caption
+    assert nato.spec["title"]["subtitle"].startswith("Outside the map: Canada (")
+    # Members mostly far from the candidate: the frame keeps them all.
+    spread = [("US", "United States"), ("CA", "Canada"), ("MX", "Mexico"), ("BR", "Brazil"),
+              ("FR", "France")]  # fmt: skip
+    wide = map_chart(
+        [MapMember(c, n, "ratified") for c, n in spread],
+        MapCandidate("PT", "Portugal"),
+        world_topojson(),
+    )
+    assert fit_extent(wide.spec)[0] < -100 and "outside the map" not in wide.caption
     eu = [("AT", "Austria"), ("CY", "Cyprus"), ("FI", "Finland"), ("FR", "France"),
           ("IE", "Ireland"), ("PT", "Portugal"), ("DE", "Germany")]  # fmt: skip
     chart = map_chart(

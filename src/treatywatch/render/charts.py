@@ -42,6 +42,10 @@ NO_ISO_NUMERIC = {"XK": "Kosovo"}
 # West, south, east, north (degrees): Europe, the Atlantic and eastern North America; the
 # frame of a map whose countries the TopoJSON does not draw.
 NORTH_ATLANTIC = (-100.0, 24.0, 45.0, 72.0)
+# A map frames the members within this many degrees of longitude of the candidate, when the
+# others are at most this share of them (named in the caption: "outside the map: …").
+MAP_REACH = 60.0
+MAP_FAR_SHARE = 0.25
 TOPOJSON_DATASET = "countries-topojson"
 FEATURE_KEY = "isValid(datum.id) ? '' + datum.id : 'name:' + datum.properties.name"
 GREY = "#636363"
@@ -165,8 +169,15 @@ def _utc(
     return field(shorthand, title=title, scale=scale, axis=dict(sorted(axis.items())))
 
 
-def _finish(chart: dict[str, Any], title: str, caption: str, height: int, alt: str) -> ChartSpec:
-    """The spec with its size, title, accessible name (``alt``), caption and text sizes."""
+def _finish(
+    chart: dict[str, Any],
+    title: str | dict[str, str],
+    caption: str,
+    height: int,
+    alt: str,
+) -> ChartSpec:
+    """The spec with its size, title (text, or a dict with ``text`` and ``subtitle``),
+    accessible name (``alt``), caption and text sizes."""
     spec = vl.top(
         chart, CONFIG, title=title, width="container", height=height, description=alt,
         usermeta={"caption": caption},
@@ -273,7 +284,7 @@ def map_chart(
     URLs). The view frames the members and the candidate (their largest polygons, see
     :mod:`treatywatch.render.geo`) unless ``extent`` (west, south, east, north) is given.
     """
-    from treatywatch.render.geo import extent_of, feature_key, fit_feature
+    from treatywatch.render.geo import around, extent_of, feature_key, fit_feature
 
     rows: list[dict[str, Any]] = []
     names: dict[str, list[str]] = {s: [] for s in STATUS_LABELS}
@@ -317,8 +328,23 @@ def map_chart(
                  topo.get("objects", {}).get("countries", {}).get("geometries", [])}  # fmt: skip
         if missing := [r["member_name"] for r in rows if r["key"] not in drawn]:
             parts.append(f"too small to draw at this scale: {', '.join(missing)}")
+    keys = [r["key"] for r in rows]
+    subtitle = ""
+    if extent is None and cand is not None:
+        # Frame the candidate's region: a few members far off (Canada and the United States
+        # for NATO) would shrink it to specks; they are named in the caption instead.
+        cand_key = next(r["key"] for r in rows if r["code"] == cand["code"])
+        near, far = around(topo, keys, cand_key, MAP_REACH)
+        if far and len(far) <= len(keys) * MAP_FAR_SHARE:
+            keys = near
+            by_key = {r["key"]: r for r in rows}
+            outside = sorted(
+                f"{by_key[k]['member_name']} ({by_key[k]['status_label'].lower()})" for k in far
+            )
+            parts.append(f"outside the map: {', '.join(outside)}")
+            subtitle = f"Outside the map: {', '.join(outside)}"
     caption = "Map: " + "; ".join(parts) + "."
-    frame = extent or extent_of(topo, [r["key"] for r in rows]) or NORTH_ATLANTIC
+    frame = extent or extent_of(topo, keys) or NORTH_ATLANTIC
     alt_text = f"Map of the {sum(map(len, names.values()))} members by ratification status{when}"
 
     # The legend lists the states that occur (non-members are drawn around the members).
@@ -356,7 +382,8 @@ def map_chart(
         projection={"fit": fit_feature(frame), "rotate": [-(frame[0] + frame[2]) / 2, 0],
                     "type": "equalEarth"},
     )  # fmt: skip
-    out = _finish(chart, title, caption, height, alt_text)
+    heading: str | dict[str, str] = {"text": title, "subtitle": subtitle} if subtitle else title
+    out = _finish(chart, heading, caption, height, alt_text)
     if not isinstance(topojson_url_or_values, str):
         out.spec.setdefault("datasets", {})[TOPOJSON_DATASET] = dict(topojson_url_or_values)
     return out

@@ -70,6 +70,38 @@ def _mainland(
     return max(rings, key=_area, default=[])
 
 
+def centres(topo: Mapping[str, Any], keys: Iterable[str]) -> dict[str, tuple[float, float]]:
+    """The centre (of the bounding box) of the largest polygon of each feature named by
+    ``keys`` that the TopoJSON draws, as longitude and latitude."""
+    wanted = set(keys)
+    geoms = topo.get("objects", {}).get("countries", {}).get("geometries", [])
+    arcs = _arcs(topo)
+    out = {}
+    for g in geoms:
+        if (key := feature_key(g)) in wanted and (ring := _mainland(arcs, g)):
+            lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+            out[key] = ((min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2)
+    return out
+
+
+def around(
+    topo: Mapping[str, Any], keys: Sequence[str], centre_key: str, reach: float
+) -> tuple[list[str], list[str]]:
+    """``keys`` split into those whose centre lies within ``reach`` degrees of longitude of
+    ``centre_key``'s (or that the map cannot place) and those beyond."""
+    placed = centres(topo, [*keys, centre_key])
+    if centre_key not in placed:
+        return list(keys), []
+    lon = placed[centre_key][0]
+
+    def distance(key: str) -> float:
+        d = abs(placed[key][0] - lon) % 360.0
+        return min(d, 360.0 - d)
+
+    near = [k for k in keys if k not in placed or distance(k) <= reach]
+    return near, [k for k in keys if k in placed and distance(k) > reach]
+
+
 def extent_of(
     topo: Mapping[str, Any], keys: Iterable[str], margin: float = MARGIN
 ) -> Extent | None:
