@@ -7,6 +7,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from scipy.special import expit
 
@@ -37,6 +38,7 @@ from treatywatch.stats.pollmodel import (
     Predictive,
     estimate_priors,
     fit_average,
+    shared_factor,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "polls"
@@ -228,3 +230,19 @@ def test_shared_development_data_as_files() -> None:
     for name, baseline in summary.items():
         assert model.mae < baseline.mae, name
     assert 0.85 <= model.coverage <= 0.95
+
+
+def test_the_shared_error_on_each_share_is_carried_to_the_top_two_logit() -> None:
+    """shared_factor against simulation: independent misses of sd e on each option's share of
+    all voters, and the variance of the top-two share's logit that follows."""
+    rng = np.random.default_rng(3)
+    e = 0.01
+    for f, a in ((0.475, 0.475), (0.40, 0.15), (0.30, 0.28)):
+        ff = f + rng.normal(0, e, 200_000)
+        aa = a + rng.normal(0, e, 200_000)
+        simulated = float(np.var(np.log(ff / aa)))  # logit of ff / (ff + aa)
+        p, two = f / (f + a), f + a
+        assert shared_factor(p, two) * e**2 == pytest.approx(simulated, rel=0.03)
+    # A two-way race against two parties of a many-party election: about 8 against 51.
+    assert float(shared_factor(0.5, 1.0)) == pytest.approx(8.0)
+    assert float(shared_factor(0.40 / 0.55, 0.55)) == pytest.approx(50.6, abs=0.2)

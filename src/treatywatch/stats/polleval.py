@@ -45,6 +45,7 @@ from treatywatch.stats.pollmodel import (
     Priors,
     estimate_priors,
     fit_average,
+    shared_factor,
 )
 
 LEVEL = 0.90
@@ -467,9 +468,16 @@ def calibrate_gap(
         actual = min(max(case.actual, 1e-3), 1 - 1e-3)  # an unopposed race has no finite logit
         out = max((case.date - fit.last_poll).days, 0)
         rows.append(
-            (centre_logit, fixed, fit.params["undecided"], float(out), float(logit(actual)))
+            (
+                centre_logit,
+                fixed,
+                fit.params["undecided"],
+                float(out),
+                float(logit(actual)),
+                fit.params["two_options"],
+            )
         )
-    m, known, und, days, y = (np.array(col) for col in zip(*rows, strict=True))
+    m, known, und, days, y, two = (np.array(col) for col in zip(*rows, strict=True))
     p0 = expit(m)
     centre = math.log(SHARED_SD_PRIOR**2)
     lo, hi = -30.0, 10.0
@@ -487,7 +495,12 @@ def calibrate_gap(
     def nll(theta: FloatArray) -> float:
         shared2, drift2, und2, even, df = unpack(theta)
         p = np.clip(p0 + even * und * (0.5 - p0), 1e-9, 1 - 1e-9)
-        var = known + shared2 + drift2 * days + und2 * (und / np.maximum(p * (1 - p), 1e-3)) ** 2
+        var = (
+            known
+            + shared2 * shared_factor(p, two)
+            + drift2 * days
+            + und2 * (und / np.maximum(p * (1 - p), 1e-3)) ** 2
+        )
         scale = np.sqrt(var)
         z = (y - np.log(p / (1 - p))) / scale
         penalty = 0.5 * ((math.log(shared2) - centre) / (2 * SHARED_SD_PRIOR_LOG_SD)) ** 2

@@ -35,7 +35,7 @@ import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -145,8 +145,11 @@ class OutcomeGap:
     A forecast's logit variance adds, to the consensus' posterior variance (which already
     grows with every day from the last poll to the vote, as the walk does):
 
-    - ``shared_sd**2``: an error common to all polls of a vote (turnout models, screening rules
-      every pollster shares); it does not shrink however many polls there are;
+    - an error common to all polls of a vote (turnout models, screening rules every pollster
+      shares) of sd ``shared_sd`` on each option's share of all voters (0..1), carried to the
+      top-two share's logit by :func:`shared_factor` (larger where the two options are a
+      small part of the vote, as in a many-party election); it does not shrink however many
+      polls there are;
     - ``drift_sd**2 * days``: late movement beyond the walk, growing with the days from the last
       poll's fieldwork to the vote;
     - ``house_sd**2 / J``: the consensus is the mean of its J pollsters, so it keeps their mean
@@ -183,12 +186,13 @@ class OutcomeGap:
 
 DEFAULT_PRIORS = Priors()
 #: Prior centre of ``OutcomeGap.shared_sd`` in :func:`~treatywatch.stats.polleval.calibrate_gap`
-#: (logit): Shirani-Mehr, Rothschild, Goel and Gelman (JASA 2018) find an "average absolute
-#: election-level bias ... about 2 percentage points" in 608 US state races; a normal error
-#: of mean absolute 2 points has sd 2.5 points, 0.10 logit at an even race.
-SHARED_SD_PRIOR = 0.10
+#: (share of all voters): Shirani-Mehr, Rothschild, Goel and Gelman (JASA 2018) find an
+#: "average absolute election-level bias ... about 2 percentage points" in 608 US state races;
+#: a normal error of mean absolute 2 points has sd 2.5 points, 0.10 logit in an even two-way
+#: race with 5% undecided, which :func:`shared_factor` (about 8.9 there) makes 0.034 here.
+SHARED_SD_PRIOR = 0.034
 DEFAULT_GAP = OutcomeGap(
-    shared_sd=0.041, drift_sd=0.0, undecided_sd=0.114, undecided_even=0.59, tail_df=7.3
+    shared_sd=0.0145, drift_sd=0.0, undecided_sd=0.106, undecided_even=0.58, tail_df=8.1
 )
 
 
@@ -275,12 +279,24 @@ class AverageResult:
         und = gap.undecided_sd * u / max(p * (1.0 - p), 1e-3)
         house2 = par["house_sd"] ** 2 / par["houses_in_consensus"]
         days = max((day - self.last_poll).days, 0)
-        var = s**2 + gap.shared_sd**2 + gap.drift_sd**2 * days + house2 + und**2
+        shared2 = gap.shared_sd**2 * shared_factor(p, par["two_options"])
+        var = s**2 + shared2 + gap.drift_sd**2 * days + house2 + und**2
         return Predictive(float(logit(p)), math.sqrt(var), gap.tail_df)
 
     def forecast(self, day: dt.date, *, level: float | None = None) -> Estimate:
         """The result of a vote held on ``day``: :meth:`predictive`'s interval."""
         return self.predictive(day).interval(self.level if level is None else level)
+
+
+def shared_factor(p: float | FloatArray, two: float | FloatArray) -> Any:
+    """Logit variance of the top-two share p per unit variance of an error on each option's
+    share of all voters: an error e on each of the two shares (f = p d, a = (1 - p) d, d the two
+    options' share of all) moves p by (a e_f - f e_a) / d**2, and logit(p) by that over
+    p (1 - p). A two-way race (d near 1, p near 1/2) gets about 8; two parties of a
+    many-party election (d = 0.55, p = 0.73) about 51: the same miss of a point or two on
+    each party moves their top-two share far more."""
+    pq = np.maximum(np.asarray(p) * (1.0 - np.asarray(p)), 1e-3)
+    return (np.asarray(p) ** 2 + (1.0 - np.asarray(p)) ** 2) / (np.asarray(two) ** 2 * pq**2)
 
 
 @dataclass(frozen=True)
@@ -290,6 +306,7 @@ class _Columns:
     p: FloatArray
     n_eff: FloatArray
     undecided: FloatArray  # fraction of all respondents
+    two: FloatArray  # for + against, fraction of all respondents (1 on a decided base)
     imputed: NDArray[np.bool_]
     pollster: IntArray  # index into names; len(names) for an unknown pollster
     names: list[str]
@@ -312,7 +329,10 @@ def _columns(polls: Sequence[PollObs]) -> _Columns:
     und = np.where(np.isnan(und), np.where(decided, 0.0, np.maximum(0.0, 100.0 - f - a)), und)
     index = {name: i for i, name in enumerate(sorted({p.pollster or "" for p in polls} - {""}))}
     pollster = np.array([index.get(p.pollster or "", len(index)) for p in polls], dtype=np.int64)
-    return _Columns(start, end, f / (f + a), n_eff, und / 100.0, imputed, pollster, list(index))
+    two = np.where(decided, 1.0, np.minimum(1.0, (f + a) / 100.0))
+    return _Columns(
+        start, end, f / (f + a), n_eff, und / 100.0, two, imputed, pollster, list(index)
+    )
 
 
 def normalize(polls: Sequence[PollObs]) -> list[NormalizedPoll]:
@@ -535,6 +555,7 @@ def fit_average(
         house_sd=math.sqrt(sh2),
         houses_in_consensus=float(houses),
         undecided=float(c.undecided[recent].mean()),
+        two_options=float(c.two[recent].mean()),
         loglik=post.loglik,
         n_polls=float(len(c.p)),
         n_imputed=float(c.imputed.sum()),
