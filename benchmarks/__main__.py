@@ -147,14 +147,21 @@ def main(argv: list[str] | None = None) -> None:
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "results": {},
     }
+    failed = []
     for name, fn in BENCHMARKS.items():
         if args.only and name not in args.only:
             continue
         print(f"bench {name} …", flush=True)
-        results["results"][name] = fn()
+        try:
+            results["results"][name] = fn()
+        except Exception as e:  # noqa: BLE001 - one broken benchmark must not lose the others
+            results["results"][name] = {"error": f"{type(e).__name__}: {e}"}
+            failed.append(name)
         print(json.dumps(results["results"][name], indent=2), flush=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
+    if failed:
+        raise SystemExit(f"benchmarks that failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -141,7 +141,9 @@ def _server_load(db: str, workers: int) -> dict[str, Any]:
 
 
 def _importers(db: str, n: int = 16) -> dict[str, Any]:
-    text = (Path(__file__).parent / "examples" / "montenegro-nato-relations.txt").read_text()
+    from treatywatch.cli.common import example_path
+
+    text = example_path().read_text(encoding="utf-8")
     anchor = "| Oct 2014 | | 43.75 | 56.25 | 12.5 |\n"
     with tempfile.TemporaryDirectory() as tmp:
         files = []
