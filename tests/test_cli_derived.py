@@ -4,6 +4,7 @@ store's cache of derived results, and a later run prints it without loading the 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def test_a_new_document_version_fits_again(db: str, tmp_path: Path) -> None:
     assert new_fingerprint != old[1]
 
 
-def test_the_report_builds_its_charts_once(db: str, tmp_path: Path) -> None:
+def test_the_report_is_written_once_per_documents_and_day(db: str, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     _, loaded_first = _run(db, "report", "montenegro-nato", "--as-of", "2016-12-31", "-o", str(out))
     first = out.read_text(encoding="utf-8")
@@ -96,7 +97,7 @@ def test_the_report_builds_its_charts_once(db: str, tmp_path: Path) -> None:
     built = {"treatywatch.render.geo", "treatywatch.render.forecast_charts"}
     assert built <= loaded_first
     assert "altair" not in loaded_first  # the specs are written without it
-    assert [a for a, _ in _kept(db, "report-charts")] == ["2016-12-31"]
+    assert [a for a, _ in _kept(db, "report-html")] == ["2016-12-31"]
     _, loaded_second = _run(
         db, "report", "montenegro-nato", "--as-of", "2016-12-31", "-o", str(out)
     )
@@ -108,3 +109,5 @@ def test_the_report_builds_its_charts_once(db: str, tmp_path: Path) -> None:
 
     assert without_the_time_written(second) == without_the_time_written(first)
     assert '"$schema"' in second  # the charts are in it
+    # The kept report says when each file was written, not when it was first built.
+    assert "@@" not in second and re.search(r"Report written \d{4}-\d\d-\d\d \d\d:\d\d UTC", second)

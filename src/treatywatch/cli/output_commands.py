@@ -101,15 +101,27 @@ def report(
 
     Example: treatywatch report montenegro-nato -o report.html
     """
-    from treatywatch.cli.text import line
-    from treatywatch.queries.overview import process_overview
-    from treatywatch.render.report import report_charts, report_html
+    from datetime import UTC, date, datetime
 
-    day = parse_day(as_of)
+    from treatywatch.cli.text import line
+    from treatywatch.queries.derived import derived
+    from treatywatch.render.report import GENERATED_MARK, report_html
+
+    day = parse_day(as_of) or date.today()
     output_path(output)  # before the work: a wrong folder is said at once
     with open_store(ctx) as store:
-        ov = process_overview(store, process, day)
-        html = report_html(ov, report_charts(store, ov))
+        slug = store.find_process(process).slug
+
+        def compute() -> str:
+            from treatywatch.queries.overview import process_overview
+
+            ov = process_overview(store, slug, day)
+            return report_html(ov, generated=GENERATED_MARK)
+
+        # Written once per documents and day (the store's cache of derived results); the
+        # time it was written goes in each time.
+        kept: str = derived(store, slug, "report-html", day, compute)
+    html = kept.replace(GENERATED_MARK, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     write_output(output, html)
     make_console().print(line("wrote ", output, f" ({len(html) / 1e6:.1f} MB)"))
 
