@@ -9,18 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from treatywatch.queries.races import POLL_COLUMNS
+
 POLLS_DIR = Path(__file__).resolve().parents[1] / "src" / "treatywatch" / "data" / "polls"
 
-POLL_HEADER = [
-    "race",
-    "poll_id",
-    "pollster",
-    "fieldwork_start",
-    "fieldwork_end",
-    "sample_size",
-    "option",
-    "share",
-]
+POLL_HEADER = list(POLL_COLUMNS)
 OUTCOME_HEADER = ["race", "option", "share", "date", "country", "kind"]
 SOURCE_HEADER = ["race", "source_url", "licence", "outcome_source_url", "outcome_quote", "note"]
 RACE_ID = re.compile(r"^[a-z]{2}_[a-z]+_\d{4}(_[a-z0-9]+)*$")
