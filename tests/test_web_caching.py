@@ -177,3 +177,18 @@ def test_a_kept_answer_is_what_fastapi_would_send(client: Any) -> None:
     )
     assert raw.headers["content-type"] == "application/json"
     assert b'": ' not in raw.content[:200] and b"\\u" not in raw.content
+
+
+def test_kept_answers_stay_within_their_byte_budget() -> None:
+    from treatywatch.web.app import Answer, Answers
+
+    answers = Answers(budget=1000)
+    for i in range(50):
+        answers.put(("page", str(i)), Answer(b"x" * 300, "text/html", None))
+        assert answers.used <= 1000
+    assert answers.get(("page", "0")) is None  # the oldest went first
+    assert answers.get(("page", "49")) is not None
+    answers.put(("huge",), Answer(b"x" * 2000, "text/html", None))  # answered, never kept
+    assert answers.get(("huge",)) is None and answers.used <= 1000
+    answers.put(("page", "49"), Answer(b"y" * 100, "text/html", None))  # replaced, not added
+    assert answers.used == 300 * 2 + 100

@@ -32,6 +32,10 @@ from treatywatch.store.db import Store
 # Results kept in memory per process; a page's charts are ~150 kB of JSON, so ~40 MB at most.
 MEMORY_ENTRIES = 256
 
+# Results larger than this (a page's HTML, a report) are not kept in memory: they are in the
+# store, and the web keeps its own encoded answers within a byte budget (web.app.Answers).
+MEMORY_LARGEST = 512 * 1024
+
 _memory: OrderedDict[tuple[str, ...], Any] = OrderedDict()
 _lock = threading.Lock()
 
@@ -97,7 +101,8 @@ def derived(store: Store, slug: str, kind: str, as_of: date, compute: Callable[[
     # Computed or read, the caller gets the same values (tuples come back as lists). Shared:
     # the caller must not modify it.
     value = json.loads(text)
-    _remember(memory_key, value)
+    if len(text) <= MEMORY_LARGEST:
+        _remember(memory_key, value)
     return value
 
 

@@ -120,8 +120,10 @@ def with_store(handler: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-# Encoded answers kept per app (server process): JSON of a few kB, pages of ~100 kB.
-ANSWER_ENTRIES = 512
+# Encoded answers kept per app (server process), least recently used first out: at most this
+# many bytes (a process page is ~1 MB, ~0.2 MB gzipped; a JSON answer a few kB), so a crawler
+# asking for every day's page cannot grow a worker without bound.
+ANSWER_BYTES = 64 * 2**20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,12 +134,17 @@ class Answer:
     media_type: str
     gzipped: bytes | None
 
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
+
 
 class Answers:
-    """An app's memory of encoded answers (LRU, thread-safe)."""
+    """An app's memory of encoded answers (LRU within a byte budget, thread-safe)."""
 
-    def __init__(self, entries: int = ANSWER_ENTRIES) -> None:
-        self.entries = entries
+    def __init__(self, budget: int = ANSWER_BYTES) -> None:
+        self.budget = budget
+        self.used = 0
         self._kept: OrderedDict[tuple[str, ...], Answer] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -149,10 +156,16 @@ class Answers:
             return answer
 
     def put(self, key: tuple[str, ...], answer: Answer) -> None:
+        if answer.size > self.budget:
+            return  # larger than the whole budget: answered, not kept
         with self._lock:
+            if (old := self._kept.pop(key, None)) is not None:
+                self.used -= old.size
             self._kept[key] = answer
-            while len(self._kept) > self.entries:
-                self._kept.popitem(last=False)
+            self.used += answer.size
+            while self.used > self.budget:
+                _, dropped = self._kept.popitem(last=False)
+                self.used -= dropped.size
 
 
 def _encode(handler: Callable[..., Any], shape: Any) -> Callable[[Any], Answer]:
