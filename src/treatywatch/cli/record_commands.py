@@ -452,8 +452,9 @@ def polls_eval(
         bool,
         typer.Option(
             "--dev",
-            help="Score the development races that ship with treatywatch (US 1998-2010, from"
-            " FiveThirtyEight), the model fitted on those before 2006 and scored on the rest.",
+            help="Score the development races that ship with treatywatch (FiveThirtyEight's US"
+            " races 1998-2010, and Sweden, the UK and Denmark), the model fitted on those"
+            " before 2006 and scored on the rest.",
         ),
     ] = False,
     fit_before: Annotated[
