@@ -85,7 +85,8 @@ def test_single_poll_and_no_poll() -> None:
 
 def test_loess_agrees_with_statsmodels() -> None:
     """Our local-linear tricube fit gives statsmodels' lowess values (no robustness steps)."""
-    lowess = pytest.importorskip("statsmodels.nonparametric.smoothers_lowess").lowess
+    from statsmodels.nonparametric.smoothers_lowess import lowess  # a dev dependency
+
     rng = np.random.default_rng(7)
     for n in (20, 36, 64):  # at least 5 neighbours: with 2 the local line is degenerate
         days = np.sort(rng.choice(200, n, replace=False))

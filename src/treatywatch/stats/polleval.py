@@ -45,7 +45,7 @@ from treatywatch.stats.pollmodel import (
     Priors,
     estimate_priors,
     fit_average,
-    shared_factor,
+    vote_moments,
 )
 
 LEVEL = 0.90
@@ -340,13 +340,13 @@ def evaluate(
     """
     t0 = time.perf_counter()
     cases, skipped = race_cases(polls, outcomes)
-    fitted = [c for c in cases if fit_before is not None and c.date.year < fit_before]
-    if fit_before is not None and not fitted:
+    held = [fit_before is None or c.date.year >= fit_before for c in cases]
+    if fit_before is not None and all(held):
         raise ValueError(f"no race before {fit_before} to fit the model on")
-    if fit_before is not None and len(fitted) == len(cases):
+    if fit_before is not None and not any(held):
         raise ValueError(f"no race in or after {fit_before} to score")
     if fit_before is not None:
-        priors = estimate_priors([c.polls for c in fitted])
+        priors = estimate_priors([c.polls for c, h in zip(cases, held, strict=True) if not h])
     else:
         priors = estimate_priors([c.polls for c in cases]) if pooled_priors else DEFAULT_PRIORS
     fits = []
@@ -355,25 +355,24 @@ def evaluate(
         if progress is not None:
             progress(len(fits), len(cases))
     if fit_before is not None:
-        in_fit = [(c, f) for c, f in zip(cases, fits, strict=True) if c.date.year < fit_before]
+        in_fit = [(c, f) for c, f, h in zip(cases, fits, held, strict=True) if not h]
         gap = calibrate_gap([c for c, _ in in_fit], fits=[f for _, f in in_fit])
     results = []
-    for case, fit in zip(cases, fits, strict=True):
+    for case, fit, is_held in zip(cases, fits, held, strict=True):
         predictive = {"model": fit.predictive(case.date, gap)}
         predictive.update({name: m(case.polls, case.date) for name, m in baselines.items()})
-        last = max(p.end for p in case.polls)
         results.append(
             RaceResult(
                 case.race,
                 case.date,
                 len(case.polls),
-                (case.date - last).days,
+                (case.date - fit.last_poll).days,
                 case.actual,
                 {k: v.interval(LEVEL) for k, v in predictive.items()},
                 {k: crps(v, case.actual) for k, v in predictive.items()},
                 case.country,
                 case.kind,
-                held_apart=fit_before is None or case.date.year >= fit_before,
+                held_apart=is_held,
             )
         )
     methods = ["model", *baselines]
@@ -451,8 +450,8 @@ def calibrate_gap(
 ) -> OutcomeGap:
     """Penalised maximum-likelihood :class:`OutcomeGap` from past races' results.
 
-    Each race's fitted consensus gives its logit mean and variance on the vote's day, its
-    pollsters' term, its undecided share and its days from the last poll; the gap's five
+    Each race's fitted consensus gives its :class:`~treatywatch.stats.pollmodel.VoteTerms`
+    on the vote's day (what :meth:`AverageResult.predictive` widens too); the gap's five
     parameters are those under which the results are most likely (Student t errors on the
     logit). ``shared_sd`` has a log-normal prior centred on :data:`SHARED_SD_PRIOR` (the
     published size of the error all polls of an election share) with log-sd 0.5: on US races
@@ -461,24 +460,10 @@ def calibrate_gap(
     """
     if fits is None:
         fits = [fit_average(c.polls, until=c.date, priors=priors) for c in cases]
-    rows = []
-    for case, fit in zip(cases, fits, strict=True):
-        centre_logit, sd = fit.logit_at(case.date)
-        fixed = sd**2 + fit.params["house_sd"] ** 2 / fit.params["houses_in_consensus"]
-        actual = min(max(case.actual, 1e-3), 1 - 1e-3)  # an unopposed race has no finite logit
-        out = max((case.date - fit.last_poll).days, 0)
-        rows.append(
-            (
-                centre_logit,
-                fixed,
-                fit.params["undecided"],
-                float(out),
-                float(logit(actual)),
-                fit.params["two_options"],
-            )
-        )
-    m, known, und, days, y, two = (np.array(col) for col in zip(*rows, strict=True))
-    p0 = expit(m)
+    terms = [fit.vote_terms(case.date) for case, fit in zip(cases, fits, strict=True)]
+    columns = [np.array(col) for col in zip(*terms, strict=True)]
+    # An unopposed race has no finite logit.
+    y = logit(np.clip([case.actual for case in cases], 1e-3, 1 - 1e-3))
     centre = math.log(SHARED_SD_PRIOR**2)
     lo, hi = -30.0, 10.0
 
@@ -494,15 +479,10 @@ def calibrate_gap(
 
     def nll(theta: FloatArray) -> float:
         shared2, drift2, und2, even, df = unpack(theta)
-        p = np.clip(p0 + even * und * (0.5 - p0), 1e-9, 1 - 1e-9)
-        var = (
-            known
-            + shared2 * shared_factor(p, two)
-            + drift2 * days
-            + und2 * (und / np.maximum(p * (1 - p), 1e-3)) ** 2
-        )
+        gap = OutcomeGap(math.sqrt(shared2), math.sqrt(drift2), math.sqrt(und2), even, df)
+        loc, var = vote_moments(gap, *columns)
         scale = np.sqrt(var)
-        z = (y - np.log(p / (1 - p))) / scale
+        z = (y - loc) / scale
         penalty = 0.5 * ((math.log(shared2) - centre) / (2 * SHARED_SD_PRIOR_LOG_SD)) ** 2
         return -float((_t_logpdf(z, df) - np.log(scale)).sum()) + penalty
 

@@ -268,24 +268,62 @@ class AverageResult:
         m, s = self.logit_at(day)
         return _estimate(m, s, self.level if level is None else level)
 
+    def vote_terms(self, day: dt.date) -> VoteTerms:
+        """What a vote held on ``day`` adds the :class:`OutcomeGap` to."""
+        m, s = self.logit_at(day)
+        par = self.params
+        return VoteTerms(
+            logit_mean=m,
+            known_var=s**2 + par["house_sd"] ** 2 / par["houses_in_consensus"],
+            undecided=par["undecided"],
+            two_options=par["two_options"],
+            days=float(max((day - self.last_poll).days, 0)),
+        )
+
     def predictive(self, day: dt.date, gap: OutcomeGap | None = None) -> Predictive:
         """The result of a vote held on ``day``, as a distribution (see :class:`OutcomeGap`;
         ``gap`` replaces the fit's own)."""
-        m, s = self.logit_at(day)
-        p, par = float(expit(m)), self.params
         gap = self.gap if gap is None else gap
-        u = par["undecided"]
-        p = min(max(p + gap.undecided_even * u * (0.5 - p), 1e-9), 1.0 - 1e-9)
-        und = gap.undecided_sd * u / max(p * (1.0 - p), 1e-3)
-        house2 = par["house_sd"] ** 2 / par["houses_in_consensus"]
-        days = max((day - self.last_poll).days, 0)
-        shared2 = gap.shared_sd**2 * shared_factor(p, par["two_options"])
-        var = s**2 + shared2 + gap.drift_sd**2 * days + house2 + und**2
-        return Predictive(float(logit(p)), math.sqrt(var), gap.tail_df)
+        loc, var = vote_moments(gap, *self.vote_terms(day))
+        return Predictive(float(loc), math.sqrt(float(var)), gap.tail_df)
 
     def forecast(self, day: dt.date, *, level: float | None = None) -> Estimate:
         """The result of a vote held on ``day``: :meth:`predictive`'s interval."""
         return self.predictive(day).interval(self.level if level is None else level)
+
+
+class VoteTerms(NamedTuple):
+    """A fit's side of a vote's result: the consensus' logit mean, its posterior variance plus
+    the pollsters' mean house effect's, the undecided and the two options' shares of all
+    respondents, and the days from the last poll to the vote."""
+
+    logit_mean: float
+    known_var: float
+    undecided: float
+    two_options: float
+    days: float
+
+
+def vote_moments(
+    gap: OutcomeGap,
+    logit_mean: Any,
+    known_var: Any,
+    undecided: Any,
+    two_options: Any,
+    days: Any,
+) -> tuple[Any, Any]:
+    """Centre (logit) and variance of a vote's result: :class:`VoteTerms` (floats, or arrays
+    of many races' terms) widened and moved by ``gap``, as :class:`OutcomeGap` describes."""
+    p0 = expit(logit_mean)
+    p = np.clip(p0 + gap.undecided_even * undecided * (0.5 - p0), 1e-9, 1.0 - 1e-9)
+    und = gap.undecided_sd * undecided / np.maximum(p * (1.0 - p), 1e-3)
+    var = (
+        known_var
+        + gap.shared_sd**2 * shared_factor(p, two_options)
+        + gap.drift_sd**2 * days
+        + und**2
+    )
+    return logit(p), var
 
 
 def shared_factor(p: float | FloatArray, two: float | FloatArray) -> Any:

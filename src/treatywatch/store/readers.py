@@ -77,7 +77,8 @@ class Readers:
         """This thread's read-only connection, (re)opened if none or the file is another."""
         path = sqlite_path(self.url)
         try:
-            identity = (os.stat(path).st_dev, os.stat(path).st_ino)
+            found = os.stat(path)
+            identity = (found.st_dev, found.st_ino)
         except OSError:
             identity = None  # connect_sqlite says what is wrong
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

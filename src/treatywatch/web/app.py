@@ -100,6 +100,16 @@ def _page_source_url(sha: str, line: int) -> str:
     return f"/documents/{sha}#L{line}"
 
 
+def _given_request(handler: Callable[..., Any], call: Callable[..., Any]) -> Callable[..., Any]:
+    """``call`` as FastAPI should see it: ``handler``'s parameters without ``store``, plus the
+    request (keyword only)."""
+    signature = inspect.signature(handler)
+    params = [p for p in signature.parameters.values() if p.name != "store"]
+    request = inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+    call.__signature__ = signature.replace(parameters=[*params, request])  # type: ignore[attr-defined]
+    return call
+
+
 def with_store(handler: Callable[..., Any]) -> Callable[..., Any]:
     """The handler, given a read-only store for the request as ``store``.
 
@@ -107,17 +117,13 @@ def with_store(handler: Callable[..., Any]) -> Callable[..., Any]:
     thread that runs it (a dependency with ``yield`` may be set up and torn down in
     two different threads, which ``sqlite3`` refuses).
     """
-    signature = inspect.signature(handler)
-    params = [p for p in signature.parameters.values() if p.name != "store"]
-    request = inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
 
     @functools.wraps(handler)
     def call(*args: Any, request: Request, **kwargs: Any) -> Any:
         with request.app.state.readers.connect() as store:
             return handler(*args, store=store, **kwargs)
 
-    call.__signature__ = signature.replace(parameters=[*params, request])  # type: ignore[attr-defined]
-    return call
+    return _given_request(handler, call)
 
 
 # Encoded answers kept per app (server process), least recently used first out: at most this
@@ -168,7 +174,7 @@ class Answers:
                 self.used -= dropped.size
 
 
-def _encode(handler: Callable[..., Any], shape: Any) -> Callable[[Any], Answer]:
+def _encode(shape: Any) -> Callable[[Any], Answer]:
     """How a handler's result becomes an :class:`Answer`: a response's own body, or JSON
     validated and encoded as FastAPI does with the return annotation (the response model)."""
 
@@ -202,10 +208,7 @@ def kept(handler: Callable[..., Any]) -> Callable[..., Any]:
 
     returns = typing.get_type_hints(handler)["return"]
     is_response = isinstance(returns, type) and issubclass(returns, Response)
-    encode = _encode(handler, None if is_response else TypeAdapter(returns))
-    signature = inspect.signature(handler)
-    params = [p for p in signature.parameters.values() if p.name != "store"]
-    request_param = inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+    encode = _encode(None if is_response else TypeAdapter(returns))
 
     def compute(key: tuple[str, ...], args: Any, kwargs: Any, request: Request) -> Answer:
         with request.app.state.readers.connect() as store:
@@ -234,8 +237,7 @@ def kept(handler: Callable[..., Any]) -> Callable[..., Any]:
             return Response(answer.gzipped, media_type=answer.media_type, headers=headers)
         return Response(answer.body, media_type=answer.media_type)
 
-    call.__signature__ = signature.replace(parameters=[*params, request_param])  # type: ignore[attr-defined]
-    return call
+    return _given_request(handler, call)
 
 
 # -- pages ----------------------------------------------------------------
@@ -258,24 +260,19 @@ def _page_charts(store: Store, ov: Overview) -> dict[str, ChartSpec]:
 
 
 def process_page(slug: str, store: Store, as_of: AsOf = None) -> HTMLResponse:
-    """A process's page, rendered once per document versions and day (queries.derived): a
-    new version of any document, or another day, renders it anew."""
+    """A process's page as of a day; its charts come from queries.derived, and the route keeps
+    the encoded page per documents and day (:func:`kept`)."""
     process = store.find_process(slug)
-    day = as_of or date.today()
-
-    def compute() -> str:
-        ov = process_overview(store, process.slug, day)
-        return render(
-            "process.html",
-            _page_source_url,
-            ov=ov,
-            charts=_page_charts(store, ov),
-            name_of=functools.partial(serialize.display_name, names=ov.records.names),
-            inline=False,
-            changes=store.changes(process.slug, 5),
-        )
-
-    html: str = derived(store, process.slug, "page-html", day, compute)
+    ov = process_overview(store, process.slug, as_of or date.today())
+    html = render(
+        "process.html",
+        _page_source_url,
+        ov=ov,
+        charts=_page_charts(store, ov),
+        name_of=functools.partial(serialize.display_name, names=ov.records.names),
+        inline=False,
+        changes=store.changes(process.slug, 5),
+    )
     return HTMLResponse(html)
 
 
