@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from treatywatch import serialize
-from treatywatch.domain.dates import PartialDate
+from treatywatch.domain.dates import PartialDate, parse_edtf_date
 from treatywatch.domain.model import ActKind
 from treatywatch.reference.rounds import (
     Round,
@@ -44,7 +44,7 @@ def _all_refs(r: Round) -> list[tuple[int, str, str]]:
 
 def test_every_bundled_row_is_loaded_once_with_its_source() -> None:
     rounds = load_rounds()
-    assert len(rounds) == 12
+    assert len(rounds) == 16
     for r in rounds:
         rows = _csv_rows(f"{r.id}.csv")
         expected = sorted((line, row["source_url"], row["source_quote"]) for line, row in rows)
@@ -221,3 +221,40 @@ def test_round_from_the_example_article() -> None:
 def test_rounds_serialize_to_json() -> None:
     for r in load_rounds():
         json.dumps(serialize.round_(r))
+
+
+@pytest.mark.parametrize(
+    ("round_id", "required", "signed", "joined"),
+    [
+        ("eu-1973-denmark-ireland-uk", 6, "1972-01-22", "1973-01-01"),
+        ("eu-1981-greece", 9, "1979-05-28", "1981-01-01"),
+        ("eu-1986-spain-portugal", 10, "1985-06-12", "1986-01-01"),
+        ("eu-1995-austria-finland-sweden", 12, "1994-06-24", "1995-01-01"),
+    ],
+)
+def test_early_eu_rounds_are_partial_and_bounded_by_accession(
+    round_id: str, required: int, signed: str, joined: str
+) -> None:
+    # No member's date was found for these four: each says "0 of N", never a filled-in date,
+    # and its accession day bounds its completion from above (the forecast uses the bound).
+    from treatywatch.stats.survival import completion_of
+
+    r = load_round(round_id)
+    cov = r.coverage()
+    assert (cov.required, cov.ratified, len(cov.missing)) == (required, (), required)
+    assert not set(r.candidates) & set(r.required or ())
+    assert r.signature.edtf == signed and r.membership is not None and r.membership.edtf == joined
+    bound = completion_of(r)
+    assert bound is not None and not bound.exact and bound.low == 0
+    days = (parse_edtf_date(joined).upper() - parse_edtf_date(signed).lower()).days
+    assert bound.high == days
+
+
+def test_a_disputed_signature_date_stays_visible() -> None:
+    # The 1994 treaty: three sources say 24 June, the English Wikipedia infobox 24 July.
+    r = load_round("eu-1995-austria-finland-sweden")
+    assert r.signature.edtf == "1994-06-24"
+    (sig,) = [c for c in r.conflicts() if c.act == "signature"]
+    assert {d.edtf for d in sig.dates} == {"1994-06-24", "1994-07-24"}
+    austria = [a for a in r.candidate_acts if a.member_code == "AT" and a.kind == ActKind.DEPOSIT]
+    assert {a.date.edtf for a in austria} == {"1994-11-24"} and len(austria) == 3
