@@ -90,3 +90,76 @@ def test_api_routes_answer_for_a_round(tmp_path: Path, slug: str) -> None:
             )
             assert r.status_code == 200, (route, r.text)
         assert c.get(f"/processes/{slug}").status_code == 200
+
+
+def test_once_a_member_every_member_had_ratified_dates_not_filled(any_store: Store) -> None:
+    # Sweden joined on 2024-03-07, which NATO allows only once all 30 had ratified; 9 allies'
+    # dates are not in the sources: they count as ratified by that day, undated, inferred.
+    load_bundled_rounds(any_store)
+    before = process_status(any_store, "nato-2024-sweden", date(2024, 3, 6))
+    assert before.ratified_count == 21 and len(before.pending) == 9 and not before.undated
+    done = process_status(any_store, "nato-2024-sweden", date(2024, 3, 8))
+    assert (done.ratified_count, done.pending, done.missing_dates) == (30, [], 9)
+    undated = {m.code for m in done.undated}
+    assert undated == {"BG", "HR", "GR", "IT", "LV", "LU", "ME", "NL", "MK"}
+    assert undated == set(ROUNDS["nato-2024-sweden"].coverage().missing)
+    for m in done.undated:
+        assert m.ratified_on is None and str(m.ratified_by) == "2024-03-07"
+        assert m.bound is not None and m.bound.kind == "membership"
+        p = m.bound.provenance
+        assert p.inferred and p.reason and "member since 2024-03-07" in p.reason
+    assert done.all_ratified_on is None  # the last ratification's day is not known
+    shape = serialize.status(done, any_store.document_paths("nato-2024-sweden"))
+    assert [c["code"] for c in shape["undated"]] == [m.code for m in done.undated]
+    bulgaria = next(m for m in shape["members"] if m["code"] == "BG")
+    assert bulgaria["state"] == "ratified_undated" and bulgaria["ratified_on"] is None
+    assert bulgaria["ratified_by"] is not None and bulgaria["ratified_by"]["edtf"] == "2024-03-07"
+    assert bulgaria["inferred"] and bulgaria["provenance"] is not None
+    assert bulgaria["provenance"]["name"] == "rounds/nato-2024-sweden.csv"
+
+
+def test_no_membership_inference_where_the_rule_does_not_say_so(any_store: Store) -> None:
+    import dataclasses
+
+    from treatywatch.domain.status import status_as_of
+    from treatywatch.reference import organization
+
+    load_bundled_rounds(any_store)
+    proc = next(p for p in any_store.processes() if p.slug == "nato-2024-sweden")
+    nato = organization("NATO")
+    args = (any_store.milestones(proc.slug), any_store.acts(proc.slug), date(2024, 3, 8))
+    assert len(status_as_of(proc, nato, *args).undated) == 9
+    other = dataclasses.replace(nato, entry_into_force_rule="some_required_ratified")
+    s = status_as_of(proc, other, *args)
+    assert not s.undated and len(s.pending) == 9 and s.ratified_count == 21
+
+
+def test_undated_members_in_the_cli_page_and_wikitable(cli: Cli, tmp_path: Path) -> None:
+    out = cli("status", "eu-1995-austria-finland-sweden", "--as-of", "1995-02-01").out
+    assert "ratified: 12 of 12" in out and "pending" not in out
+    assert "ratified by 1995-01-01 (a member then), date not in the sources: Belgium" in out
+    table = cli("ratifications", "nato-2024-sweden", "--as-of", "2024-03-08").out
+    bulgaria = next(line for line in table.splitlines() if "Bulgaria" in line)
+    assert "date not in the sources" in bulgaria and "by 2024-03-07" in bulgaria
+    assert "(inferred)" in bulgaria
+    wiki = tmp_path / "sweden.wiki"
+    cli("export", "nato-2024-sweden", "--format", "wikitable", "-o", str(wiki))
+    row = wiki.read_text(encoding="utf-8").split("{{flag|Bulgaria}}")[1].split("|-")[0]
+    assert "Ratified by {{dts|2024|3|7}}, when Sweden joined; date not in the sources" in row
+    assert "<ref>" in row and "Pending" not in row
+
+
+def test_undated_members_on_the_page(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from treatywatch.web.app import create_app
+
+    with TestClient(create_app(str(tmp_path / "p.db"))) as client:
+        html = client.get("/processes/nato-2024-sweden", params={"as_of": "2024-03-08"}).text
+    assert "Joined 7 March 2024; 9 of its 30 ratifications are not dated in the sources." in html
+    assert 'id="undated">Bulgaria, Croatia,' in html and "Pending</dt>" not in html
+    row = html.split('<th scope="row">Bulgaria</th>')[1].split("</tr>")[0]
+    assert "ratified, date not in the sources" in row and "by 2024-03-07" in row
+    assert "(inferred)" in row and "member since 2024-03-07" in row  # the reason, as a title
+    caption = html.split('id="caption-ratifications">')[1].split("</figcaption>")[0]
+    assert "9 more had ratified on days no source gives" in caption

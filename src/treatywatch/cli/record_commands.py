@@ -234,6 +234,13 @@ def status(
         )
     if s.pending:
         console.print(plain("pending: " + ", ".join(m.name for m in s.pending)))
+    if s.undated:
+        console.print(
+            plain(
+                f"ratified by {s.member_since} (a member then), date not in the sources: "
+                + ", ".join(m.name for m in s.undated)
+            )
+        )
     if s.unattributed_acts:
         console.print(f"[yellow]{s.unattributed_acts} ratification acts are not attributed[/]")
     console.print(f"member since: {s.member_since or '—'}")
@@ -299,16 +306,18 @@ def ratifications(
     table = Table("member", "state", "date", "act", "source", title=title)
     for m in s.members:
         last = m.act  # the act whose date the row shows, so its line states that date
-        note = " (inferred)" if last and last.provenance.inferred else ""
-        if last and last.provenance.url:  # the source the document cites for it
-            note += f" · {_site(last.provenance.url)}"
+        cited = last.provenance if last else m.bound.provenance if m.bound else None
+        note = " (inferred)" if cited and cited.inferred else ""
+        if cited and cited.url:  # the source the document cites for it
+            note += f" · {_site(cited.url)}"
+        when = m.ratified_on or (f"by {m.ratified_by}" if m.ratified_by else "")
         table.add_row(
             *cells(
                 m.name,
-                m.state.value,
-                m.ratified_on or "",
-                last.kind.value if last else "",
-                f"line {last.provenance.line_start}{note}" if last else "",
+                m.label,
+                when,
+                last.kind.value if last else "membership" if m.bound else "",
+                f"line {cited.line_start}{note}" if cited else "",
             )
         )
     console = make_console()

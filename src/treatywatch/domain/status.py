@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -24,6 +24,18 @@ class MemberState(StrEnum):
     PARLIAMENT_APPROVED = "parliament_approved"  # voted, not yet ratified
     RATIFIED = "ratified"
     DEPOSITED = "deposited"
+    # Certainly ratified by a day, but no source gives the date: the candidate had joined,
+    # which the organization allows only once every required member has ratified.
+    RATIFIED_UNDATED = "ratified_undated"
+
+
+STATE_LABELS = {
+    MemberState.PENDING: "pending",
+    MemberState.PARLIAMENT_APPROVED: "parliament approved",
+    MemberState.RATIFIED: "ratified",
+    MemberState.DEPOSITED: "deposited",
+    MemberState.RATIFIED_UNDATED: "ratified, date not in the sources",
+}
 
 
 def happened_by(d: PartialDate, as_of: date) -> bool:
@@ -43,10 +55,22 @@ class MemberStatus:
     # The act the state rests on, so a row cites the line that states its date: the first
     # ratifying act once ratified, the parliament's vote once approved; None while pending.
     act: RatificationAct | None = None
+    # RATIFIED_UNDATED: the day by which the member had certainly ratified, and the milestone
+    # that says so (the candidate's membership); its provenance says it is an inference.
+    ratified_by: PartialDate | None = None
+    bound: Milestone | None = None
 
     @property
     def has_ratified(self) -> bool:
-        return self.state in (MemberState.RATIFIED, MemberState.DEPOSITED)
+        return self.state in (
+            MemberState.RATIFIED,
+            MemberState.DEPOSITED,
+            MemberState.RATIFIED_UNDATED,
+        )
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
 
 
 def _earliest(acts: Iterable[RatificationAct]) -> RatificationAct | None:
@@ -99,13 +123,18 @@ class ProcessStatus:
         return [m for m in self.members if not m.has_ratified]
 
     @property
+    def undated(self) -> list[MemberStatus]:
+        """Members that had certainly ratified, on a day no source gives."""
+        return [m for m in self.members if m.state == MemberState.RATIFIED_UNDATED]
+
+    @property
     def missing_dates(self) -> int | None:
         """Once the process is over (a member, or every member ratified), how many required
         members have no ratification date in the sources; None while it is open or when
         the member list is unknown."""
         if not self.members_known or (self.member_since is None and self.all_ratified_on is None):
             return None
-        return self.required_count - self.ratified_count
+        return self.required_count - sum(1 for m in self.members if m.ratified_on is not None)
 
     @property
     def days_since_signature(self) -> int | None:
@@ -124,6 +153,36 @@ def in_force(acts: Iterable[RatificationAct]) -> list[RatificationAct]:
         if a.correction:
             last[(a.member_code, a.kind)] = i
     return [a for i, a in enumerate(acts) if last.get((a.member_code, a.kind), i) == i]
+
+
+def _undated_by_membership(
+    statuses: list[MemberStatus],
+    organization: Organization,
+    reached: list[Milestone],
+    member_since: PartialDate,
+) -> list[MemberStatus]:
+    """Once the candidate is a member, every required member had ratified (where the
+    organization's rule says its protocol or treaty enters into force only then): a member
+    without a ratifying act in the sources counts as ratified by the membership day, its date
+    not in the sources. Nothing is dated: the day is a bound, and says it was inferred."""
+    if organization.entry_into_force_rule != "all_required_ratified":
+        return statuses
+    joined = next((m for m in reached if m.kind == "membership" and m.date == member_since), None)
+    if joined is None:
+        return statuses
+    reason = (
+        f"member since {member_since.edtf}: {organization.entry_into_force_text} "
+        "No source gives this member's date."
+    )
+    bound = replace(joined, provenance=replace(joined.provenance, inferred=True, reason=reason))
+    return [
+        s
+        if s.has_ratified
+        else replace(
+            s, state=MemberState.RATIFIED_UNDATED, act=None, ratified_by=member_since, bound=bound
+        )
+        for s in statuses
+    ]
 
 
 def status_as_of(
@@ -168,14 +227,16 @@ def status_as_of(
         state, act = member_state(own, as_of)
         on = act.date if act is not None and state != MemberState.PARLIAMENT_APPROVED else None
         statuses.append(MemberStatus(code, name, state, own, on, act))
-    all_ratified_on: PartialDate | None = None
-    if members_known and statuses and all(s.has_ratified for s in statuses):
-        all_ratified_on = max(
-            (s.ratified_on for s in statuses if s.ratified_on), key=lambda d: d.upper()
-        )
     candidates = set(process.candidate_code.split(","))
     listed_joined = {m.joined for m in organization.memberships if m.code in candidates}
     member_since = most_stated([m.date for m in reached if m.kind == "membership"], listed_joined)
+    if member_since is not None and members_known:
+        statuses = _undated_by_membership(statuses, organization, reached, member_since)
+    all_ratified_on: PartialDate | None = None
+    if members_known and statuses and all(s.ratified_on is not None for s in statuses):
+        all_ratified_on = max(
+            (s.ratified_on for s in statuses if s.ratified_on), key=lambda d: d.upper()
+        )
 
     stage: str | None = reached[-1].kind if reached else None
     known = organization.kind(stage) if stage else None

@@ -59,10 +59,10 @@ def status_forecast(status: ProcessStatus, acts: Sequence[RatificationAct]) -> F
             f"the members required to ratify are unknown ({status.process.organization}'s "
             "member list is not in the reference data)"
         )
-    if status.member_since is not None and status.ratified_count < len(required):
+    if status.member_since is not None and status.undated:
         # Membership needs every required ratification: the record misses some dates, the
         # process does not (forecasting the missing ones would run on for decades).
-        missing = len(required) - status.ratified_count
+        missing = len(status.undated)
         raise NoForecast(
             f"{status.process.candidate_name} became a member on {status.member_since}, so every "
             f"required member had ratified; the record lacks {missing} members' dates"

@@ -396,11 +396,13 @@ def ratification_curve_chart(
     *,
     signed: date | None = None,
     title: str = "Ratifications over time",
+    undated: int = 0,
 ) -> ChartSpec:
     """Cumulative members ratified (a step line), with a rule at the number required.
 
     A member (by code, else name) counts once, from the last possible day of its
-    earliest act; acts after ``as_of`` are left out. The axis runs from the protocol's
+    earliest act; acts after ``as_of`` are left out; ``undated`` members, known to have
+    ratified on days no source gives, are named in the caption only. The axis runs from the protocol's
     signature (``signed``, else the first act) to the last ratification once every
     required member has ratified, else to ``as_of``.
     """
@@ -435,6 +437,9 @@ def ratification_curve_chart(
             _, name, when = done[required_count - 1]
             caption += f"; the required number was reached with {name} ({when})"
         caption += "."
+    if undated:
+        caption += (f" {undated} more had ratified on days no source gives (not drawn: the "
+                    "candidate's membership shows they had).")  # fmt: skip
     alt_text = (f"Step chart of members ratified, {start.isoformat()} to {end.isoformat()}: "
                 f"{len(done)} of {required_count}")  # fmt: skip
 

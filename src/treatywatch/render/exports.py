@@ -348,6 +348,13 @@ def wikitable(x: ProcessExport) -> str:
         ratifying = [a for a in m.acts if a.kind in RATIFYING_ACTS and a.date == m.ratified_on]
         lines.append("|-")
         flag = "{{flag|" + _wiki(m.name) + "}}"
+        if m.ratified_by is not None and m.bound is not None:
+            joined = f"by {_dts(m.ratified_by)}, when {_wiki(x.process.candidate_name)} joined"
+            lines.append(
+                f"| {flag} || — || Ratified {joined}; date not in the sources"
+                f"{_ref(m.bound.provenance, x)}"
+            )
+            continue
         if m.ratified_on is None or not ratifying:
             lines.append(f"| {flag} || — || Pending")
             continue

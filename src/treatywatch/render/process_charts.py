@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from treatywatch import serialize
+from treatywatch.domain.status import MemberState
 from treatywatch.queries.overview import Overview
 from treatywatch.render.charts import (
     ChartSpec,
@@ -60,7 +61,12 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
         )
     if kind == "map":
         members = [
-            MapMember(m.code, m.name, m.state.value, m.ratified_on.edtf if m.ratified_on else None)
+            MapMember(
+                m.code,
+                m.name,
+                "ratified" if m.state == MemberState.RATIFIED_UNDATED else m.state.value,
+                m.ratified_on.edtf if m.ratified_on else None,
+            )
             for m in s.members
         ]
         return map_chart(
@@ -80,6 +86,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
             s.required_count,
             s.as_of,
             signed=s.protocol_signed.lower() if s.protocol_signed is not None else None,
+            undated=len(s.undated),
         )
     if kind == "polls":
         averages = [a for a in ov.averages if a.series == ""]

@@ -43,6 +43,10 @@ def headline(s: ProcessStatus) -> str:
         if last is not None and last.ratified_on is not None
         else ""
     )
+    if undated := len(s.undated):  # who was last is not known
+        last_part = (
+            f"; {undated} of its {s.required_count} ratifications are not dated in the sources"
+        )
     if s.member_since is not None and happened_by(s.member_since, s.as_of):
         return f"Joined {say_date(s.member_since)}{last_part}."
     if s.protocol_signed is None or not happened_by(s.protocol_signed, s.as_of):

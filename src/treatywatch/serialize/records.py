@@ -169,9 +169,14 @@ def member_status(m: MemberStatus, names: Names = NO_NAMES) -> MemberStatusShape
         "name": m.name,
         "state": m.state.value,
         "ratified_on": maybe_date(m.ratified_on),
-        "inferred": any(a.provenance.inferred for a in m.acts),
+        "ratified_by": maybe_date(m.ratified_by),
+        "inferred": m.bound is not None or any(a.provenance.inferred for a in m.acts),
         "acts": [act(a, names) for a in m.acts],
-        "provenance": provenance(m.act.provenance, names) if m.act else None,
+        "provenance": provenance(m.act.provenance, names)
+        if m.act
+        else provenance(m.bound.provenance, names)
+        if m.bound
+        else None,
     }
 
 
@@ -187,6 +192,7 @@ def status(s: ProcessStatus, names: Names = NO_NAMES) -> StatusShape:
         "required_count": s.required_count if s.members_known else None,
         "members_known": s.members_known,
         "pending": [country(m.code, m.name) for m in s.pending],
+        "undated": [country(m.code, m.name) for m in s.undated],
         "members": [member_status(m, names) for m in s.members],
         "unattributed_acts": s.unattributed_acts,
         "protocol_signed": maybe_date(s.protocol_signed),
