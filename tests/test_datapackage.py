@@ -161,12 +161,19 @@ def event_rows(draw: st.DrawFn) -> dict[str, str]:
 def milestone_rows(draw: st.DrawFn) -> dict[str, str]:
     d, precision = draw(partial_dates())
     kind = draw(
-        st.sampled_from(["milestone: invitation", "membership", "milestone: accession_talks"])
+        st.sampled_from(
+            [
+                "milestone: invitation",
+                "membership",
+                "milestone: accession_talks",
+                "milestone: ratification_by_members; ratified=28",  # a tally
+            ]
+        )
     )
     label = draw(st.one_of(st.just(""), DETAIL.map(lambda s: f"; source_label={s}" if s else "")))
     return {
         "process": "",
-        "member": "Sweden",
+        "member": "ALL" if "ratified=" in kind else "Sweden",
         "event": kind + label,
         "date": d,
         "precision": precision,
@@ -589,3 +596,26 @@ def test_a_fifo_named_like_a_zip_is_refused_not_waited_on(tmp_path: Path) -> Non
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="named pipe"):
         read_package(fifo)
+
+
+def test_a_tally_must_be_a_count(tmp_path: Path) -> None:
+    from treatywatch.sources.datapackage import problems, read_package_input
+
+    sig = {"process": "", "member": "ALL", "event": "protocol_signed", "date": "2022-07-05"}
+    tally = {"process": "", "member": "ALL", "date": "2022-10-14"}
+    rows = [
+        sig,
+        tally | {"event": "milestone: ratification_by_members; ratified=most"},
+        tally | {"event": "milestone: ratification_by_members; ratified=28"},
+    ]
+    for r in rows:
+        r |= {"precision": "day", "source_url": "https://example.org/", "source_quote": "q"}
+    folder = write_package(tmp_path / "p", "tally", {"events": rows})
+    found = problems(read_package_input(folder))
+    assert len(found) == 1 and "events.csv:3: event: ratified='most' is not a count" in found[0]
+    rows.pop(1)
+    good = write_package(tmp_path / "q", "tally", {"events": rows})
+    assert problems(read_package_input(good)) == []
+    (doc,) = read_package(good)
+    (counted,) = [m for m in doc.milestones if m.ratified_count is not None]
+    assert counted.ratified_count == 28 and counted.kind == "ratification_by_members"

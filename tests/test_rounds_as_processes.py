@@ -92,30 +92,69 @@ def test_api_routes_answer_for_a_round(tmp_path: Path, slug: str) -> None:
         assert c.get(f"/processes/{slug}").status_code == 200
 
 
-def test_once_a_member_every_member_had_ratified_dates_not_filled(any_store: Store) -> None:
-    # Sweden joined on 2024-03-07, which NATO allows only once all 30 had ratified; 9 allies'
-    # dates are not in the sources: they count as ratified by that day, undated, inferred.
+def test_sweden_mid_ratification_from_the_tally(any_store: Store) -> None:
+    # Issue 11's example: as of 2023-06-01, 28 of 30 ratified, Hungary and Turkey pending.
+    # 9 allies' dates are not in the sources; a tally of 2022-10-14 says 28 had ratified, and
+    # the sources date Hungary's and Turkey's in 2024: the 9 count as ratified by 2022-10-14.
     load_bundled_rounds(any_store)
-    before = process_status(any_store, "nato-2024-sweden", date(2024, 3, 6))
-    assert before.ratified_count == 21 and len(before.pending) == 9 and not before.undated
-    done = process_status(any_store, "nato-2024-sweden", date(2024, 3, 8))
-    assert (done.ratified_count, done.pending, done.missing_dates) == (30, [], 9)
-    undated = {m.code for m in done.undated}
+    mid = process_status(any_store, "nato-2024-sweden", date(2023, 6, 1))
+    assert mid.ratified_count == 28 and [m.code for m in mid.pending] == ["HU", "TR"]
+    assert mid.stage == "protocol_signed"  # a tally is not a step of the procedure
+    assert mid.member_since is None and mid.missing_dates is None
+    undated = {m.code for m in mid.undated}
     assert undated == {"BG", "HR", "GR", "IT", "LV", "LU", "ME", "NL", "MK"}
     assert undated == set(ROUNDS["nato-2024-sweden"].coverage().missing)
-    for m in done.undated:
-        assert m.ratified_on is None and str(m.ratified_by) == "2024-03-07"
-        assert m.bound is not None and m.bound.kind == "membership"
+    for m in mid.undated:
+        assert m.ratified_on is None and str(m.ratified_by) == "2022-10-14"
+        assert m.bound is not None and m.bound.ratified_count == 28
         p = m.bound.provenance
-        assert p.inferred and p.reason and "member since 2024-03-07" in p.reason
+        assert p.inferred and p.reason and "Hungary, Turkey" in p.reason
+        assert p.url == "https://no.wikipedia.org/wiki/Sverige_og_NATO"
+    before = process_status(any_store, "nato-2024-sweden", date(2022, 10, 13))
+    assert before.ratified_count == 19 and not before.undated and len(before.pending) == 11
+
+
+def test_once_a_member_every_member_had_ratified_dates_not_filled(any_store: Store) -> None:
+    load_bundled_rounds(any_store)
+    done = process_status(any_store, "nato-2024-sweden", date(2024, 3, 8))
+    assert (done.ratified_count, done.pending, done.missing_dates) == (30, [], 9)
     assert done.all_ratified_on is None  # the last ratification's day is not known
     shape = serialize.status(done, any_store.document_paths("nato-2024-sweden"))
     assert [c["code"] for c in shape["undated"]] == [m.code for m in done.undated]
     bulgaria = next(m for m in shape["members"] if m["code"] == "BG")
     assert bulgaria["state"] == "ratified_undated" and bulgaria["ratified_on"] is None
-    assert bulgaria["ratified_by"] is not None and bulgaria["ratified_by"]["edtf"] == "2024-03-07"
+    assert bulgaria["ratified_by"] is not None and bulgaria["ratified_by"]["edtf"] == "2022-10-14"
     assert bulgaria["inferred"] and bulgaria["provenance"] is not None
     assert bulgaria["provenance"]["name"] == "rounds/nato-2024-sweden.csv"
+    # Without a tally, the membership day is the bound (the EU's 1994 treaty: no dates at all).
+    eu = process_status(any_store, "eu-1995-austria-finland-sweden", date(1995, 2, 1))
+    assert eu.ratified_count == 12 and len(eu.undated) == 12 and eu.missing_dates == 12
+    for m in eu.undated:
+        assert str(m.ratified_by) == "1995-01-01" and m.bound is not None
+        assert m.bound.kind == "membership" and m.bound.provenance.inferred
+        assert "member since 1995-01-01" in (m.bound.provenance.reason or "")
+    assert not process_status(
+        any_store, "eu-1995-austria-finland-sweden", date(1994, 12, 31)
+    ).undated
+
+
+def test_a_tally_that_does_not_single_out_its_members_says_nothing(any_store: Store) -> None:
+    import dataclasses
+
+    from treatywatch.domain.status import status_as_of
+    from treatywatch.reference import organization
+
+    load_bundled_rounds(any_store)
+    proc = next(p for p in any_store.processes() if p.slug == "nato-2024-sweden")
+    acts, day = any_store.acts(proc.slug), date(2023, 6, 1)
+    milestones = any_store.milestones(proc.slug)
+    assert status_as_of(proc, organization("NATO"), milestones, acts, day).ratified_count == 28
+    # "27 had ratified": three were left out, the sources date only two later ones.
+    changed = [
+        dataclasses.replace(m, ratified_count=27) if m.ratified_count else m for m in milestones
+    ]
+    s = status_as_of(proc, organization("NATO"), changed, acts, day)
+    assert s.ratified_count == 19 and not s.undated and len(s.pending) == 11
 
 
 def test_no_membership_inference_where_the_rule_does_not_say_so(any_store: Store) -> None:
@@ -127,7 +166,9 @@ def test_no_membership_inference_where_the_rule_does_not_say_so(any_store: Store
     load_bundled_rounds(any_store)
     proc = next(p for p in any_store.processes() if p.slug == "nato-2024-sweden")
     nato = organization("NATO")
-    args = (any_store.milestones(proc.slug), any_store.acts(proc.slug), date(2024, 3, 8))
+    # Without the tally, only the membership could say the 9 had ratified.
+    untallied = [m for m in any_store.milestones(proc.slug) if m.ratified_count is None]
+    args = (untallied, any_store.acts(proc.slug), date(2024, 3, 8))
     assert len(status_as_of(proc, nato, *args).undated) == 9
     other = dataclasses.replace(nato, entry_into_force_rule="some_required_ratified")
     s = status_as_of(proc, other, *args)
@@ -140,12 +181,12 @@ def test_undated_members_in_the_cli_page_and_wikitable(cli: Cli, tmp_path: Path)
     assert "ratified by 1995-01-01 (a member then), date not in the sources: Belgium" in out
     table = cli("ratifications", "nato-2024-sweden", "--as-of", "2024-03-08").out
     bulgaria = next(line for line in table.splitlines() if "Bulgaria" in line)
-    assert "date not in the sources" in bulgaria and "by 2024-03-07" in bulgaria
+    assert "date not in the sources" in bulgaria and "by 2022-10-14" in bulgaria
     assert "(inferred)" in bulgaria
     wiki = tmp_path / "sweden.wiki"
     cli("export", "nato-2024-sweden", "--format", "wikitable", "-o", str(wiki))
     row = wiki.read_text(encoding="utf-8").split("{{flag|Bulgaria}}")[1].split("|-")[0]
-    assert "Ratified by {{dts|2024|3|7}}, when Sweden joined; date not in the sources" in row
+    assert "Ratified by {{dts|2022|10|14}} (a tally of that day); date not in the sources" in row
     assert "<ref>" in row and "Pending" not in row
 
 
@@ -159,7 +200,17 @@ def test_undated_members_on_the_page(tmp_path: Path) -> None:
     assert "Joined 7 March 2024; 9 of its 30 ratifications are not dated in the sources." in html
     assert 'id="undated">Bulgaria, Croatia,' in html and "Pending</dt>" not in html
     row = html.split('<th scope="row">Bulgaria</th>')[1].split("</tr>")[0]
-    assert "ratified, date not in the sources" in row and "by 2024-03-07" in row
-    assert "(inferred)" in row and "member since 2024-03-07" in row  # the reason, as a title
+    assert "ratified, date not in the sources" in row and "by 2022-10-14" in row
+    assert "(inferred)" in row and "a tally says 28 of the 30" in row  # the reason, as a title
     caption = html.split('id="caption-ratifications">')[1].split("</figcaption>")[0]
     assert "9 more had ratified on days no source gives" in caption
+
+
+def test_the_forecast_agrees_with_the_status_on_who_is_pending(any_store: Store) -> None:
+    from treatywatch.queries.forecasts import NoForecast, process_forecast
+
+    load_bundled_rounds(any_store)
+    f = process_forecast(any_store, "nato-2024-sweden", date(2023, 6, 1))
+    assert len(f.ratified) == 28 and sorted(p.code for p in f.pending) == ["HU", "TR"]
+    with pytest.raises(NoForecast, match="lacks 9 members' dates"):
+        process_forecast(any_store, "nato-2024-sweden", date(2024, 3, 8))

@@ -73,6 +73,7 @@ def test_migrations_are_recorded_once(store_url: str) -> None:
             (5, "packages_and_corrections"),
             (6, "changes"),
             (7, "derived_cache"),
+            (8, "milestone_tallies"),
         ]
     with Store.open(store_url) as s:
         assert s.migrate() == []

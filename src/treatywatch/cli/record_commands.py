@@ -234,11 +234,10 @@ def status(
         )
     if s.pending:
         console.print(plain("pending: " + ", ".join(m.name for m in s.pending)))
-    if s.undated:
+    for note, members in s.undated_groups():
         console.print(
             plain(
-                f"ratified by {s.member_since} (a member then), date not in the sources: "
-                + ", ".join(m.name for m in s.undated)
+                f"ratified {note}, date not in the sources: " + ", ".join(m.name for m in members)
             )
         )
     if s.unattributed_acts:

@@ -122,6 +122,9 @@ class Milestone:
     provenance: Provenance
     # The wording in the source, e.g. "Member of NATO".
     source_label: str = ""
+    # A tally ("28 of the 30 allies had ratified by this day"): how many required members
+    # had ratified by the milestone's date; None for any other milestone.
+    ratified_count: int | None = None
 
 
 class ActKind(StrEnum):

@@ -127,6 +127,16 @@ class ProcessStatus:
         """Members that had certainly ratified, on a day no source gives."""
         return [m for m in self.members if m.state == MemberState.RATIFIED_UNDATED]
 
+    def undated_groups(self) -> list[tuple[str, list[MemberStatus]]]:
+        """The undated members by what shows they had ratified: ("by 2022-10-14 (a tally of
+        that day)", [...]), ("by 2024-03-07 (a member then)", [...]), earliest first."""
+        groups: dict[str, list[MemberStatus]] = {}
+        for m in sorted(
+            self.undated, key=lambda m: m.ratified_by.lower() if m.ratified_by else self.as_of
+        ):
+            groups.setdefault(bound_note(m), []).append(m)
+        return list(groups.items())
+
     @property
     def missing_dates(self) -> int | None:
         """Once the process is over (a member, or every member ratified), how many required
@@ -153,6 +163,61 @@ def in_force(acts: Iterable[RatificationAct]) -> list[RatificationAct]:
         if a.correction:
             last[(a.member_code, a.kind)] = i
     return [a for i, a in enumerate(acts) if last.get((a.member_code, a.kind), i) == i]
+
+
+def bound_note(m: MemberStatus) -> str:
+    """Why an undated member counts as ratified, in a few words: "by 2024-03-07 (a member
+    then)" or "by 2022-10-14 (a tally of that day)"."""
+    if m.bound is None or m.ratified_by is None:
+        return ""
+    why = "a tally of that day" if m.bound.ratified_count is not None else "a member then"
+    return f"by {m.ratified_by} ({why})"
+
+
+def _first_ratified(acts: Iterable[RatificationAct]) -> PartialDate | None:
+    first = _earliest(a for a in in_force(acts) if a.kind in RATIFYING_ACTS)
+    return first.date if first is not None else None
+
+
+def _undated_by_tally(
+    statuses: list[MemberStatus],
+    by_member: dict[str, list[RatificationAct]],
+    reached: list[Milestone],
+) -> list[MemberStatus]:
+    """A tally ("28 of the 30 had ratified by 14 October 2022") names no one, but when the
+    sources date exactly the others' ratifications after it (Hungary's and Turkey's in 2024),
+    every other member was among those counted: one without a dated ratification by then
+    counts as ratified by the tally's day, its date not in the sources. Dates from after the
+    as-of day may say who ratified later; they do not make anyone count as ratified sooner."""
+    out = list(statuses)
+    for tally in sorted(
+        (m for m in reached if m.ratified_count is not None), key=lambda m: m.date.upper()
+    ):
+        counted = tally.ratified_count or 0
+        later = {
+            s.code
+            for s in out
+            if (first := _first_ratified(by_member.get(s.code, ()))) is not None
+            and first.lower() > tally.date.upper()
+        }
+        if len(later) != len(out) - counted:
+            continue  # the tally does not single out who had ratified: nothing follows
+        named = ", ".join(s.name for s in out if s.code in later) or "none"
+        reason = (
+            f"a tally says {counted} of the {len(out)} had ratified by {tally.date.edtf}; the "
+            f"sources date the others' ratifications later ({named}), so this member was "
+            "among those counted. No source gives its date."
+        )
+        bound = replace(tally, provenance=replace(tally.provenance, inferred=True, reason=reason))
+        out = [
+            replace(
+                s, state=MemberState.RATIFIED_UNDATED, act=None, ratified_by=tally.date, bound=bound
+            )
+            if not s.has_ratified and s.code not in later
+            else s
+            for s in out
+        ]
+    return out
 
 
 def _undated_by_membership(
@@ -199,6 +264,8 @@ def status_as_of(
         (m for m in milestones if happened_by(m.date, as_of)),
         key=lambda m: (organization.order(m.kind), m.date.lower()),
     )
+    # A tally says how far ratification had got; it is not a step of its own.
+    steps = [m for m in reached if m.ratified_count is None]
     signed = min(
         (m.date for m in reached if m.kind in ("protocol_signed", "treaty_signed")),
         key=lambda d: (d.lower(), d.upper()),
@@ -230,6 +297,8 @@ def status_as_of(
     candidates = set(process.candidate_code.split(","))
     listed_joined = {m.joined for m in organization.memberships if m.code in candidates}
     member_since = most_stated([m.date for m in reached if m.kind == "membership"], listed_joined)
+    if members_known:
+        statuses = _undated_by_tally(statuses, by_member, reached)
     if member_since is not None and members_known:
         statuses = _undated_by_membership(statuses, organization, reached, member_since)
     all_ratified_on: PartialDate | None = None
@@ -238,9 +307,9 @@ def status_as_of(
             (s.ratified_on for s in statuses if s.ratified_on), key=lambda d: d.upper()
         )
 
-    stage: str | None = reached[-1].kind if reached else None
+    stage: str | None = steps[-1].kind if steps else None
     known = organization.kind(stage) if stage else None
-    label = known.label if known else (reached[-1].label if reached else "Not started")
+    label = known.label if known else (steps[-1].label if steps else "Not started")
     ratified = sum(1 for s in statuses if s.has_ratified)
     if member_since is not None:
         stage, label = "membership", "Member"

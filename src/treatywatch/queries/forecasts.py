@@ -59,13 +59,17 @@ def status_forecast(status: ProcessStatus, acts: Sequence[RatificationAct]) -> F
             f"the members required to ratify are unknown ({status.process.organization}'s "
             "member list is not in the reference data)"
         )
-    if status.member_since is not None and status.undated:
+    if status.undated and (status.member_since is not None or not status.pending):
         # Membership needs every required ratification: the record misses some dates, the
         # process does not (forecasting the missing ones would run on for decades).
         missing = len(status.undated)
+        done = (
+            f"{status.process.candidate_name} became a member on {status.member_since}"
+            if status.member_since is not None
+            else f"every required member had ratified by {status.as_of}"
+        )
         raise NoForecast(
-            f"{status.process.candidate_name} became a member on {status.member_since}, so every "
-            f"required member had ratified; the record lacks {missing} members' dates"
+            f"{done}, so nothing is left to forecast; the record lacks {missing} members' dates"
         )
     model = model_as_of(status.as_of, signed)
     return forecast(
@@ -76,6 +80,7 @@ def status_forecast(status: ProcessStatus, acts: Sequence[RatificationAct]) -> F
         model=model,
         organization=status.process.organization,
         names=member_names(required),
+        done=[m.code for m in status.undated],
     )
 
 

@@ -438,8 +438,7 @@ def ratification_curve_chart(
             caption += f"; the required number was reached with {name} ({when})"
         caption += "."
     if undated:
-        caption += (f" {undated} more had ratified on days no source gives (not drawn: the "
-                    "candidate's membership shows they had).")  # fmt: skip
+        caption += (f" {undated} more had ratified on days no source gives (not drawn).")  # fmt: skip
     alt_text = (f"Step chart of members ratified, {start.isoformat()} to {end.isoformat()}: "
                 f"{len(done)} of {required_count}")  # fmt: skip
 

@@ -89,13 +89,15 @@ def event_rows(x: ProcessExport) -> list[dict[str, str]]:
             details.append(f"label={_value(m.label)}")
         if m.source_label:
             details.append(f"source_label={_value(m.source_label)}")
+        if m.ratified_count is not None:
+            details.append(f"ratified={m.ratified_count}")
         details += _inferred(m.provenance)
         url, quote = _cite(m.provenance, x)
         signed = m.kind in ("protocol_signed", "treaty_signed")
         rows.append(
             {
                 "process": x.title,
-                "member": "ALL" if signed else _candidate_member(x),
+                "member": "ALL" if signed or m.ratified_count is not None else _candidate_member(x),
                 "event": _event(canonical_event(m.kind), details),
                 **_date(m.date),
                 "source_url": url,
@@ -349,10 +351,10 @@ def wikitable(x: ProcessExport) -> str:
         lines.append("|-")
         flag = "{{flag|" + _wiki(m.name) + "}}"
         if m.ratified_by is not None and m.bound is not None:
-            joined = f"by {_dts(m.ratified_by)}, when {_wiki(x.process.candidate_name)} joined"
+            why = "a tally of that day" if m.bound.ratified_count is not None else "a member then"
             lines.append(
-                f"| {flag} || — || Ratified {joined}; date not in the sources"
-                f"{_ref(m.bound.provenance, x)}"
+                f"| {flag} || — || Ratified by {_dts(m.ratified_by)} ({why}); date not in the "
+                f"sources{_ref(m.bound.provenance, x)}"
             )
             continue
         if m.ratified_on is None or not ratifying:

@@ -376,6 +376,12 @@ def _row_problems(pkg: PackageInput, resource: str) -> list[str]:
                     f"{path}:{r.line}: member: {r.member!r} is not a country "
                     "(ISO code, English name or known alias), ALL or empty"
                 )
+            tally = r.detail("ratified")
+            if tally is not None and not (tally.isdigit() and len(tally) <= 4):
+                out.append(
+                    f"{path}:{r.line}: event: ratified={tally!r} is not a count of members "
+                    "(a whole number, e.g. ratified=28)"
+                )
     elif resource in ("polls", "positions"):
         read = _poll if resource == "polls" else _position
         for line, row in _rows(text):
@@ -509,7 +515,9 @@ def _events(
             if written is None:
                 plain = r.text.strip() == canonical_event(kind)
                 written = "" if plain else r.text
-            milestones.append(Milestone(kind, label, r.date, src, written))
+            tally = r.detail("ratified")  # checked by _row_problems: digits
+            count = int(tally) if tally is not None else None
+            milestones.append(Milestone(kind, label, r.date, src, written, count))
         elif r.member_code not in cands and r.member != "ALL" and r.event in EVENT_KINDS:
             acts.append(
                 RatificationAct(

@@ -28,7 +28,7 @@ here reads the bundled history (``treatywatch.queries.forecasts`` does).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -231,12 +231,15 @@ def forecast(
     names: Mapping[str, str] | None = None,
     draws: int = 4000,
     seed: int = 20170120,
+    done: Collection[str] = (),
 ) -> Forecast:
     """Forecast completion from the acts certainly done on or before ``as_of``.
 
     A month-precision act counts once its month is over. ``model``: :func:`fit` over past
     rounds, not the process itself nor its twins signed the same day. ``names``: members'
-    display names by code. A process complete by ``as_of`` gets no forecast, only its date.
+    display names by code. ``done``: members known to have ratified by ``as_of`` on days no
+    source gives (they are not pending). A process complete by ``as_of`` gets no forecast,
+    only its date.
     """
     if as_of < signature.lower():
         raise ValueError(f"as_of {as_of} is before the signature ({signature.edtf})")
@@ -248,12 +251,14 @@ def forecast(
         if a.kind in RATIFYING_ACTS and happened_by(a.date, as_of):
             if code not in first or a.date.lower() < first[code].lower():
                 first[code] = a.date
-    ratified = tuple(c for c in required if c in first)
+    ratified = tuple(c for c in required if c in first or c in done)
     if len(ratified) == len(required):
+        if any(c not in first for c in required):
+            raise ValueError("every member had ratified, but not every date is known")
         last = max(first.values(), key=lambda d: (d.upper(), d.lower()))
         return Forecast(as_of, signature, tuple(required), ratified, completed_on=last)
     elapsed = float(max((as_of - midpoint_date(signature)).days, 0))
-    pending = [c for c in required if c not in first]
+    pending = [c for c in required if c not in ratified]
     rng = np.random.default_rng(seed)
     completion = np.ceil(
         model.completion.sample(organization, elapsed, draws, rng, parties=len(required))

@@ -318,7 +318,12 @@ PROCESSES = Table(
 MILESTONES = Table(
     "milestones",
     Milestone,
-    (*plain("kind", "label", "source_label"), Column("date", codec=EDTF_DATE), PROVENANCE),
+    (
+        *plain("kind", "label", "source_label"),
+        Column("date", codec=EDTF_DATE),
+        PROVENANCE,
+        *optional("ratified_count"),
+    ),
     given=SCOPE,
 )
 # ``origin``: "table" for an act read from a table, "prose" for a member's step in the prose.
