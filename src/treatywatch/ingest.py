@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from treatywatch.checks import run_checks
+from treatywatch.checks import check_records, run_checks
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import ParsedDocument, RatificationAct
 from treatywatch.domain.status import status_as_of
@@ -52,6 +52,18 @@ def read_text(
     return facts.checked(run_checks(facts, organization(facts.process.organization)))
 
 
+def _checked_records(doc: ParsedDocument) -> ParsedDocument:
+    """A data package's table checked by the rules that read records (a table without
+    milestones or acts, e.g. its polls, is checked as it is)."""
+    return check_records(doc, organization(doc.process.organization))
+
+
+def read_records(path: str | Path) -> list[ParsedDocument]:
+    """A data package's tables read and checked, without touching the store (a package with
+    problems is refused whole: :class:`~treatywatch.errors.InputError`)."""
+    return [_checked_records(d) for d in read_package(path)]
+
+
 def read_path(path: str | Path) -> ParsedDocument:
     """A document file read once and checked, without touching the store."""
     text, sha = read_document(path)
@@ -70,8 +82,8 @@ def _read_for_import(
     for done, path in enumerate(paths):
         if progress is not None and done:
             progress(done, len(paths))
-        if is_package(path):  # a data package: its tables, each a document
-            for parsed in read_package(path):
+        if is_package(path):  # a data package: its tables, each a document, checked
+            for parsed in read_records(path):
                 doc = parsed.document
                 unchanged = store.unchanged_outcome(doc.sha256, doc.path, replaced)
                 if unchanged is not None and unchanged.process != parsed.process.slug:

@@ -13,22 +13,35 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from treatywatch.checks import dates, inference, polls, procedure, prose_vs_table, tables
+from treatywatch.checks import (
+    agreement,
+    dates,
+    inference,
+    polls,
+    procedure,
+    prose_vs_table,
+    tables,
+)
 from treatywatch.checks.registry import RULES, Context, Rule
 from treatywatch.domain.facts import DocumentFacts
 from treatywatch.domain.findings import Finding, Severity, sort_key
-from treatywatch.domain.model import Organization
+from treatywatch.domain.model import DocumentRecords, Organization, ParsedDocument
 
 __all__ = [
     "RULES",
     "Finding",
     "Rule",
     "Severity",
+    "check_records",
     "rules_table",
     "run_checks",
     "summary",
 ]
-_MODULES = (dates, inference, polls, procedure, prose_vs_table, tables)  # they register rules
+# The modules register their rules on import.
+_MODULES = (agreement, dates, inference, polls, procedure, prose_vs_table, tables)
+# Rules that do not fit a data package's records: a package keeps each source's row for a
+# fact on purpose (rows that agree corroborate it; sources-disagree reports the others).
+NOT_FOR_RECORDS = frozenset({"table-duplicate-row"})
 
 
 def run_checks(
@@ -48,6 +61,16 @@ def run_checks(
     found = [f for r in chosen for f in RULES[r].func(ctx)]
     unique = {f.id: f for f in found}
     return sorted(unique.values(), key=sort_key)
+
+
+def check_records(doc: ParsedDocument, organization: Organization) -> ParsedDocument:
+    """A document read as records only (a data package's events table: no prose, no table
+    layout) with the findings of every rule that reads records."""
+    from dataclasses import fields, replace
+
+    facts = DocumentFacts(**{f.name: getattr(doc, f.name) for f in fields(DocumentRecords)})
+    chosen = [r for r in RULES if r not in NOT_FOR_RECORDS]
+    return replace(doc, findings=(*doc.findings, *run_checks(facts, organization, rules=chosen)))
 
 
 def summary(findings: Iterable[Finding]) -> dict[str, Any]:

@@ -38,11 +38,16 @@ class CheckResult:
 
 
 def check_file(path: str | Path) -> CheckResult:
-    """Read an article and check it, without touching the store (as ``import`` reads it)."""
-    from treatywatch.ingest import read_path
+    """Read an article or a data package and check it, without touching the store (as
+    ``import`` reads it)."""
+    from treatywatch.ingest import read_path, read_records
+    from treatywatch.sources.datapackage import is_package
 
-    parsed = read_path(path)
-    return CheckResult(list(parsed.findings), {parsed.document.sha256: parsed.document.path})
+    docs = read_records(path) if is_package(path) else [read_path(path)]
+    findings = sorted(
+        (f for d in docs for f in d.findings), key=lambda f: (f.document, f.line_start)
+    )
+    return CheckResult(findings, {d.document.sha256: d.document.path for d in docs})
 
 
 def check_process(store: Store, query: str) -> CheckResult:
@@ -67,9 +72,11 @@ def check_target(target: str, db: str | None) -> CheckResult:
     """A path that exists is checked as a file; anything else names a stored process."""
     if _is_path(target):
         return check_file(target)
+    from treatywatch.store.bundled import load_bundled_rounds
     from treatywatch.store.db import Store
 
     with Store.open(db) as store:
+        load_bundled_rounds(store)  # a past round is a process from the first command on
         try:
             return check_process(store, target)
         except NotFoundError as e:

@@ -30,13 +30,17 @@ def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
         name = f"{ROUNDS_DIR}/{path}"
         if store.unchanged_outcome(text_sha(text), name, set()) is not None:
             continue
-        # Only a changed or new table needs the data-package reader (and its parsers).
+        # Only a changed or new table needs the data-package reader (and its parsers) and
+        # the checks, which a round gets as any data package does.
+        from treatywatch.checks import check_records
+        from treatywatch.reference import organization
         from treatywatch.sources.datapackage import PackageInput, package_documents
 
         pkg = PackageInput(ROUNDS_DIR, descriptor, {"events": text}, {"events": path})
-        todo += package_documents(
+        docs = package_documents(
             pkg,
             lambda rel: f"{BUNDLED_KEY_PREFIX}{ROUNDS_DIR}/{rel}",
             lambda rel: f"{ROUNDS_DIR}/{rel}",
         )
+        todo += [check_records(d, organization(d.process.organization)) for d in docs]
     return store.import_documents(todo) if todo else []
