@@ -507,7 +507,18 @@ def test_prose_date_conflict(evs: list[ProseEvent]) -> None:
 def _old_merge(milestones: list[Milestone], evs: list[ProseEvent]) -> list[object]:
     from treatywatch.checks.timeline import TimelineEntry
 
-    entries = [TimelineEntry(m.kind, m.label, m.date, (m.provenance,)) for m in milestones]
+    entries: list[TimelineEntry] = []
+    for m in milestones:  # rows giving the same milestone on the same day: one entry
+        same = [
+            i
+            for i, t in enumerate(entries)
+            if (t.kind, t.label, t.date) == (m.kind, m.label, m.date)
+        ]
+        if same:
+            t = entries[same[0]]
+            entries[same[0]] = replace(t, sources=(*t.sources, m.provenance))
+        else:
+            entries.append(TimelineEntry(m.kind, m.label, m.date, (m.provenance,)))
     for e in evs:
         i = next(
             (

@@ -214,3 +214,20 @@ def test_the_forecast_agrees_with_the_status_on_who_is_pending(any_store: Store)
     assert len(f.ratified) == 28 and sorted(p.code for p in f.pending) == ["HU", "TR"]
     with pytest.raises(NoForecast, match="lacks 9 members' dates"):
         process_forecast(any_store, "nato-2024-sweden", date(2024, 3, 8))
+
+
+def test_the_timeline_lists_each_event_once_with_every_row(any_store: Store) -> None:
+    # Three sources date the 1994 treaty's signature 24 June, one 24 July (both kept); four
+    # rows give the accession day: one entry each, citing every row that states it.
+    from treatywatch.queries.timeline import process_timeline
+
+    load_bundled_rounds(any_store)
+    entries = process_timeline(any_store, "eu-1995-austria-finland-sweden").entries
+    signed = [
+        (e.date.edtf, [p.line_start for p in e.sources])
+        for e in entries
+        if e.kind == "treaty_signed"
+    ]
+    assert signed == [("1994-06-24", [2, 3, 4]), ("1994-07-24", [5])]
+    (joined,) = [e for e in entries if e.kind == "membership"]
+    assert [p.line_start for p in joined.sources] == [30, 31, 32, 33]

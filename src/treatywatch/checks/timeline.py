@@ -108,11 +108,17 @@ def merge_timeline(
 ) -> list[TimelineEntry]:
     """Merge table and prose: same kind (and member) with compatible dates is one entry.
 
-    Untyped prose events stay separate; a typed event whose dates conflict keeps its own
-    entry, so a contradiction shows as two entries of one kind.
+    Table rows that give the same milestone on the same date (several sources of a data
+    package, or two tables) are one entry citing each row. Untyped prose events stay
+    separate; a typed event whose dates conflict keeps its own entry, so a contradiction
+    shows as two entries of one kind.
     """
+    rows: dict[tuple[str, str, PartialDate], list[Milestone]] = {}
+    for m in table_milestones:
+        rows.setdefault((m.kind, m.label, m.date), []).append(m)
     entries: list[TimelineEntry] = [
-        TimelineEntry(m.kind, m.label, m.date, (m.provenance,)) for m in table_milestones
+        TimelineEntry(kind, label, day, tuple(m.provenance for m in same))
+        for (kind, label, day), same in rows.items()
     ]
     entries += [
         TimelineEntry(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from treatywatch import serialize
+from treatywatch.domain.model import Milestone
 from treatywatch.domain.status import MemberState
 from treatywatch.queries.overview import Overview
 from treatywatch.render.charts import (
@@ -47,15 +48,21 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
     records = ov.records
     s = records.status
     if kind == "timeline":
+        # One point an event: a document's rows giving the same milestone on the same day
+        # are one point citing each of their lines.
+        same: dict[tuple[str, str, str], list[Milestone]] = {}
+        for m in records.milestones:
+            same.setdefault((m.label, m.date.edtf, m.provenance.document), []).append(m)
         return timeline_chart(
             [
                 TimelineItem(
-                    m.label,
-                    m.date.edtf,
-                    m.date.precision.value,
-                    f"{display_name(m.provenance.document, records.names)}, line {m.provenance.line_start}",
+                    label,
+                    day,
+                    rows[0].date.precision.value,
+                    f"{display_name(doc, records.names)}, line{'s' if len(rows) > 1 else ''} "
+                    + ", ".join(str(m.provenance.line_start) for m in rows),
                 )
-                for m in records.milestones
+                for (label, day, doc), rows in same.items()
             ],
             title=f"{s.process.candidate_name} → {s.process.organization}: milestones",
         )
