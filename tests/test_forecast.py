@@ -231,3 +231,22 @@ def test_more_parties_take_longer_when_sizes_are_known() -> None:
     a = few.completion.sample("NATO", 0.0, 5000, np.random.default_rng(5), parties=12)
     b = few.completion.sample("NATO", 0.0, 5000, np.random.default_rng(5), parties=30)
     assert np.array_equal(a, b)
+
+
+def test_the_posterior_in_threads_is_the_posterior_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The grid's chunks are filled in two threads; every cell gets the same operations in the
+    # same order, so the result is the same to the bit.
+    import numpy as np
+
+    from treatywatch.reference.rounds import load_rounds
+    from treatywatch.stats import survival
+
+    model = survival.CompletionModel(survival.completions(load_rounds()))
+    key = model._key("NATO")
+    survival._log_posterior.cache_clear()
+    threaded = survival._log_posterior(key).copy()
+    survival._log_posterior.cache_clear()
+    monkeypatch.setattr(survival, "_THREADS", 1)
+    single = survival._log_posterior(key)
+    survival._log_posterior.cache_clear()
+    assert np.array_equal(threaded, single)
