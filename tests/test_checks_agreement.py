@@ -45,7 +45,7 @@ def test_a_bundled_round_reports_its_sources_disagreeing() -> None:
     doc = _checked(ROUNDS / "nato-2024-sweden.datapackage.json")
     (f,) = doc.findings  # Iceland: 5 July in one source, 6 July in another; both rows kept
     assert f.rule == "sources-disagree" and f.severity.value == "warning"
-    assert "Iceland's ratified: 2022-07-05: lines 11; 2022-07-06: lines 15" in f.message
+    assert "Iceland's ratification: 2022-07-05: lines 11; 2022-07-06: lines 15" in f.message
     assert (f.line_start, f.related) == (15, (11,))
     assert "jyllands-posten.dk" in f.evidence and "yle.fi" in f.evidence
     eu = _checked(ROUNDS / "eu-1995-austria-finland-sweden.datapackage.json")
@@ -67,7 +67,7 @@ def test_agreeing_corrected_and_chamber_rows_are_not_disagreements(tmp_path: Pat
     assert _checked(_package(tmp_path / "ok", rows)).findings == ()
     rows.append(["Norway", "ratified", "2022-08-10"])
     (f,) = _checked(_package(tmp_path / "bad", rows)).findings
-    assert "Norway's ratified: 2022-07: lines 4; 2022-07-05: lines 5; 2022-08-10: lines 10" in (
+    assert "Norway's ratification: 2022-07: lines 4; 2022-07-05: lines 5; 2022-08-10: lines 10" in (
         f.message
     )
 

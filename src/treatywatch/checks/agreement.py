@@ -17,7 +17,7 @@ from treatywatch.domain.model import ActKind, Provenance
 # Acts a member performs once per instrument. A parliament's approval is left out (each
 # chamber votes on its own day), and so is the head of state's signature (sources call the
 # signing of the law and of the instrument both that, on different days).
-ONCE = (ActKind.RATIFIED, ActKind.DEPOSIT)
+ONCE = {ActKind.RATIFIED: "ratification", ActKind.DEPOSIT: "deposit of its instrument"}
 SIGNATURES = ("protocol_signed", "treaty_signed")
 
 
@@ -36,7 +36,7 @@ def sources_disagree(ctx: Context) -> Iterator[Finding]:
     groups: dict[tuple[str, ...], tuple[str, list[tuple[PartialDate, Provenance]]]] = {}
     for a in ctx.facts.acts:
         if a.member_code and a.kind in ONCE and not a.correction:
-            what = f"{a.member_name or a.member_code}'s {a.kind.value.replace('_', ' ')}"
+            what = f"{a.member_name or a.member_code}'s {ONCE[a.kind]}"
             key = ("act", a.member_code, a.kind.value, a.instrument or "")
             groups.setdefault(key, (what, []))[1].append((a.date, a.provenance))
     for m in ctx.facts.milestones:
