@@ -231,3 +231,13 @@ def test_the_timeline_lists_each_event_once_with_every_row(any_store: Store) -> 
     assert signed == [("1994-06-24", [2, 3, 4]), ("1994-07-24", [5])]
     (joined,) = [e for e in entries if e.kind == "membership"]
     assert [p.line_start for p in joined.sources] == [30, 31, 32, 33]
+
+
+def test_the_headline_of_a_round_without_any_date(any_store: Store) -> None:
+    from treatywatch.render.reading import headline
+
+    load_bundled_rounds(any_store)
+    s = process_status(any_store, "eu-1981-greece", date(2020, 1, 1))
+    assert (
+        headline(s) == "Joined 1 January 1981; none of its 9 ratifications is dated in the sources."
+    )

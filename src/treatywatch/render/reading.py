@@ -45,7 +45,9 @@ def headline(s: ProcessStatus) -> str:
     )
     if undated := len(s.undated):  # who was last is not known
         last_part = (
-            f"; {undated} of its {s.required_count} ratifications are not dated in the sources"
+            f"; none of its {undated} ratifications is dated in the sources"
+            if undated == s.required_count
+            else f"; {undated} of its {s.required_count} ratifications are not dated in the sources"
         )
     if s.member_since is not None and happened_by(s.member_since, s.as_of):
         return f"Joined {say_date(s.member_since)}{last_part}."
