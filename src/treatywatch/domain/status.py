@@ -24,8 +24,9 @@ class MemberState(StrEnum):
     PARLIAMENT_APPROVED = "parliament_approved"  # voted, not yet ratified
     RATIFIED = "ratified"
     DEPOSITED = "deposited"
-    # Certainly ratified by a day, but no source gives the date: the candidate had joined,
-    # which the organization allows only once every required member has ratified.
+    # Certainly ratified by a day, but no source gives the date: a tally counted the member
+    # among those who had ratified, or the candidate had joined (which the organization allows
+    # only once every required member has ratified).
     RATIFIED_UNDATED = "ratified_undated"
 
 
@@ -56,7 +57,8 @@ class MemberStatus:
     # ratifying act once ratified, the parliament's vote once approved; None while pending.
     act: RatificationAct | None = None
     # RATIFIED_UNDATED: the day by which the member had certainly ratified, and the milestone
-    # that says so (the candidate's membership); its provenance says it is an inference.
+    # that says so (a tally, or the candidate's membership); its provenance says it is an
+    # inference, and why.
     ratified_by: PartialDate | None = None
     bound: Milestone | None = None
 
