@@ -52,16 +52,16 @@ def read_text(
     return facts.checked(run_checks(facts, organization(facts.process.organization)))
 
 
-def _checked_records(doc: ParsedDocument) -> ParsedDocument:
-    """A data package's table checked by the rules that read records (a table without
-    milestones or acts, e.g. its polls, is checked as it is)."""
+def _checked_table(doc: ParsedDocument) -> ParsedDocument:
+    """A data package's table (its events, polls or positions) with the findings of the
+    rules that read records, under its process's organization."""
     return check_records(doc, organization(doc.process.organization))
 
 
 def read_records(path: str | Path) -> list[ParsedDocument]:
     """A data package's tables read and checked, without touching the store (a package with
     problems is refused whole: :class:`~treatywatch.errors.InputError`)."""
-    return [_checked_records(d) for d in read_package(path)]
+    return [_checked_table(d) for d in read_package(path)]
 
 
 def read_path(path: str | Path) -> ParsedDocument:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import fields, replace
 from datetime import date
 from typing import Any
 
@@ -66,8 +67,6 @@ def run_checks(
 def check_records(doc: ParsedDocument, organization: Organization) -> ParsedDocument:
     """A document read as records only (a data package's events table: no prose, no table
     layout) with the findings of every rule that reads records."""
-    from dataclasses import fields, replace
-
     facts = DocumentFacts(**{f.name: getattr(doc, f.name) for f in fields(DocumentRecords)})
     chosen = [r for r in RULES if r not in NOT_FOR_RECORDS]
     return replace(doc, findings=(*doc.findings, *run_checks(facts, organization, rules=chosen)))

@@ -304,18 +304,16 @@ def ratifications(
     title = f"as of {s.as_of}" + (f", as known on {known}" if known else "")
     table = Table("member", "state", "date", "act", "source", title=title)
     for m in s.members:
-        last = m.act  # the act whose date the row shows, so its line states that date
-        cited = last.provenance if last else m.bound.provenance if m.bound else None
+        cited = m.cited  # the line that states the row's date (or its bound)
         note = " (inferred)" if cited and cited.inferred else ""
         if cited and cited.url:  # the source the document cites for it
             note += f" · {_site(cited.url)}"
-        when = m.ratified_on or (f"by {m.ratified_by}" if m.ratified_by else "")
         table.add_row(
             *cells(
                 m.name,
                 m.label,
-                when,
-                last.kind.value if last else "membership" if m.bound else "",
+                m.when,
+                m.cited_kind,
                 f"line {cited.line_start}{note}" if cited else "",
             )
         )

@@ -15,6 +15,7 @@ from treatywatch.domain.model import (
     Milestone,
     Organization,
     Process,
+    Provenance,
     RatificationAct,
 )
 
@@ -73,6 +74,32 @@ class MemberStatus:
     @property
     def label(self) -> str:
         return STATE_LABELS[self.state]
+
+    @property
+    def cited(self) -> Provenance | None:
+        """The line the row rests on: its act's, or for an undated member the bound's."""
+        if self.act is not None:
+            return self.act.provenance
+        return self.bound.provenance if self.bound is not None else None
+
+    @property
+    def cited_kind(self) -> str:
+        """What that line states: the act's kind, or "membership" for a bound."""
+        if self.act is not None:
+            return self.act.kind.value
+        return "membership" if self.bound is not None else ""
+
+    @property
+    def inferred(self) -> bool:
+        """True when the state rests on an inference (an inferred act, or a bound)."""
+        return self.bound is not None or any(a.provenance.inferred for a in self.acts)
+
+    @property
+    def when(self) -> str:
+        """The date as a row shows it: the ratification's, "by <day>" for an undated one."""
+        if self.ratified_on is not None:
+            return str(self.ratified_on)
+        return f"by {self.ratified_by}" if self.ratified_by is not None else ""
 
 
 def _earliest(acts: Iterable[RatificationAct]) -> RatificationAct | None:
@@ -167,13 +194,33 @@ def in_force(acts: Iterable[RatificationAct]) -> list[RatificationAct]:
     return [a for i, a in enumerate(acts) if last.get((a.member_code, a.kind), i) == i]
 
 
+def bound_reason(bound: Milestone) -> str:
+    """What a bound is, in a few words: "a tally of that day" or "a member then"."""
+    return "a tally of that day" if bound.ratified_count is not None else "a member then"
+
+
 def bound_note(m: MemberStatus) -> str:
     """Why an undated member counts as ratified, in a few words: "by 2024-03-07 (a member
     then)" or "by 2022-10-14 (a tally of that day)"."""
     if m.bound is None or m.ratified_by is None:
         return ""
-    why = "a tally of that day" if m.bound.ratified_count is not None else "a member then"
-    return f"by {m.ratified_by} ({why})"
+    return f"by {m.ratified_by} ({bound_reason(m.bound)})"
+
+
+def _mark_undated(
+    statuses: list[MemberStatus], bound: Milestone, reason: str, left_out: set[str]
+) -> list[MemberStatus]:
+    """Each member not yet ratified (nor in ``left_out``) as ratified by the bound's day, its
+    date not in the sources; the bound's provenance says it is an inference, and why."""
+    cited = replace(bound, provenance=replace(bound.provenance, inferred=True, reason=reason))
+    return [
+        s
+        if s.has_ratified or s.code in left_out
+        else replace(
+            s, state=MemberState.RATIFIED_UNDATED, act=None, ratified_by=bound.date, bound=cited
+        )
+        for s in statuses
+    ]
 
 
 def _first_ratified(acts: Iterable[RatificationAct]) -> PartialDate | None:
@@ -210,15 +257,7 @@ def _undated_by_tally(
             f"sources date the others' ratifications later ({named}), so this member was "
             "among those counted. No source gives its date."
         )
-        bound = replace(tally, provenance=replace(tally.provenance, inferred=True, reason=reason))
-        out = [
-            replace(
-                s, state=MemberState.RATIFIED_UNDATED, act=None, ratified_by=tally.date, bound=bound
-            )
-            if not s.has_ratified and s.code not in later
-            else s
-            for s in out
-        ]
+        out = _mark_undated(out, tally, reason, later)
     return out
 
 
@@ -241,15 +280,7 @@ def _undated_by_membership(
         f"member since {member_since.edtf}: {organization.entry_into_force_text} "
         "No source gives this member's date."
     )
-    bound = replace(joined, provenance=replace(joined.provenance, inferred=True, reason=reason))
-    return [
-        s
-        if s.has_ratified
-        else replace(
-            s, state=MemberState.RATIFIED_UNDATED, act=None, ratified_by=member_since, bound=bound
-        )
-        for s in statuses
-    ]
+    return _mark_undated(statuses, joined, reason, set())
 
 
 def status_as_of(

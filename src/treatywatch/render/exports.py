@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from treatywatch.domain.dates import PartialDate, Precision, parse_edtf_date
 from treatywatch.domain.model import RATIFYING_ACTS, ActKind, Provenance
+from treatywatch.domain.status import bound_reason
 from treatywatch.queries.exports import ProcessExport
 from treatywatch.reference import country_name
 from treatywatch.render.tables import csv_cell
@@ -351,10 +352,9 @@ def wikitable(x: ProcessExport) -> str:
         lines.append("|-")
         flag = "{{flag|" + _wiki(m.name) + "}}"
         if m.ratified_by is not None and m.bound is not None:
-            why = "a tally of that day" if m.bound.ratified_count is not None else "a member then"
             lines.append(
-                f"| {flag} || — || Ratified by {_dts(m.ratified_by)} ({why}); date not in the "
-                f"sources{_ref(m.bound.provenance, x)}"
+                f"| {flag} || — || Ratified by {_dts(m.ratified_by)} ({bound_reason(m.bound)}); "
+                f"date not in the sources{_ref(m.bound.provenance, x)}"
             )
             continue
         if m.ratified_on is None or not ratifying:

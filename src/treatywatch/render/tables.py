@@ -43,12 +43,8 @@ def _ratifications(records: ProcessRecords) -> list[dict[str, Any]]:
             "ratified_on": m.ratified_on.edtf if m.ratified_on else "",
             "ratified_by": m.ratified_by.edtf if m.ratified_by else "",
             "acts": "; ".join(f"{a.kind.value} {a.date}" for a in m.acts),
-            "line": m.act.provenance.line_start
-            if m.act
-            else m.bound.provenance.line_start
-            if m.bound
-            else "",
-            "inferred": m.bound is not None or any(a.provenance.inferred for a in m.acts),
+            "line": m.cited.line_start if m.cited else "",
+            "inferred": m.inferred,
         }
         for m in records.status.members
     ]

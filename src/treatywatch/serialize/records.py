@@ -170,13 +170,9 @@ def member_status(m: MemberStatus, names: Names = NO_NAMES) -> MemberStatusShape
         "state": m.state.value,
         "ratified_on": maybe_date(m.ratified_on),
         "ratified_by": maybe_date(m.ratified_by),
-        "inferred": m.bound is not None or any(a.provenance.inferred for a in m.acts),
+        "inferred": m.inferred,
         "acts": [act(a, names) for a in m.acts],
-        "provenance": provenance(m.act.provenance, names)
-        if m.act
-        else provenance(m.bound.provenance, names)
-        if m.bound
-        else None,
+        "provenance": provenance(m.cited, names) if m.cited else None,
     }
 
 

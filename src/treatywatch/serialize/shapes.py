@@ -115,14 +115,14 @@ class MemberStatusShape(TypedDict):
     name: str
     state: str
     ratified_on: DateShape | None
-    # state "ratified_undated": the day by which the member had certainly ratified (the
-    # candidate's membership day); no source gives its own date.
+    # state "ratified_undated": the day by which the member had certainly ratified (a
+    # tally's day, or the candidate's membership day); no source gives its own date.
     ratified_by: DateShape | None
     inferred: bool
     acts: list[ActShape]
     # The line that states the act the state rests on (the ratification whose date is
-    # ``ratified_on``, or the parliament's vote; for "ratified_undated", the membership
-    # milestone, marked inferred with the reason); None while pending.
+    # ``ratified_on``, or the parliament's vote; for "ratified_undated", the tally or the
+    # membership milestone, marked inferred with the reason); None while pending.
     provenance: ProvenanceShape | None
 
 
@@ -137,7 +137,8 @@ class StatusShape(TypedDict):
     required_count: int | None
     members_known: bool
     pending: list[CountryShape]
-    # Members that had ratified on days no source gives (the candidate had joined).
+    # Members that had ratified on days no source gives (a tally counted them, or the
+    # candidate had joined).
     undated: list[CountryShape]
     members: list[MemberStatusShape]
     unattributed_acts: int

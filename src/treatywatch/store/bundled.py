@@ -31,7 +31,8 @@ def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
         if store.unchanged_outcome(text_sha(text), name, set()) is not None:
             continue
         # Only a changed or new table needs the data-package reader (and its parsers) and
-        # the checks, which a round gets as any data package does.
+        # the checks, which a round gets as any data package does (as ingest's read_records
+        # checks them; the store is below ingest, so it calls the checks itself).
         from treatywatch.checks import check_records
         from treatywatch.reference import organization
         from treatywatch.sources.datapackage import PackageInput, package_documents
