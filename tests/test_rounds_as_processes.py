@@ -183,6 +183,7 @@ def test_undated_members_in_the_cli_page_and_wikitable(cli: Cli, tmp_path: Path)
     bulgaria = next(line for line in table.splitlines() if "Bulgaria" in line)
     assert "date not in the sources" in bulgaria and "by 2022-10-14" in bulgaria
     assert "(inferred)" in bulgaria
+    assert "ratification_by_members" in bulgaria and "membership" not in bulgaria  # a tally
     wiki = tmp_path / "sweden.wiki"
     cli("export", "nato-2024-sweden", "--format", "wikitable", "-o", str(wiki))
     row = wiki.read_text(encoding="utf-8").split("{{flag|Bulgaria}}")[1].split("|-")[0]

@@ -84,10 +84,11 @@ class MemberStatus:
 
     @property
     def cited_kind(self) -> str:
-        """What that line states: the act's kind, or "membership" for a bound."""
+        """What that line states: the act's kind, or the bound's milestone kind (a tally's
+        "ratification_by_members", or "membership")."""
         if self.act is not None:
             return self.act.kind.value
-        return "membership" if self.bound is not None else ""
+        return self.bound.kind if self.bound is not None else ""
 
     @property
     def inferred(self) -> bool:
