@@ -19,7 +19,6 @@ STATS = Path(__file__).resolve().parents[1] / "src" / "treatywatch" / "stats"
 ALLOWED = {
     "__future__",
     "collections",
-    "concurrent.futures",  # threads over a grid's chunks (no I/O)
     "dataclasses",
     "datetime",
     "enum",

@@ -33,11 +33,9 @@ predictive's part beyond ``t``, renormalized).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from typing import TypeVar
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,14 +45,17 @@ from treatywatch.reference.rounds import Round
 from treatywatch.stats.speed import midpoint_date
 
 FloatArray = NDArray[np.float64]
-T = TypeVar("T")
 
 B_PRIOR_SD = 1.0  # prior sd of the organization shift, log scale
 C_PRIOR_SD = 1.0  # prior sd of the slope on log(parties)
 PARTIES_REF = 20.0  # log(parties / PARTIES_REF) centres the slope
 MIN_SIZED_ROUNDS = 3  # rounds with a known member list needed to fit the slope at all
 _M = np.linspace(np.log(10.0), np.log(10000.0), 70)  # log-mean grid (at PARTIES_REF parties)
-_B = np.linspace(-4.0, 4.0, 41)  # organization-shift grid
+# Organization-shift grid, about -4 to 4 in steps of two m steps: then m + b falls on the
+# 150 points of _MB (m + b at grid cell (i, j) is _MB[i + 2 j]).
+_B = 2 * (_M[1] - _M[0]) * np.arange(-20, 21)
+_MB = _M[0] + (_M[1] - _M[0]) * np.arange(-40, _M.size + 40)
+_MB_INDEX = np.arange(_M.size)[:, None] + 2 * np.arange(_B.size)[None, :]
 _LOG_S = np.linspace(np.log(0.02), np.log(4.0), 40)  # log-sd grid
 _C = np.linspace(-3.0, 3.0, 31)  # slope of log completion on log(parties)
 
@@ -130,99 +131,44 @@ def _log_bound(days: float) -> float:
     return float(np.log(days)) if np.isfinite(days) else np.inf
 
 
-# Rows of the m grid computed at once: bounds the temporaries to a slice of the grid (each
-# full-grid float64 array is 28 MB) while keeping numpy's loops long.
-_M_CHUNK = 10
-# Threads that fill the grid's chunks, _ROWS rows each (14 chunks share out evenly between
-# two): on two cores or more the posterior takes half the time; on one core they take turns.
-_THREADS = 2
-_ROWS = 5
-
-
-def _joined(term: FloatArray) -> FloatArray:
-    """A term on the (m, b, log s, c) grid, its last two axes as one (a view when it can)."""
-    return term.reshape(*term.shape[:2], -1)
-
-
-def _exp_rows(a: FloatArray, start: int) -> None:
-    """``a``'s rows ``start`` to ``start + _ROWS`` exponentiated in place."""
-    np.exp(a[start : start + _ROWS], out=a[start : start + _ROWS])
-
-
-def _each(func: Callable[[int], T], starts: range) -> list[T]:
-    """``[func(i) for i in starts]``, in threads where there are cores for them (numpy's
-    loops release the GIL); each call must touch only its own part of the grid."""
-    workers = min(_THREADS, len(starts))
-    if workers < 2:
-        return [func(i) for i in starts]
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(func, starts))
-
-
 @lru_cache(maxsize=16)  # one posterior is 28 MB; a backtest needs a handful at once
 def _log_posterior(data: tuple[tuple[float, float, bool, float, float], ...]) -> FloatArray:
     """Log posterior on the (m, b, log s, c) grid.
 
     data: (log low, log high, other organization, x, sd of x); a round of unknown size has
     x at the known rounds' mean and their spread as its sd, which widens its likelihood.
+
+    No round's likelihood needs the whole grid: a round of the forecast organization does not
+    depend on b, and one of another organization depends on m and b only through m + b, which
+    takes 150 values (``_MB``) where the grid has 2,870 (m, b) pairs. Each term is computed on
+    its small grid, the terms of each kind summed there, and the two sums spread over the full
+    grid once.
     """
-    shape = (_M.size, _B.size, _LOG_S.size, _C.size)
-    b = _B[None, :, None, None]
-    ls = _LOG_S[None, None, :, None]
-    c = _C[None, None, None, :]
-    lp = np.empty(shape)
-    prior = -0.5 * (b / B_PRIOR_SD) ** 2 - 0.5 * (c / C_PRIOR_SD) ** 2
-    # Each round's sd, and for an exact completion its log: the same for every m.
-    sds = [np.sqrt(np.exp(2 * ls) + (c * x_sd) ** 2) for _, _, _, _, x_sd in data]
-    logs = [np.log(sd) for sd in sds]  # used by the exact rounds
-    flat = (_B.size, _LOG_S.size * _C.size)
-
-    def chunk(start: int) -> None:
-        """Rows ``start`` to ``start + _ROWS`` of the grid (each chunk its own buffer)."""
-        scratch = np.empty((_ROWS, *shape[1:]))  # one buffer for the full-grid terms
-        m = _M[start : start + _ROWS, None, None, None]
-        part = lp[start : start + _ROWS]
-        # Terms without b (every exact round's log s, every round of the forecast
-        # organization) are added over (log s, c) as one axis: numpy's inner loops run
-        # over 1,240 cells instead of 31 (each cell gets the same sums, in the same order).
-        joined = part.reshape(m.size, *flat)
-        # Priors: flat m; 1/s on s is flat on log s; b ~ N(0, B_PRIOR_SD); c ~ N(0, C_PRIOR_SD).
-        part[...] = prior
-        work = scratch[: m.size]
-        for (lo, hi, other, x, _), s, log_s in zip(data, sds, logs, strict=True):
-            # A round of the forecast organization does not depend on b: its term is computed
-            # once for every b (41 times fewer cells) and broadcast.
-            mu = m + b * 1.0 + c * x if other else m + c * x
-            # In place, in the order of the sums they stand for (same values, fewer copies):
-            # each term is the same array operations as written out, into one buffer.
-            if lo == hi:
-                joined -= _joined(log_s)
-                if other:
-                    np.divide(lo - mu, s, out=work)
-                    np.square(work, out=work)
-                    np.multiply(0.5, work, out=work)
-                    part -= work
-                else:
-                    joined -= _joined(0.5 * ((lo - mu) / s) ** 2)
-            else:
-                upper = log_ndtr((hi - mu) / s)  # log P(D <= hi)
-                joined += _joined(upper)
-                if np.isneginf(lo):  # no lower bound: P(D <= lo) = 0 adds log(1 - 0) = 0
-                    continue
-                lower = log_ndtr((lo - mu) / s)  # log P(D <= lo)
-                joined += _joined(np.log(-np.expm1(np.minimum(lower - upper, -1e-12))))
-
-    # Chunks are independent (each writes its own rows): numpy's loops release the GIL, so
-    # two threads use two cores (log_ndtr over the full grid is most of the time). The
-    # values are the same as in one thread, operation for operation.
-    _each(chunk, range(0, _M.size, _ROWS))
-    # Normalised chunk by chunk too (scipy's logsumexp copies the whole grid several times);
-    # the chunks' sums are added in order, as in one thread.
+    ls = _LOG_S[None, :, None]
+    c = _C[None, None, :]
+    own = np.zeros((_M.size, _LOG_S.size, _C.size))  # rounds of the forecast organization
+    other = np.zeros((_MB.size, _LOG_S.size, _C.size))  # rounds of other organizations
+    for lo, hi, is_other, x, x_sd in data:
+        sd = np.sqrt(np.exp(2 * ls) + (c * x_sd) ** 2)
+        mu = (_MB if is_other else _M)[:, None, None] + c * x
+        total = other if is_other else own
+        if lo == hi:
+            total -= np.log(sd) + 0.5 * ((lo - mu) / sd) ** 2
+            continue
+        upper = log_ndtr((hi - mu) / sd)  # log P(D <= hi)
+        total += upper
+        if not np.isneginf(lo):  # without a lower bound, P(D <= lo) = 0 adds log(1 - 0) = 0
+            lower = log_ndtr((lo - mu) / sd)  # log P(D <= lo)
+            total += np.log(-np.expm1(np.minimum(lower - upper, -1e-12)))
+    # Priors: flat m; 1/s on s is flat on log s; b ~ N(0, B_PRIOR_SD); c ~ N(0, C_PRIOR_SD).
+    prior = -0.5 * (_B[:, None, None] / B_PRIOR_SD) ** 2 - 0.5 * (c / C_PRIOR_SD) ** 2
+    lp: FloatArray = other[_MB_INDEX]  # (m, b, log s, c): other organizations' terms at m + b
+    lp += own[:, None]
+    lp += prior[None]
     top = float(lp.max())
-    sums = _each(
-        lambda i: float(np.exp(lp[i : i + _M_CHUNK] - top).sum()), range(0, _M.size, _M_CHUNK)
-    )
-    lp -= top + np.log(sum(sums))
+    scratch = lp - top  # one temporary of the grid's size (28 MB)
+    lp -= top + np.log(np.exp(scratch, out=scratch).sum())
+    del scratch
     lp.flags.writeable = False  # shared by every caller of the cache
     return lp
 
@@ -292,7 +238,7 @@ class CompletionModel:
         # built in one array, in place (the grid has 3.6 million cells).
         w = lp + _running_term(cut, x)[:, None, :, :]
         w -= w.max()
-        _each(partial(_exp_rows, w), range(0, _M.size, _ROWS))
+        np.exp(w, out=w)
         post = w.ravel()
         post /= post.sum()
         cell = _choice(post, draws, rng)
