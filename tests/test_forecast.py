@@ -91,6 +91,15 @@ def test_bounded_completions_of_partial_rounds() -> None:
     assert completion_of(load_round("nato-2023-finland")) == Completion(
         "nato-2023-finland", "NATO", 268.0, 268.0, "last required member to ratify: TR", 30
     )
+    # Where no membership is dated, the entry into force bounds completion from above, for an
+    # organization whose agreement enters into force only once every required member ratified.
+    greece = load_round("eu-1981-greece")
+    no_member = dataclasses.replace(greece, memberships=())
+    bounded = completion_of(no_member)
+    assert (
+        bounded is not None and bounded.high == 584.0 and "entry into force 1981" in bounded.basis
+    )
+    assert completion_of(dataclasses.replace(no_member, in_force_once_all_ratified=False)) is None
     # A bound pulls the predictive: a slow partial round makes the forecast later.
     slow = Completion("s", "NATO", 900.0, 1000.0, "bounds")
     rng = np.random.default_rng(2)
@@ -234,20 +243,21 @@ def test_more_parties_take_longer_when_sizes_are_known() -> None:
 
 
 def test_the_posterior_equals_the_model_written_out_over_the_whole_grid() -> None:
-    # The posterior is computed term by term on small grids (a round of the forecast
-    # organization has no b; another organization's depends on m + b only) and spread over the
-    # full grid once. Written out cell by cell over the full (m, b, log s, c) grid, the model
-    # must give the same values.
-    import numpy as np
+    # The posterior of (m, log s, c) is computed term by term on small grids (a round of the
+    # forecast's organization has no shift; another organization's depends on m + b only) and
+    # each other organization's shift is summed out over its prior. Written out cell by cell on
+    # the full (m, b, log s, c) grid and summed over b, the model must give the same values
+    # (the NATO and EU rounds: one shift, for the other organization; a third organization
+    # would need a fifth axis, too large to write out).
     from scipy.special import log_ndtr
 
-    from treatywatch.reference.rounds import load_rounds
     from treatywatch.stats import survival
 
-    model = survival.CompletionModel(survival.completions(load_rounds()))
+    two = [c for c in survival.completions(load_rounds()) if c.organization in ("NATO", "EU")]
+    model = CompletionModel(tuple(two))
     for organization in ("NATO", "EU"):
         key = model._key(organization)
-        assert any(other for _, _, other, _, _ in key) and not all(o for _, _, o, _, _ in key)
+        assert {o for _, _, o, _, _ in key} == {"", "EU" if organization == "NATO" else "NATO"}
         assert any(lo != hi for lo, hi, _, _, _ in key)  # bounded rounds are in the check
         survival._log_posterior.cache_clear()
         fast = survival._log_posterior(key)
@@ -256,7 +266,7 @@ def test_the_posterior_equals_the_model_written_out_over_the_whole_grid() -> Non
         ls = survival._LOG_S[None, None, :, None]
         c = survival._C[None, None, None, :]
         lp = -0.5 * (b / survival.B_PRIOR_SD) ** 2 - 0.5 * (c / survival.C_PRIOR_SD) ** 2
-        lp = np.broadcast_to(lp, fast.shape).copy()
+        lp = np.broadcast_to(lp, (m.size, b.size, ls.size, c.size)).copy()
         for lo, hi, other, x, x_sd in key:
             mu = m + (b if other else 0.0) + c * x
             sd = np.sqrt(np.exp(2 * ls) + (c * x_sd) ** 2)
@@ -266,11 +276,46 @@ def test_the_posterior_equals_the_model_written_out_over_the_whole_grid() -> Non
                 upper = log_ndtr((hi - mu) / sd)
                 lower = log_ndtr((lo - mu) / sd) if np.isfinite(lo) else -np.inf
                 lp += upper + np.log(-np.expm1(np.minimum(lower - upper, -1e-12)))
-        lp -= lp.max()
-        lp -= np.log(np.exp(lp).sum())
-        # m + b is computed once per value instead of per cell: the sums differ in the last
-        # bits, which 1/s**2 (s down to 0.02) scales up where the posterior is negligible.
-        assert np.allclose(fast, lp, rtol=1e-9, atol=1e-9)
-        mass = lp > -50.0  # every cell with a weight above e^-50 of the densest's
-        assert np.abs(fast[mass] - lp[mass]).max() < 1e-10
+        post = np.exp(lp - lp.max()).sum(axis=1)
+        post /= post.sum()
+        assert fast.shape == post.shape
+        assert np.abs(np.exp(fast) - post).max() < 1e-12
+        mass = post > np.exp(-50.0)  # every cell with a weight above e^-50
+        assert np.abs(fast[mass] - np.log(post[mass])).max() < 1e-9
     survival._log_posterior.cache_clear()
+
+
+def test_a_shift_is_summed_out_over_its_prior() -> None:
+    # _integrate_shift(t)[i] = log sum_j prior(b_j) exp(t at m_i + b_j), written out.
+    from scipy.special import logsumexp
+
+    from treatywatch.stats import survival
+
+    rng = np.random.default_rng(0)
+    t = rng.normal(0.0, 200.0, (survival._MB.size, 3, 4))  # spread far beyond exp's range
+    got = survival._integrate_shift(t)
+    log_w = np.log(survival._B_WEIGHTS)
+    for i in (0, 17, survival._M.size - 1):
+        for s in range(3):
+            for k in range(4):
+                terms = [log_w[j] + t[i + 2 * j, s, k] for j in range(survival._B.size)]
+                assert got[i, s, k] == pytest.approx(float(logsumexp(terms)), abs=1e-9)
+    assert np.isclose(survival._B_WEIGHTS.sum(), 1.0)
+
+
+def test_each_other_organization_has_its_own_shift() -> None:
+    # A very slow round of a third organization moves a NATO forecast little: its own shift
+    # takes it up. Had it shared the EU's shift, it would have pulled the EU's rounds' fit.
+    eu = tuple(Completion(f"e{i}", "EU", d, d, "") for i, d in enumerate((400.0, 450.0, 500.0)))
+    slow = Completion("s", "Schengen", 1800.0, 1800.0, "")
+    rng = np.random.default_rng(4)
+
+    def median(extra: tuple[Completion, ...]) -> float:
+        model = _model(extra=extra)
+        return float(np.median(model.completion.sample("NATO", 0.0, 20000, rng)))
+
+    base = median(eu)
+    own = median((*eu, slow))
+    shared = median((*eu, dataclasses.replace(slow, organization="EU")))
+    assert abs(own / base - 1) < 0.08  # 102 -> 107 days (its shift's prior resists a little)
+    assert shared / base > 1.15 and shared / own > 1.1  # 121 days

@@ -160,6 +160,9 @@ class Round:
     document: str = ""  # SHA-256 of the file's text
     file: str = ""  # the file's name in the package: "rounds/<id>.csv"
     unresolved: tuple[str, ...] = field(default=())  # member names with no ISO code
+    # The organization's rule: the agreement enters into force only once every required
+    # member has ratified (organizations.json), so its entry into force bounds completion.
+    in_force_once_all_ratified: bool = False
 
     @property
     def signature(self) -> PartialDate:
@@ -177,6 +180,24 @@ class Round:
     @property
     def entry_into_force(self) -> PartialDate | None:
         return _consensus(self.entries_into_force)
+
+    @property
+    def entry_into_force_for_all(self) -> PartialDate | None:
+        """The entry into force, where it is that of every candidate's protocol (rows that
+        name their protocol must name every candidate's; None otherwise)."""
+        eif = self.entry_into_force
+        if eif is None:
+            return None
+        covered = {
+            resolve_country(v)
+            for f in self.entries_into_force
+            for k, v in split_event(f.text)[1]
+            if k == "protocol"
+        }
+        qualified = all("protocol=" in f.text for f in self.entries_into_force)
+        if qualified and not set(self.candidates) <= covered:
+            return None
+        return eif
 
     def ratifications(self) -> dict[str, Ratification]:
         """Each member's ratifying acts (required members and any other member with rows)."""
@@ -226,17 +247,8 @@ class Round:
         last = self.last_ratification()
         if last is not None:
             return last.date, f"last required member to ratify: {last.member_code}"
-        eif = self.entry_into_force
+        eif = self.entry_into_force_for_all
         if self.organization not in EIF_IS_LAST_NOTIFICATION or eif is None:
-            return None
-        covered = {
-            resolve_country(v)
-            for f in self.entries_into_force
-            for k, v in split_event(f.text)[1]
-            if k == "protocol"
-        }
-        qualified = all("protocol=" in f.text for f in self.entries_into_force)
-        if qualified and not set(self.candidates) <= covered:
             return None
         return eif, "entry into force (the day the last acceptance was notified)"
 
@@ -477,6 +489,9 @@ def parse_round(
         document=sha,
         file=file,
         unresolved=tuple(sorted(unresolved)),
+        in_force_once_all_ratified=(
+            organization(org_code).entry_into_force_rule == "all_required_ratified"
+        ),
     )
 
 

@@ -9,9 +9,13 @@ still bound it, by two rules that hold for every round:
   *last* ratification, so it cannot come before one that happened);
 * from above, by the latest membership date given for a candidate (no candidate joins
   before the members have ratified: a NATO candidate is invited once the protocol is in
-  force, an EU treaty enters into force once every instrument is deposited).
+  force, an EU treaty enters into force once every instrument is deposited), or by the
+  agreement's entry into force where it is earlier and the organization's rule says it comes
+  only once every required member has ratified (a Schengen accession agreement: the first day
+  of the second month after the last deposit).
 
-Model: ``log D = m + b * [organization differs from the one forecast] + c * x + e``, ``e``
+Model: ``log D = m + b_o + c * x + e`` for a round of organization ``o`` (``b_o = 0`` for the
+organization forecast, a shift of its own for each other one), ``e``
 normal with sd ``s``, where ``x = log(parties / 20)`` and ``parties`` is the number of members
 required to ratify: completion is the *last* of the parties' ratifications, so a round with
 more parties tends to end later (the maximum of more draws is larger). ``c ~ N(0, 1)``; the
@@ -20,10 +24,11 @@ list, and a round whose member list is unknown (the EU rounds of 2004 and 2007 i
 data) enters with ``x`` at the known rounds' mean and their spread added to its variance
 (``x`` integrated over the known rounds' distribution), never with an invented size. Priors: flat on ``m``, ``1/s`` on ``s`` (so with exact completions from one
 organization the predictive is the textbook Student t with n - 1 degrees of freedom and
-scale ``s * sqrt(1 + 1/n)``), and ``b ~ N(0, 1)``: organizations' typical completions
+scale ``s * sqrt(1 + 1/n)``), and each ``b_o ~ N(0, 1)``: organizations' typical completions
 differ by a factor of about e^±2 at most (95%), and an organization with few rounds of its
 own borrows from the others only that much. Bounded completions enter the likelihood as
-interval probabilities. The posterior is tabulated on a grid.
+interval probabilities. The posterior of ``(m, log s, c)`` is tabulated on a grid, each shift
+summed out over its prior (the predictive needs no more).
 
 A process still running ``t`` days after signature has ``D > t``: that is evidence about
 the parameters too (a slow round is more likely under a slow ``m``), so the posterior is
@@ -52,10 +57,9 @@ PARTIES_REF = 20.0  # log(parties / PARTIES_REF) centres the slope
 MIN_SIZED_ROUNDS = 3  # rounds with a known member list needed to fit the slope at all
 _M = np.linspace(np.log(10.0), np.log(10000.0), 70)  # log-mean grid (at PARTIES_REF parties)
 # Organization-shift grid, about -4 to 4 in steps of two m steps: then m + b falls on the
-# 150 points of _MB (m + b at grid cell (i, j) is _MB[i + 2 j]).
+# 150 points of _MB (m + b for _M[i] and _B[j] is _MB[i + 2 j]).
 _B = 2 * (_M[1] - _M[0]) * np.arange(-20, 21)
 _MB = _M[0] + (_M[1] - _M[0]) * np.arange(-40, _M.size + 40)
-_MB_INDEX = np.arange(_M.size)[:, None] + 2 * np.arange(_B.size)[None, :]
 _LOG_S = np.linspace(np.log(0.02), np.log(4.0), 40)  # log-sd grid
 _C = np.linspace(-3.0, 3.0, 31)  # slope of log completion on log(parties)
 
@@ -110,6 +114,11 @@ def completion_of(rnd: Round) -> Completion | None:
         joined = max(f.date.upper() for f in rnd.memberships)
         high = float(max((joined - sig.lower()).days, 0))
         why_high = f"latest membership date {joined.isoformat()}"
+    eif = rnd.entry_into_force_for_all
+    if eif is not None and rnd.in_force_once_all_ratified:
+        in_force = float(max((eif.upper() - sig.lower()).days, 0))
+        if in_force < high:
+            high, why_high = in_force, f"entry into force {eif.edtf}"
     if low <= 0 and np.isinf(high):
         return None
     return Completion(
@@ -131,27 +140,53 @@ def _log_bound(days: float) -> float:
     return float(np.log(days)) if np.isfinite(days) else np.inf
 
 
-@lru_cache(maxsize=16)  # one posterior is 28 MB; a backtest needs a handful at once
-def _log_posterior(data: tuple[tuple[float, float, bool, float, float], ...]) -> FloatArray:
-    """Log posterior on the (m, b, log s, c) grid.
+# The shift's prior, N(0, B_PRIOR_SD) on the b grid, as weights summing to 1.
+_B_WEIGHTS = np.exp(-0.5 * (_B / B_PRIOR_SD) ** 2)
+_B_WEIGHTS /= _B_WEIGHTS.sum()
 
-    data: (log low, log high, other organization, x, sd of x); a round of unknown size has
-    x at the known rounds' mean and their spread as its sd, which widens its likelihood.
 
-    No round's likelihood needs the whole grid: a round of the forecast organization does not
-    depend on b, and one of another organization depends on m and b only through m + b, which
-    takes 150 values (``_MB``) where the grid has 2,870 (m, b) pairs. Each term is computed on
-    its small grid, the terms of each kind summed there, and the two sums spread over the full
-    grid once.
+def _integrate_shift(total: FloatArray) -> FloatArray:
+    """An organization's summed log likelihood over its shift b: from ``total`` on the
+    (m + b, log s, c) grid (``_MB``) to log sum_j prior(b_j) exp(total at m + b_j) on the
+    (m, log s, c) grid. Each (log s, c) column is scaled by its largest value first, so the
+    exponentials cannot all underflow; a cell that still does is e^-745 below its column's best,
+    and gets -inf."""
+    top = total.max(axis=0)
+    scaled = np.exp(total - top)
+    acc = np.zeros((_M.size, *total.shape[1:]))
+    for j, weight in enumerate(_B_WEIGHTS):
+        acc += weight * scaled[2 * j : 2 * j + _M.size]  # m + b_j is _MB[i + 2 j]
+    with np.errstate(divide="ignore"):
+        return np.asarray(np.log(acc) + top, dtype=np.float64)
+
+
+@lru_cache(maxsize=16)
+def _log_posterior(data: tuple[tuple[float, float, str, float, float], ...]) -> FloatArray:
+    """Log posterior of (m, log s, c), each other organization's shift integrated out.
+
+    data: (log low, log high, the round's organization or "" for the forecast's own, x, sd of
+    x); a round of unknown size has x at the known rounds' mean and their spread as its sd,
+    which widens its likelihood.
+
+    A round of the forecast's organization depends on (m, log s, c). A round of another
+    organization o depends on m and its shift b_o only through m + b_o, which takes 150 values
+    (``_MB``, b's grid step being twice m's): its terms are summed on that grid, organization by
+    organization, and each sum is integrated over b_o's prior (:func:`_integrate_shift`). The
+    result is the marginal posterior of (m, log s, c), which is all the predictive needs.
     """
     ls = _LOG_S[None, :, None]
     c = _C[None, None, :]
-    own = np.zeros((_M.size, _LOG_S.size, _C.size))  # rounds of the forecast organization
-    other = np.zeros((_MB.size, _LOG_S.size, _C.size))  # rounds of other organizations
-    for lo, hi, is_other, x, x_sd in data:
+    shape = (_M.size, _LOG_S.size, _C.size)
+    # Priors: flat m; 1/s on s is flat on log s; c ~ N(0, C_PRIOR_SD); b_o ~ N(0, B_PRIOR_SD).
+    lp = np.broadcast_to(-0.5 * (c / C_PRIOR_SD) ** 2, shape).copy()
+    others: dict[str, FloatArray] = {}
+    for lo, hi, org, x, x_sd in data:
         sd = np.sqrt(np.exp(2 * ls) + (c * x_sd) ** 2)
-        mu = (_MB if is_other else _M)[:, None, None] + c * x
-        total = other if is_other else own
+        if org:
+            total = others.setdefault(org, np.zeros((_MB.size, *shape[1:])))
+            mu = _MB[:, None, None] + c * x
+        else:
+            total, mu = lp, _M[:, None, None] + c * x
         if lo == hi:
             total -= np.log(sd) + 0.5 * ((lo - mu) / sd) ** 2
             continue
@@ -160,21 +195,17 @@ def _log_posterior(data: tuple[tuple[float, float, bool, float, float], ...]) ->
         if not np.isneginf(lo):  # without a lower bound, P(D <= lo) = 0 adds log(1 - 0) = 0
             lower = log_ndtr((lo - mu) / sd)  # log P(D <= lo)
             total += np.log(-np.expm1(np.minimum(lower - upper, -1e-12)))
-    # Priors: flat m; 1/s on s is flat on log s; b ~ N(0, B_PRIOR_SD); c ~ N(0, C_PRIOR_SD).
-    prior = -0.5 * (_B[:, None, None] / B_PRIOR_SD) ** 2 - 0.5 * (c / C_PRIOR_SD) ** 2
-    lp: FloatArray = other[_MB_INDEX]  # (m, b, log s, c): other organizations' terms at m + b
-    lp += own[:, None]
-    lp += prior[None]
-    top = float(lp.max())
-    scratch = lp - top  # one temporary of the grid's size (28 MB)
-    lp -= top + np.log(np.exp(scratch, out=scratch).sum())
-    del scratch
+    for org in sorted(others):
+        lp += _integrate_shift(others[org])
+    lp -= lp.max()
+    lp -= np.log(np.exp(lp).sum())
     lp.flags.writeable = False  # shared by every caller of the cache
     return lp
 
 
 def _running_term(cut: float, x: float) -> FloatArray:
-    """log P(D > t | m, s, c) for the forecast organization (b = 0), on the (m, log s, c) grid."""
+    """log P(D > t | m, s, c) for a round of the forecast's organization, on the (m, log s, c)
+    grid."""
     m = _M[:, None, None]
     return np.asarray(
         log_ndtr((m + _C[None, None, :] * x - cut) / np.exp(_LOG_S)[None, :, None]),
@@ -184,8 +215,8 @@ def _running_term(cut: float, x: float) -> FloatArray:
 
 def _choice(post: FloatArray, draws: int, rng: np.random.Generator) -> NDArray[np.int64]:
     """``rng.choice(post.size, size=draws, p=post)``, the same cells from the same draws, with
-    the cumulative sum made in place: numpy's own checks ``p`` (three more passes over the 3.6
-    million cells) and sums it into a new array. ``post`` sums to 1 and is overwritten."""
+    the cumulative sum made in place (numpy's own checks ``p`` in three more passes and sums
+    it into a new array). ``post`` sums to 1 and is overwritten."""
     cdf = np.cumsum(post, out=post)
     cdf /= cdf[-1]
     return np.asarray(cdf.searchsorted(rng.random(draws), side="right"), dtype=np.int64)
@@ -202,7 +233,7 @@ class CompletionModel:
         """Whether enough rounds have a known member list for the size slope to be fitted."""
         return sum(1 for c in self.data if c.parties) >= MIN_SIZED_ROUNDS
 
-    def _key(self, organization: str) -> tuple[tuple[float, float, bool, float, float], ...]:
+    def _key(self, organization: str) -> tuple[tuple[float, float, str, float, float], ...]:
         xs = [parties_x(c.parties) for c in self.data if c.parties]
         use = self.sizes_known
         x_mean = float(np.mean(xs)) if use else 0.0
@@ -214,7 +245,12 @@ class CompletionModel:
             return (parties_x(c.parties), 0.0) if c.parties else (x_mean, x_sd)
 
         return tuple(
-            (_log_bound(c.low), _log_bound(c.high), c.organization != organization, *x_of(c))
+            (
+                _log_bound(c.low),
+                _log_bound(c.high),
+                "" if c.organization == organization else c.organization,
+                *x_of(c),
+            )
             for c in self.data
         )
 
@@ -234,16 +270,15 @@ class CompletionModel:
         lp = _log_posterior(self._key(organization))
         cut = float(np.log(max(elapsed, 0.0) + 0.5))
         x = parties_x(parties) if self.sizes_known else 0.0
-        # The round is still running: P(D > t | m, s, c), the same for every b. Weights are
-        # built in one array, in place (the grid has 3.6 million cells).
-        w = lp + _running_term(cut, x)[:, None, :, :]
+        # The round is still running: P(D > t | m, s, c).
+        w = lp + _running_term(cut, x)
         w -= w.max()
         np.exp(w, out=w)
         post = w.ravel()
         post /= post.sum()
         cell = _choice(post, draws, rng)
         del w, post
-        mi, _, si, ci = np.unravel_index(cell, lp.shape)
+        mi, si, ci = np.unravel_index(cell, lp.shape)
         m = _M[mi] + rng.uniform(-0.5, 0.5, draws) * (_M[1] - _M[0]) + _C[ci] * x
         s = np.exp(_LOG_S[si] + rng.uniform(-0.5, 0.5, draws) * (_LOG_S[1] - _LOG_S[0]))
         # log D ~ N(m, s) above the cut, by inverse CDF from the upper tail.
