@@ -103,8 +103,9 @@ def test_zip_round_trip_and_identical_bytes(tmp_path: Path) -> None:
         exports.write_package(x, tmp_path / "again.zip")
     assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "again.zip").read_bytes()
     with Store.open(str(tmp_path / "b.db")) as b:
-        (events, polls, positions) = import_paths(b, [tmp_path / "one.zip"])
+        (events, polls, positions, members) = import_paths(b, [tmp_path / "one.zip"])
         assert events.counts["ratifications"] == 30 and polls.counts["polls"] == 27
+        assert members.counts["required_members"] == 28  # the members table is read back
         exports.write_package(export_records(b, "montenegro-nato"), tmp_path / "two.zip")
     assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
 
@@ -619,3 +620,59 @@ def test_a_tally_must_be_a_count(tmp_path: Path) -> None:
     (doc,) = read_package(good)
     (counted,) = [m for m in doc.milestones if m.ratified_count is not None]
     assert counted.ratified_count == 28 and counted.kind == "ratification_by_members"
+
+
+def _members_package(folder: Path, members: list[dict[str, str]]) -> Path:
+    """A NATO process signed 2022-07-05 whose members table names who must ratify."""
+    src = {"precision": "day", "source_url": "https://example.org/t", "source_quote": "q"}
+    rows = [
+        {"process": "", "member": "ALL", "event": "protocol_signed", "date": "2022-07-05"} | src,
+        {"process": "", "member": "Denmark", "event": "ratified", "date": "2022-07-07"} | src,
+        {"process": "", "member": "Canada", "event": "ratified", "date": "2022-07-05"} | src,
+    ]
+    return write_package(folder, "members-given", {"events": rows, "members": members})
+
+
+def test_a_members_table_decides_who_must_ratify(store_url: str, tmp_path: Path) -> None:
+    # NATO's member list would make it 30 members; the package says three, each with the row
+    # that says so, and the status, the export and a re-import agree.
+    listed = [
+        {"code": c, "name": n, "source_url": "https://example.org/parties", "source_quote": n}
+        for c, n in (("DK", "Denmark"), ("CA", "Canada"), ("TR", "Turkey"))
+    ]
+    folder = _members_package(tmp_path / "p", listed)
+    with Store.open(store_url) as s:
+        outcomes = import_paths(s, [folder])
+        assert [o.counts.get("required_members") for o in outcomes] == [0, 3]
+        st = process_status(s, "members-given", date(2023, 1, 1))
+        assert st.members_known and st.required_count == 3 and st.ratified_count == 2
+        assert [m.code for m in st.pending] == ["TR"]
+        turkey = next(m for m in st.required if m.code == "TR")
+        assert turkey.source_url == "https://example.org/parties"
+        # Before the signature no one is required yet, as with a member list.
+        assert process_status(s, "members-given", date(2022, 1, 1)).required_count == 0
+        exported = _export(s, "members-given", tmp_path / "out")
+    rows = list(csv.DictReader(io.StringIO(exported["members.csv"])))
+    assert [(r["code"], r["source_quote"]) for r in rows] == [
+        ("CA", "Canada"),
+        ("DK", "Denmark"),
+        ("TR", "Turkey"),
+    ]
+    # Without the table, NATO's own list on the signature day decides (30 allies).
+    bare = _members_package(tmp_path / "bare", [])
+    (tmp_path / "bare" / "members.csv").unlink()
+    descriptor = json.loads((bare / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "members"]
+    (bare / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with Store.open(str(tmp_path / "bare.db")) as s:
+        import_paths(s, [bare])
+        assert process_status(s, "members-given", date(2023, 1, 1)).required_count == 30
+
+
+def test_a_members_table_names_countries_only(tmp_path: Path, cli: Cli) -> None:
+    bad = [{"code": "XX", "name": "Nowhere", "source_url": "", "source_quote": ""}]
+    folder = _members_package(tmp_path / "p", bad)
+    out = cli("import", str(folder))
+    assert out.code == 2
+    assert "members.csv:2: code: 'XX' is not a country's ISO code" in out.err
+    assert "members-given" not in cli("processes", "--json").out

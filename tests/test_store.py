@@ -74,6 +74,7 @@ def test_migrations_are_recorded_once(store_url: str) -> None:
             (6, "changes"),
             (7, "derived_cache"),
             (8, "milestone_tallies"),
+            (9, "required_members"),
         ]
     with Store.open(store_url) as s:
         assert s.migrate() == []

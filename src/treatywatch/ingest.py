@@ -52,16 +52,21 @@ def read_text(
     return facts.checked(run_checks(facts, organization(facts.process.organization)))
 
 
-def _checked_table(doc: ParsedDocument) -> ParsedDocument:
-    """A data package's table (its events, polls or positions) with the findings of the
-    rules that read records, under its process's organization."""
-    return check_records(doc, organization(doc.process.organization))
+def checked_tables(docs: Sequence[ParsedDocument]) -> list[ParsedDocument]:
+    """A data package's tables (its events, polls, positions and members) with the findings
+    of the rules that read records, under its process's organization as the package's
+    members table (if any) names who must ratify."""
+    if not docs:
+        return []
+    required = [m for d in docs for m in d.required]
+    org = organization(docs[0].process.organization).for_process(required)
+    return [check_records(d, org) for d in docs]
 
 
 def read_records(path: str | Path) -> list[ParsedDocument]:
     """A data package's tables read and checked, without touching the store (a package with
     problems is refused whole: :class:`~treatywatch.errors.InputError`)."""
-    return [_checked_table(d) for d in read_package(path)]
+    return checked_tables(read_package(path))
 
 
 def read_path(path: str | Path) -> ParsedDocument:
@@ -265,7 +270,7 @@ def record_act(
     p = store.find_process(process)
     parsed = recorded.act(p, member, act, day, source, who, quote=quote, correction=correction)
     (new,) = parsed.acts
-    org = organization(p.organization)
+    org = organization(p.organization).for_process(store.required_members(p.slug))
     status = status_as_of(p, org, store.milestones(p.slug), store.acts(p.slug), date.today())
     required = {m.code for m in status.required}
     if status.members_known and required and new.member_code not in required:

@@ -7,7 +7,8 @@ statuses are derived from them in :mod:`treatywatch.domain.status`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -59,6 +60,20 @@ class Membership:
 
 
 @dataclass(frozen=True)
+class RequiredMember:
+    """A member that a process's own data names as required to ratify (a data package's
+    ``members`` table), with the row that names it."""
+
+    code: str
+    name: str
+    provenance: Provenance
+
+
+# A required member named by a process's data has no joining date: it counts on every day.
+_ALWAYS = PartialDate(1)
+
+
+@dataclass(frozen=True)
 class Organization:
     code: str
     name: str
@@ -74,6 +89,23 @@ class Organization:
     def members_on(self, day: date) -> list[Membership]:
         """Members on a day, sorted by English name (how ratification tables are sorted)."""
         return sorted((m for m in self.memberships if m.is_member_on(day)), key=lambda m: m.name)
+
+    def for_process(self, required: Sequence[RequiredMember]) -> Organization:
+        """The organization as one process sees it: where the process's data names who must
+        ratify, those members (each once, on any day: the list is the process's, not a history
+        of joining dates) stand for the member list; otherwise the organization's own."""
+        if not required:
+            return self
+        first: dict[str, RequiredMember] = {}
+        for m in required:
+            first.setdefault(m.code, m)  # the first row naming each member
+        members = tuple(
+            Membership(
+                m.code, m.name, _ALWAYS, None, m.provenance.url or "", m.provenance.quote or ""
+            )
+            for m in first.values()
+        )
+        return replace(self, memberships=members)
 
     def kind(self, kind: str) -> MilestoneKind | None:
         return next((k for k in self.procedure if k.kind == kind), None)
@@ -292,6 +324,7 @@ class DocumentRecords:
     relations: tuple[Relation, ...] = ()
     positions: tuple[PartyPosition, ...] = ()
     problems: tuple[Problem, ...] = ()
+    required: tuple[RequiredMember, ...] = ()  # who must ratify, where the document names them
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ def stored_rounds(store: Store, organization: str | None = None) -> list[Round]:
                 signed[0].date,
                 store.acts(p.slug),
                 candidates=[p.candidate_code],
+                required=[m.code for m in store.required_members(p.slug)] or None,
                 membership=joined[0] if joined else None,
                 process=f"{p.candidate_name} → {p.organization} ({p.slug}, imported)",
                 source_file=docs[0].path if docs else p.slug,

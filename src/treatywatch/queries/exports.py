@@ -52,7 +52,7 @@ def export_records(store: Store, query: str, today: date | None = None) -> Proce
     return ProcessExport(
         process=p,
         title=title,
-        organization=organization(p.organization),
+        organization=organization(p.organization).for_process(store.required_members(p.slug)),
         milestones=store.milestones(p.slug),
         acts=store.acts(p.slug),
         polls=store.polls(p.slug),

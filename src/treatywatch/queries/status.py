@@ -19,7 +19,9 @@ def process_status(
     process = store.find_process(query)
     return status_as_of(
         process,
-        organization(process.organization),
+        organization(process.organization).for_process(
+            store.required_members(process.slug, known_on=known_on)
+        ),
         store.milestones(process.slug, known_on=known_on),
         store.acts(process.slug, known_on=known_on),
         as_of or date.today(),

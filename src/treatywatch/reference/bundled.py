@@ -14,6 +14,12 @@ from typing import Any
 ROUNDS_DIR = "rounds"
 
 
+def bundled_text(path: str) -> str:
+    """The text of a file in the bundled rounds' folder (a package's resource)."""
+    folder = resources.files("treatywatch") / "data" / ROUNDS_DIR
+    return (folder / path).read_text(encoding="utf-8")
+
+
 def bundled_packages() -> list[tuple[dict[str, Any], str, str]]:
     """Each bundled round's data package: (descriptor, events resource path, its text). The
     history is kept in the data-package layout (``sources.datapackage``), one package a

@@ -179,7 +179,12 @@ def position_rows(x: ProcessExport) -> list[dict[str, str]]:
 
 
 def member_rows(x: ProcessExport) -> list[dict[str, str]]:
-    return [{"code": m.code, "name": m.name} for m in x.required]
+    """Who had to ratify, each with the source that says so (the organization's member list,
+    or the members table the process was given)."""
+    return [
+        {"code": m.code, "name": m.name, "source_url": m.source_url, "source_quote": m.source_quote}
+        for m in x.required
+    ]
 
 
 def tables(x: ProcessExport) -> dict[str, list[dict[str, str]]]:

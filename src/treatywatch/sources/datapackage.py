@@ -14,8 +14,11 @@ The layout (version 1; ``docs/datapackage.md`` shows an example):
   after ``;`` as ``key=value`` (``inferred=<why>``, ``instrument=``, ``correction=yes``,
   ``source_label=``). Rows of other types are kept in the file and not used.
 * ``polls`` and ``positions`` (optional): opinion polls and parties' positions.
-* ``members`` (optional, written by ``export``): the members required to ratify, as
-  derived from the organization's member list on the signature day; not read back.
+* ``members`` (optional): the members required to ratify (ISO code, name, and the source
+  that lists them). Given, they decide who must ratify this process, whatever the
+  organization's member list says, and an organization without a member list needs them for
+  a count ("3 of 8"); without them, the organization's members on the signature day do.
+  ``export`` writes the list it used.
 
 Every table is checked against its Table Schema by the ``frictionless`` library and then
 against treatywatch's own rules (a date that matches its precision, a member that is a
@@ -48,6 +51,7 @@ from treatywatch.domain.model import (
     Process,
     Provenance,
     RatificationAct,
+    RequiredMember,
     Share,
 )
 from treatywatch.errors import InputError, PackageError
@@ -149,6 +153,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "fields": [
             _field("code", "ISO 3166-1 alpha-2 code.", required=True, pattern="[A-Z]{2}"),
             _field("name", "English short name."),
+            *_SOURCE_FIELDS,
         ],
         "missingValues": [""],
     },
@@ -382,6 +387,10 @@ def _row_problems(pkg: PackageInput, resource: str) -> list[str]:
                     f"{path}:{r.line}: event: ratified={tally!r} is not a count of members "
                     "(a whole number, e.g. ratified=28)"
                 )
+    elif resource == "members":
+        for line, row in _rows(text):
+            if resolve_country(row.get("code", "")) is None:
+                out.append(f"{path}:{line}: code: {row.get('code')!r} is not a country's ISO code")
     elif resource in ("polls", "positions"):
         read = _poll if resource == "polls" else _position
         for line, row in _rows(text):
@@ -428,7 +437,7 @@ def package_documents(
     show = display or (lambda rel: f"{pkg.name.rstrip('/')}/{rel}")
     licence = _licence(pkg.descriptor)
     out = []
-    for resource in ("events", "polls", "positions"):
+    for resource in ("events", "polls", "positions", "members"):
         if resource not in pkg.texts:
             continue
         text, rel = pkg.texts[resource], pkg.paths[resource]
@@ -442,10 +451,14 @@ def package_documents(
             polls = tuple(_poll(r, _prov(sha, line, r)) for line, r in _rows(text))
             if polls:  # a table of no rows states nothing (and is the same in every package)
                 out.append(ParsedDocument(doc, proc.process, polls=polls))
-        else:
+        elif resource == "positions":
             pos = tuple(_position(r, _prov(sha, line, r)) for line, r in _rows(text))
             if pos:
                 out.append(ParsedDocument(doc, proc.process, positions=pos))
+        else:
+            required = tuple(_member(r, _prov(sha, line, r)) for line, r in _rows(text))
+            if required:
+                out.append(ParsedDocument(doc, proc.process, required=required))
     return out
 
 
@@ -572,6 +585,12 @@ def _poll(row: Mapping[str, str], src: Provenance) -> Poll:
         Base(row.get("base") or Base.UNKNOWN.value),
         (row.get("base_inferred") or "true").lower() in ("true", "1", "yes"),
     )
+
+
+def _member(row: Mapping[str, str], src: Provenance) -> RequiredMember:
+    """A members table's row: a required member (checked to be a country beforehand)."""
+    code = resolve_country(row["code"]) or row["code"]
+    return RequiredMember(code, row.get("name") or country_name(code), src)
 
 
 def _position(row: Mapping[str, str], src: Provenance) -> PartyPosition:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from treatywatch.reference.bundled import ROUNDS_DIR, bundled_packages
+from treatywatch.reference.bundled import ROUNDS_DIR, bundled_packages, bundled_text
 from treatywatch.sources.reading import text_sha
 
 if TYPE_CHECKING:
@@ -27,8 +27,14 @@ def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
     hashes are compared when nothing changed (nothing is parsed)."""
     todo: list[ParsedDocument] = []
     for descriptor, path, text in bundled_packages():
-        name = f"{ROUNDS_DIR}/{path}"
-        if store.unchanged_outcome(text_sha(text), name, set()) is not None:
+        texts, paths = {"events": text}, {"events": path}
+        for r in descriptor["resources"]:
+            if r["name"] == "members":  # who must ratify, where the organization has no list
+                texts["members"], paths["members"] = bundled_text(r["path"]), r["path"]
+        if all(
+            store.unchanged_outcome(text_sha(t), f"{ROUNDS_DIR}/{paths[k]}", set()) is not None
+            for k, t in texts.items()
+        ):
             continue
         # Only a changed or new table needs the data-package reader (and its parsers) and
         # the checks, which a round gets as any data package does (as ingest's read_records
@@ -37,11 +43,15 @@ def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
         from treatywatch.reference import organization
         from treatywatch.sources.datapackage import PackageInput, package_documents
 
-        pkg = PackageInput(ROUNDS_DIR, descriptor, {"events": text}, {"events": path})
+        pkg = PackageInput(ROUNDS_DIR, descriptor, texts, paths)
         docs = package_documents(
             pkg,
             lambda rel: f"{BUNDLED_KEY_PREFIX}{ROUNDS_DIR}/{rel}",
             lambda rel: f"{ROUNDS_DIR}/{rel}",
         )
-        todo += [check_records(d, organization(d.process.organization)) for d in docs]
+        required = [m for d in docs for m in d.required]
+        todo += [
+            check_records(d, organization(d.process.organization).for_process(required))
+            for d in docs
+        ]
     return store.import_documents(todo) if todo else []

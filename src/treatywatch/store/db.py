@@ -32,6 +32,7 @@ from treatywatch.domain.model import (
     ProseEvent,
     RatificationAct,
     Relation,
+    RequiredMember,
 )
 from treatywatch.errors import NotFoundError, StoreError
 from treatywatch.sources.reading import given_name
@@ -59,6 +60,7 @@ from treatywatch.store.tables import (
     PROSE_EVENTS,
     RECORD_TABLES,
     RELATIONS,
+    REQUIRED_MEMBERS,
     Table,
 )
 from treatywatch.store.writer import ImportOutcome, import_document, now, unchanged_outcome
@@ -243,6 +245,11 @@ class Store(Session):
 
     def relations(self, slug: str) -> list[Relation]:
         return self._records(RELATIONS, slug)
+
+    def required_members(self, slug: str, known_on: date | None = None) -> list[RequiredMember]:
+        """The members the process's own data names as required to ratify (none: the
+        organization's member list on the signature day decides)."""
+        return self._records(REQUIRED_MEMBERS, slug, known_on=known_on)
 
     def positions(self, slug: str, known_on: date | None = None) -> list[PartyPosition]:
         return self._records(PARTY_POSITIONS, slug, known_on=known_on)

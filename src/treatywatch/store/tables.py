@@ -39,6 +39,7 @@ from treatywatch.domain.model import (
     Provenance,
     RatificationAct,
     Relation,
+    RequiredMember,
     Share,
 )
 from treatywatch.errors import StoreError
@@ -360,6 +361,12 @@ RELATIONS = Table(
     (*optional("code"), *plain("name"), LOCATION),
     given=SCOPE,
 )
+REQUIRED_MEMBERS = Table(
+    "required_members",
+    RequiredMember,
+    (*plain("code", "name"), CITED),
+    given=SCOPE,
+)
 PARTY_POSITIONS = Table(
     "party_positions",
     PartyPosition,
@@ -439,6 +446,7 @@ PARTS = (
     Part("polls", "polls", POLLS),
     Part("relations", "relations", RELATIONS),
     Part("party_positions", "positions", PARTY_POSITIONS),
+    Part("required_members", "required", REQUIRED_MEMBERS),
     Part("problems", "problems", PROBLEMS),
     Part("prose_events", "events", PROSE_EVENTS),
     Part("prose_acts", "prose_acts", ACTS, (("origin", "prose"),)),
