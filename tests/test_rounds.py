@@ -44,7 +44,7 @@ def _all_refs(r: Round) -> list[tuple[int, str, str]]:
 
 def test_every_bundled_row_is_loaded_once_with_its_source() -> None:
     rounds = load_rounds()
-    assert len(rounds) == 16
+    assert len(rounds) == 18
     for r in rounds:
         rows = _csv_rows(f"{r.id}.csv")
         expected = sorted((line, row["source_url"], row["source_quote"]) for line, row in rows)
@@ -111,6 +111,7 @@ def test_complete_rounds_and_required_members() -> None:
         "eu-2004-ten",
         "eu-2007-bulgaria-romania",
         "eu-2013-croatia",
+        "schengen-1997-greece",
     }
     spain = load_round("nato-1982-spain")
     last = spain.last_ratification()
@@ -129,6 +130,19 @@ def test_complete_rounds_and_required_members() -> None:
         r = load_round(rid)
         table = {a.member_code for a in r.acts if a.member_code and needle in a.source.url}
         assert r.required is not None and table == set(r.required), rid
+    # Schengen has no member file: Greece's round takes its parties from the depositary's
+    # table (the eight Contracting Parties; Greece, the acceding state, is not one of them),
+    # and its package's members table lists the same eight, each citing its row there.
+    greece = load_round("schengen-1997-greece")
+    assert greece.required == ("BE", "FR", "DE", "IT", "LU", "NL", "PT", "ES")
+    assert "Details/005114" in greece.required_basis
+    last = greece.last_ratification()
+    assert last is not None and last.member_code == "NL" and last.date.edtf == "1997-10-31"
+    listed = _csv_rows("schengen-1997-greece.members.csv")
+    assert [row["code"] for _, row in listed] == list(greece.required)
+    table_rows = [a for a in greece.acts if a.member_code and "005114" in (a.source.url or "")]
+    quotes = {a.member_code: a.source.quote for a in table_rows}
+    assert all(row["source_quote"] == quotes[row["code"]] for _, row in listed)
 
 
 def test_partial_round_says_how_partial() -> None:
