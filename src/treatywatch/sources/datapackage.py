@@ -388,9 +388,18 @@ def _row_problems(pkg: PackageInput, resource: str) -> list[str]:
                     "(a whole number, e.g. ratified=28)"
                 )
     elif resource == "members":
+        meta = pkg.descriptor.get("treatywatch") or {}
+        raw = meta.get("candidates") if isinstance(meta, dict) else None
+        candidates = {resolve_country(str(c)) for c in raw} if isinstance(raw, list) else set()
         for line, row in _rows(text):
-            if resolve_country(row.get("code", "")) is None:
+            code = resolve_country(row.get("code", ""))
+            if code is None:
                 out.append(f"{path}:{line}: code: {row.get('code')!r} is not a country's ISO code")
+            elif code in candidates:
+                out.append(
+                    f"{path}:{line}: code: {code} is the candidate; the table lists the members "
+                    "that must ratify its accession"
+                )
     elif resource in ("polls", "positions"):
         read = _poll if resource == "polls" else _position
         for line, row in _rows(text):
