@@ -246,6 +246,21 @@ def packages(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
                 max_size=3,
             )
         ),
+        # Who must ratify, when the package says (else NATO's members on the signature day).
+        "members": draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "code": st.sampled_from(["CA", "DK", "HU", "TR", "US", "GB", "NO"]),
+                        "name": st.just(""),
+                        "source_url": TEXT,
+                        "source_quote": TEXT,
+                    }
+                ),
+                max_size=4,
+                unique_by=lambda r: r["code"],
+            )
+        ),
     }
 
 
@@ -323,6 +338,12 @@ def test_generated_processes_round_trip(
     acts = [r for r in tables["events"] if r["member"] != "ALL" and r["member"] != "Sweden"]
     assert len(export_records(b, slug).acts) == len(acts)
     assert len(export_records(b, slug).polls) == len(tables["polls"])
+    # A members table given is the list of who must ratify, each member with its source.
+    if tables["members"]:
+        written = {r["code"]: r for r in csv.DictReader(io.StringIO(first["members.csv"]))}
+        assert set(written) == {m["code"] for m in tables["members"]}
+        for m in tables["members"]:
+            assert written[m["code"]]["source_quote"] == m["source_quote"]
 
 
 # -- packages with errors ----------------------------------------------------------------
