@@ -50,3 +50,17 @@ def test_store_that_is_not_a_database_exit_4(cli: Cli, tmp_path: Path) -> None:
     r = cli("--db", str(junk), "processes")
     assert r.code == 4 and r.err.startswith("treatywatch: error: ")
     assert "not a database" in r.err and r.err.count("\n") == 1
+
+
+def test_a_process_of_an_organization_this_version_does_not_know_exit_3(cli: Cli) -> None:
+    """A store written by another version may hold a process of an organization this one's
+    reference data lacks: a clear one-line error naming it, not a crash."""
+    import sqlite3
+
+    assert cli("import", "--example").code == 0
+    with sqlite3.connect(cli.db) as db:
+        db.execute("UPDATE processes SET organization = 'OECD' WHERE slug = 'montenegro-nato'")
+    out = cli("status", "montenegro-nato")
+    assert out.code == 3
+    assert out.err.startswith("treatywatch: error: no organization 'OECD' in this treatywatch")
+    assert out.err.count("\n") == 1 and "Traceback" not in out.err

@@ -11,6 +11,7 @@ from typing import Any
 
 from treatywatch.domain.dates import parse_edtf_date
 from treatywatch.domain.model import Membership, MilestoneKind, Organization
+from treatywatch.errors import NotFoundError
 
 
 def data_text(name: str) -> str:
@@ -135,7 +136,15 @@ def organizations() -> dict[str, Organization]:
 
 
 def organization(code: str) -> Organization:
-    return organizations()[code]
+    """The organization of this code; one this version does not know (a store written by
+    another version may name it) is a clear error, not a crash."""
+    known = organizations()
+    if code not in known:
+        raise NotFoundError(
+            f"no organization {code!r} in this treatywatch's reference data "
+            f"(known: {', '.join(known)}); was the store written by another version?"
+        )
+    return known[code]
 
 
 def resolve_organization(name: str) -> Organization | None:
