@@ -212,7 +212,7 @@ def test_fresh_store_migrated_by_many_at_once(store_url: str) -> None:
         done = list(pool.map(lambda _: cli(store_url, "processes", "--json"), range(n)))
     assert [(p.returncode, p.stderr) for p in done] == [(0, "")] * n
     with Store.open(store_url) as s:
-        assert [v for v, _ in s.schema_versions()] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+        assert [v for v, _ in s.schema_versions()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 
 def test_writers_beside_dashboard_readers(store_url: str, tmp_path: Path) -> None:
@@ -277,7 +277,7 @@ def test_migration_repairs_a_store_with_several_current_versions(store_url: str)
     finally:
         db._migrations = real  # type: ignore[assignment]
     with Store.open(store_url) as s:
-        assert [v for v, _ in s.schema_versions()] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+        assert [v for v, _ in s.schema_versions()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
         current = s.documents("montenegro-nato")
         assert [d.sha256 for d in current] == [new.document.sha256]
         assert len(s.polls("montenegro-nato")) == 28

@@ -75,6 +75,7 @@ def test_migrations_are_recorded_once(store_url: str) -> None:
             (7, "derived_cache"),
             (8, "milestone_tallies"),
             (9, "required_members"),
+            (10, "store_state"),
         ]
     with Store.open(store_url) as s:
         assert s.migrate() == []

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.postgres
 def test_postgres_round_trip_and_status(pg_url: str, example_text: str) -> None:
     with Store.open(pg_url) as store:
         assert store.dialect == "postgresql"
-        assert [v for v, _ in store.schema_versions()] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+        assert [v for v, _ in store.schema_versions()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
         doc = read_text(example_text, "example.txt")
         assert store.import_documents([doc])[0].action == "imported"
         assert store.import_documents([doc])[0].action == "unchanged"

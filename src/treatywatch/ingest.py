@@ -20,15 +20,17 @@ from typing import TYPE_CHECKING
 
 from treatywatch.checks import check_records, run_checks
 from treatywatch.domain.dates import PartialDate
-from treatywatch.domain.model import ParsedDocument, RatificationAct
+from treatywatch.domain.model import Organization, ParsedDocument, RatificationAct
 from treatywatch.domain.status import status_as_of
 from treatywatch.errors import InputError, ProblemsError
 from treatywatch.reference import organization
 from treatywatch.sources import recorded
 from treatywatch.sources.article import parse
+from treatywatch.sources.datapackage import SOURCE_KEY_PREFIX as PACKAGE_KEY_PREFIX
 from treatywatch.sources.datapackage import is_package, read_package
 from treatywatch.sources.reading import given_name, read_document, text_sha
 from treatywatch.sources.recorded import Recorder
+from treatywatch.store.bundled import BUNDLED_KEY_PREFIX
 from treatywatch.store.bundled import load_bundled_rounds as load_bundled_rounds
 from treatywatch.store.db import ImportOutcome, Store
 
@@ -281,3 +283,41 @@ def record_act(
         )
     (outcome,) = store.import_documents([parsed], _recorded_at(who))
     return outcome, new
+
+
+# -- findings made by another version ------------------------------------------------------
+
+
+def recheck_stored(store: Store, notify: Callable[[int], None] | None = None) -> int:
+    """Check every current document again with this version's readers and checks (an article
+    read again from its stored text; a data package's table from its stored records, with
+    its process's members), replacing its findings; the store then records this version
+    (:meth:`~treatywatch.store.db.Store.replace_findings`). ``notify(n)`` is told first how
+    many documents will be checked. Recorded acts are not checked, as when recorded.
+
+    Only the findings are made again: the records read from a document by another version
+    stay as they were read."""
+    todo = [
+        (p, d)
+        for p in store.processes()
+        for d in store.documents(p.slug)
+        if not d.source_key.startswith(recorded.SOURCE_KEY_PREFIX)
+    ]
+    if notify is not None and todo:
+        notify(len(todo))
+    found = []
+    orgs: dict[str, Organization] = {}
+    for p, d in todo:
+        if d.source_key.startswith((PACKAGE_KEY_PREFIX, BUNDLED_KEY_PREFIX)):
+            if p.slug not in orgs:
+                required = store.required_members(p.slug)
+                orgs[p.slug] = organization(p.organization).for_process(required)
+            records = ParsedDocument(d, p, **store.document_records(d.sha256))
+            findings = check_records(records, orgs[p.slug]).findings
+        else:
+            findings = read_text(
+                d.text, d.path, d.sha256, source_key=d.source_key, title=d.title
+            ).findings
+        found.append((p, d.sha256, findings))
+    store.replace_findings(found)
+    return len(todo)

@@ -76,7 +76,7 @@ def store_url(ctx: typer.Context) -> str | None:
 def open_store(ctx: typer.Context) -> Store:
     """The store the command line names (``--db``, ``$TREATYWATCH_DB``, or the default),
     holding the bundled past rounds as processes (stored on first use)."""
-    from treatywatch.store.bundled import load_bundled_rounds
+    from treatywatch.store.bundled import findings_stale, load_bundled_rounds
     from treatywatch.store.db import Store
 
     given = settings(ctx)
@@ -84,11 +84,23 @@ def open_store(ctx: typer.Context) -> Store:
         _require_folder(given.db)
     store = Store.open(given.db)
     try:
+        if findings_stale(store):  # checked by another version: checked again, once
+            from treatywatch.ingest import recheck_stored
+
+            recheck_stored(store, _tell_recheck)
         load_bundled_rounds(store)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _tell_recheck(count: int) -> None:
+    print(
+        f"treatywatch: checking {count} stored documents again: another version of treatywatch "
+        "made their findings",
+        file=sys.stderr,
+    )
 
 
 def _require_folder(url: str) -> None:

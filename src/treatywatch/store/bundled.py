@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 BUNDLED_KEY_PREFIX = "bundled:"
 
 
+def findings_stale(store: Store) -> bool:
+    """Whether the store's findings were made by other readers or checks than this version's
+    (then :func:`treatywatch.ingest.recheck_stored` makes them again). A store created by
+    this version is marked current when created (:meth:`Store.migrate`); one created before
+    the mark was kept (schema version 10) is stale until checked again."""
+    return not store.findings_current()
+
+
 def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
     """Store every bundled past round (one data package a round) as a process, unless the
     store already holds its table's current text: a fresh store gets them on first use, a

@@ -10,10 +10,53 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 from treatywatch.errors import StoreError
 from treatywatch.store.session import Session
 from treatywatch.store.writer import now
+
+# What findings are made from: the model, the reference data, the readers and the checks.
+FINDINGS_INPUTS = ("domain", "reference", "sources", "checks", "data")
+FINDINGS_VERSION_KEY = "findings_version"
+
+
+@cache
+def findings_version() -> str:
+    """SHA-256 (16 hex digits) of the code and reference data that findings come from (the
+    Python modules of :data:`FINDINGS_INPUTS`, and the reference tables and organizations in
+    ``data/``; the bundled rounds are documents, the poll datasets are not read by any check).
+    Findings made by other code are
+    stale; a change elsewhere (pages, charts, commands) leaves them current."""
+    digest = hashlib.sha256()
+    root = files("treatywatch")
+    found = []
+    for name in FINDINGS_INPUTS:
+        stack = [root / name]
+        while stack:
+            folder = stack.pop()
+            for entry in folder.iterdir():
+                if entry.is_dir() and entry.name not in ("rounds", "polls", "__pycache__"):
+                    stack.append(entry)
+                elif entry.name.endswith((".py", ".json", ".csv")):
+                    found.append(entry)
+    for entry in sorted(found, key=lambda e: str(e)):
+        digest.update(str(entry).encode())
+        digest.update(entry.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def state(session: Session, key: str) -> str | None:
+    """A value the store keeps about itself (``store_state``)."""
+    rows = session.rows("SELECT value FROM store_state WHERE state_key = ?", (key,))
+    return str(rows[0][0]) if rows else None
+
+
+def set_state(session: Session, key: str, value: str) -> None:
+    """Keep a value about the store, in the caller's transaction."""
+    session.execute("DELETE FROM store_state WHERE state_key = ?", (key,))
+    session.execute("INSERT INTO store_state (state_key, value) VALUES (?, ?)", (key, value))
 
 
 @dataclass(frozen=True)

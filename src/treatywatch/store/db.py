@@ -36,6 +36,8 @@ from treatywatch.domain.model import (
 )
 from treatywatch.errors import NotFoundError, StoreError
 from treatywatch.sources.reading import given_name
+from treatywatch.store import cache as store_cache
+from treatywatch.store.cache import FINDINGS_VERSION_KEY
 from treatywatch.store.connection import (
     MIGRATION_LOCK,
     WRITE_LOCK,
@@ -167,6 +169,9 @@ class Store(Session):
                     (version, name, now()),
                 )
                 applied.append(version)
+            made = {name for version, name, _ in known if version in applied}
+            if not done and "store_state" in made:  # a new store: this version checks it all
+                store_cache.set_state(self, FINDINGS_VERSION_KEY, store_cache.findings_version())
         return applied
 
     def schema_versions(self) -> list[tuple[int, str]]:
@@ -245,6 +250,39 @@ class Store(Session):
 
     def relations(self, slug: str) -> list[Relation]:
         return self._records(RELATIONS, slug)
+
+    def document_records(self, sha: str) -> dict[str, Any]:
+        """What was read from one document's tables (not its prose): the fields of a
+        :class:`~treatywatch.domain.model.DocumentRecords` beside its document and process."""
+
+        def read(table: Table[Any], extra: str = "", *params: Any) -> tuple[Any, ...]:
+            sql = table.select_sql("document_sha = ?" + extra)
+            return tuple(table.record(r) for r in self.mappings(sql, (sha, *params)))
+
+        return {
+            "milestones": read(MILESTONES),
+            "acts": read(ACTS, " AND origin = ?", "table"),
+            "polls": read(POLLS),
+            "relations": read(RELATIONS),
+            "positions": read(PARTY_POSITIONS),
+            "problems": read(PROBLEMS),
+            "required": read(REQUIRED_MEMBERS),
+        }
+
+    def findings_current(self) -> bool:
+        """Whether the current documents' findings were made by this version's readers and
+        checks (:func:`~treatywatch.store.cache.findings_version`)."""
+        return store_cache.state(self, FINDINGS_VERSION_KEY) == store_cache.findings_version()
+
+    def replace_findings(self, found: Sequence[tuple[Process, str, Sequence[Finding]]]) -> None:
+        """Each document's findings replaced by those given (process, document SHA-256,
+        findings), and the store marked as checked by this version, in one transaction."""
+        with self.transaction(lock=WRITE_LOCK):
+            for process, sha, findings in found:
+                self.execute("DELETE FROM findings WHERE document_sha = ?", (sha,))
+                scope = {"process_slug": process.slug, "document_sha": sha}
+                self.execute_many(FINDINGS.insert_sql(), [FINDINGS.row(f, scope) for f in findings])
+            store_cache.set_state(self, FINDINGS_VERSION_KEY, store_cache.findings_version())
 
     def required_members(self, slug: str, known_on: date | None = None) -> list[RequiredMember]:
         """The members the process's own data names as required to ratify (none: the

@@ -508,10 +508,14 @@ def warm_derived(
 
     The server's request connections cannot write the store; this runs on a writable one.
     """
-    from treatywatch.store.bundled import load_bundled_rounds
+    from treatywatch.store.bundled import findings_stale, load_bundled_rounds
 
     done = 0
     with Store.open(url) as store:
+        if findings_stale(store):  # checked by another version: checked again, once
+            from treatywatch.ingest import recheck_stored
+
+            recheck_stored(store)
         load_bundled_rounds(store)  # as the server does first: they are documents too
         for p in store.processes():
             if slugs is not None and p.slug not in slugs:
@@ -591,9 +595,13 @@ def create_app(
         *(write_routes() if tokens else []),
         Route(f"{STATIC_URL_PREFIX}{{digest}}/{{name}}", vendored_file, methods=["GET"]),
     ]
-    from treatywatch.store.bundled import load_bundled_rounds
+    from treatywatch.store.bundled import findings_stale, load_bundled_rounds
 
     with Store.open(db) as store:  # the bundled past rounds, as processes (once per store)
+        if findings_stale(store):  # findings of another version: checked again, once
+            from treatywatch.ingest import recheck_stored
+
+            recheck_stored(store)
         load_bundled_rounds(store)
     readers = Readers(db)
 

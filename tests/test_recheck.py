@@ -1,0 +1,66 @@
+"""Findings made by another version of treatywatch are made again, once, when the store is
+opened: a store kept across an upgrade shows what this version's checks find."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from conftest import EXAMPLE, Cli
+from treatywatch.ingest import import_paths, load_bundled_rounds, recheck_stored
+from treatywatch.store.bundled import findings_stale
+from treatywatch.store.cache import FINDINGS_VERSION_KEY, findings_version, set_state
+from treatywatch.store.db import Store
+
+# A bundled round with a sources-disagree finding (Iceland's 5 or 6 July 2022) and the
+# imported article with its table and prose findings.
+PROCESSES = ("nato-2023-finland", "montenegro-nato")
+
+
+def _findings(store: Store) -> dict[str, list[tuple[str, int, str]]]:
+    return {
+        slug: sorted((f.rule, f.line_start, f.message) for f in store.findings(slug))
+        for slug in PROCESSES
+    }
+
+
+def test_findings_of_another_version_are_made_again(any_store: Store) -> None:
+    s = any_store
+    assert not findings_stale(s)  # a store created by this version is marked as its own
+    load_bundled_rounds(s)
+    import_paths(s, [EXAMPLE])
+    made = _findings(s)
+    assert all(made.values()), made  # both have findings to lose
+    # As a store written by an older version that had other (here: no) findings.
+    with s.transaction():
+        s.execute("DELETE FROM findings")
+        set_state(s, FINDINGS_VERSION_KEY, "an-older-version")
+    assert findings_stale(s) and not any(_findings(s).values())
+    told: list[int] = []
+    documents = sum(len(s.documents(p.slug)) for p in s.processes())
+    assert recheck_stored(s, told.append) == documents == told[0]
+    assert _findings(s) == made and not findings_stale(s)
+    # Nothing else changed: the records read from the documents stay as they were.
+    assert len(s.acts("montenegro-nato")) == 30
+    # A store made before the mark was kept (migration 10 adds an empty table) is stale.
+    with s.transaction():
+        s.execute("DELETE FROM store_state")
+    assert findings_stale(s)
+
+
+def test_the_first_command_after_an_upgrade_checks_again_once(cli: Cli) -> None:
+    first = cli("import", "--example")
+    assert first.code == 0 and "checking" not in first.err  # a new store: nothing to redo
+    with sqlite3.connect(cli.db) as db:
+        before = db.execute("SELECT COUNT(*) FROM findings").fetchone()[0]
+        db.execute("DELETE FROM findings")
+        db.execute("UPDATE store_state SET value = 'an-older-version'")
+    upgraded = cli("status", "montenegro-nato")
+    assert upgraded.code == 0
+    assert upgraded.err.startswith("treatywatch: checking ") and "another version" in upgraded.err
+    with sqlite3.connect(cli.db) as db:
+        assert db.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == before > 0
+        state = db.execute("SELECT value FROM store_state").fetchall()
+    assert state == [(findings_version(),)]
+    assert "checking" not in cli("status", "montenegro-nato").err  # once
+    checked = cli("check", "montenegro-nato", "--format", "json")
+    assert checked.json()["findings"], checked.out
