@@ -36,8 +36,10 @@ def test_findings_of_another_version_are_made_again(any_store: Store) -> None:
         set_state(s, FINDINGS_VERSION_KEY, "an-older-version")
     assert findings_stale(s) and not any(_findings(s).values())
     told: list[int] = []
+    ticks: list[tuple[int, int]] = []
     documents = sum(len(s.documents(p.slug)) for p in s.processes())
-    assert recheck_stored(s, told.append) == documents == told[0]
+    assert recheck_stored(s, told.append, lambda *a: ticks.append(a)) == documents == told[0]
+    assert ticks == [(done, documents) for done in range(documents)]
     assert _findings(s) == made and not findings_stale(s)
     # Nothing else changed: the records read from the documents stay as they were.
     assert len(s.acts("montenegro-nato")) == 30

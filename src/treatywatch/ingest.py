@@ -288,12 +288,17 @@ def record_act(
 # -- findings made by another version ------------------------------------------------------
 
 
-def recheck_stored(store: Store, notify: Callable[[int], None] | None = None) -> int:
+def recheck_stored(
+    store: Store,
+    notify: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
+) -> int:
     """Check every current document again with this version's readers and checks (an article
     read again from its stored text; a data package's table from its stored records, with
     its process's members), replacing its findings; the store then records this version
     (:meth:`~treatywatch.store.db.Store.replace_findings`). ``notify(n)`` is told first how
-    many documents will be checked. Recorded acts are not checked, as when recorded.
+    many documents will be checked, ``progress(done, total)`` as they are. Recorded acts are
+    not checked, as when recorded.
 
     Only the findings are made again: the records read from a document by another version
     stay as they were read."""
@@ -307,7 +312,9 @@ def recheck_stored(store: Store, notify: Callable[[int], None] | None = None) ->
         notify(len(todo))
     found = []
     orgs: dict[str, Organization] = {}
-    for p, d in todo:
+    for done, (p, d) in enumerate(todo):
+        if progress is not None:
+            progress(done, len(todo))
         if d.source_key.startswith((PACKAGE_KEY_PREFIX, BUNDLED_KEY_PREFIX)):
             if p.slug not in orgs:
                 required = store.required_members(p.slug)

@@ -87,7 +87,8 @@ def open_store(ctx: typer.Context) -> Store:
         if findings_stale(store):  # checked by another version: checked again, once
             from treatywatch.ingest import recheck_stored
 
-            recheck_stored(store, _tell_recheck)
+            with progress_bar("checking again") as progress:
+                recheck_stored(store, _tell_recheck, progress)
         load_bundled_rounds(store)
     except BaseException:
         store.close()
