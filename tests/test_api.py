@@ -151,6 +151,8 @@ def test_forecast_and_members_endpoints(client: TestClient) -> None:
     assert client.get(f"{P}/charts/forecast").status_code == 404  # complete: no forecast
     members = client.get("/api/v1/organizations/NATO/members").json()["members"]
     assert any(m["member"]["code"] == "TR" for m in members)
+    schengen = client.get("/api/v1/organizations/schengen/members").json()
+    assert schengen["organization"] == "Schengen" and len(schengen["members"]) == 8
     r = client.get("/api/v1/organizations/ATLANTIS/members")
     assert r.status_code == 404 and r.json()["error"]["status"] == 404
 

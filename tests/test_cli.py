@@ -278,6 +278,19 @@ def test_members_speeds_trace_to_source_rows(cli: Cli) -> None:
     text = cli("members", "nato")
     assert text.code == 0 and "United States" in text.out
     assert cli("members", "NATO", "--sort", "speed").code == 2
+    # An organization's code is matched in any case ("Schengen" is not upper-case).
+    schengen = cli("members", "schengen", "--json").json()
+    assert {r["member"]["code"] for r in schengen} == {
+        "BE",
+        "DE",
+        "ES",
+        "FR",
+        "IT",
+        "LU",
+        "NL",
+        "PT",
+    }
+    assert cli("members", "SCHENGEN").out.splitlines()[0].strip().startswith("Schengen:")
 
 
 def test_forecast_as_of_and_after_completion(cli: Cli) -> None:

@@ -25,7 +25,7 @@ from treatywatch.cli.common import (
 
 def members(
     ctx: typer.Context,
-    organization: Annotated[str, typer.Argument(help="Organization code, e.g. NATO or EU.")],
+    organization: Annotated[str, typer.Argument(help="Organization code: NATO, EU or Schengen.")],
     sort: Annotated[
         str, typer.Option("--sort", help="median, fastest, slowest, rounds or name.")
     ] = "median",
@@ -37,7 +37,7 @@ def members(
     """
     from treatywatch import serialize
     from treatywatch.cli.text import cells, plain
-    from treatywatch.queries.speeds import member_speeds
+    from treatywatch.queries.speeds import member_speeds, organization_code
 
     keys = {
         "median": lambda m: m.median_days,
@@ -61,7 +61,7 @@ def members(
     from treatywatch.reference import country_name
 
     table = Table("member", "rounds", "median days", "fastest", "slowest", "sources",
-                  title=plain(f"{organization.upper()}: days from signature to ratification"))  # fmt: skip
+                  title=plain(f"{organization_code(organization)}: days from signature to ratification"))  # fmt: skip
     for m in rows:
         src = {(s.document, s.line_start) for d in m.observations for s in d.sources}
         table.add_row(

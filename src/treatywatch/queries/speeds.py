@@ -25,9 +25,18 @@ def _speed_table(rounds: Sequence[Round], organization: str) -> list[MemberSpeed
     return speed_table(rounds, organization=organization, names=member_names(round_members(rounds)))
 
 
+def organization_code(name: str) -> str:
+    """The code of the organization a user names (its code, name or an alias, in any case:
+    ``schengen``, ``nato``, ``European Union``); a name that is none of them, upper-cased."""
+    from treatywatch.reference import resolve_organization
+
+    org = resolve_organization(name)
+    return org.code if org is not None else name.upper()
+
+
 def member_speeds(store: Store, organization: str) -> list[MemberSpeed]:
     """Each member's days from signature to ratification across the rounds known."""
-    org = organization.upper()
+    org = organization_code(organization)
     return _speed_table(known_rounds(stored_rounds(store, org), org), org)
 
 

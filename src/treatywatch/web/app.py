@@ -365,14 +365,14 @@ def api_forecast(slug: str, store: Store, as_of: AsOf = None) -> shapes.Forecast
 
 def api_members(code: str, store: Store) -> shapes.MemberSpeedsResponse:
     """Each member's days from signature to ratification across past rounds, with sources."""
-    from treatywatch.queries.speeds import member_speeds
+    from treatywatch.queries.speeds import member_speeds, organization_code
 
     rows = member_speeds(store, code)
     if not rows:
         raise NotFoundError(f"no ratification history for organization {code!r}")
     names = store.document_paths()
     return {
-        "organization": code.upper(),
+        "organization": organization_code(code),
         "members": [serialize.member_speed(m, names) for m in rows],
     }
 
