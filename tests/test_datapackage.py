@@ -700,3 +700,25 @@ def test_a_members_table_names_countries_only(tmp_path: Path, cli: Cli) -> None:
     assert "members.csv:2: code: 'XX' is not a country's ISO code" in out.err
     assert "members.csv:3: code: SE is the candidate" in out.err
     assert "members-given" not in cli("processes", "--json").out
+
+
+def test_markup_in_a_members_table_stays_text(tmp_path: Path, cli: Cli) -> None:
+    # A members table is the package's text like any other: shown as written, never run.
+    hostile = [
+        {"code": "DK", "name": "[bold red]Evil[/bold red]", "source_url": "", "source_quote": ""},
+        {
+            "code": "TR",
+            "name": "<img src=x onerror=alert(1)>",
+            "source_url": "",
+            "source_quote": "",
+        },
+    ]
+    folder = _members_package(tmp_path / "p", hostile)
+    assert cli("import", str(folder)).code == 0
+    status = cli("status", "members-given", "--as-of", "2023-01-01")
+    assert "pending: <img src=x onerror=alert(1)>" in status.out
+    table = cli("ratifications", "members-given", "--as-of", "2023-01-01")
+    assert "[bold red]Evil[/bold red]" in table.out
+    assert cli("report", "members-given", "-o", str(tmp_path / "r.html")).code == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
