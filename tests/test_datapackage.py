@@ -722,3 +722,21 @@ def test_markup_in_a_members_table_stays_text(tmp_path: Path, cli: Cli) -> None:
     assert cli("report", "members-given", "-o", str(tmp_path / "r.html")).code == 0
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_members_table_is_exported_before_its_signature_day(tmp_path: Path) -> None:
+    # Found by the round-trip property test: a process signed in a year not over yet (here
+    # one far ahead) has no one required "as of today", yet its members table is its data
+    # and must come back out.
+    src = {"precision": "year", "source_url": "https://example.org/t", "source_quote": "q"}
+    rows = [{"process": "", "member": "ALL", "event": "protocol_signed", "date": "2099"} | src]
+    listed = [
+        {"code": "CA", "name": "", "source_url": "https://example.org/p", "source_quote": "CA"}
+    ]
+    folder = write_package(tmp_path / "p", "ahead", {"events": rows, "members": listed})
+    with Store.open(str(tmp_path / "s.db")) as s:
+        import_paths(s, [folder])
+        assert process_status(s, "ahead").required_count == 0  # not signed yet today
+        exported = _export(s, "ahead", tmp_path / "out")
+    (row,) = csv.DictReader(io.StringIO(exported["members.csv"]))
+    assert (row["code"], row["name"], row["source_quote"]) == ("CA", "Canada", "CA")
