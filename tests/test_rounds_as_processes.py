@@ -219,7 +219,8 @@ def test_the_forecast_agrees_with_the_status_on_who_is_pending(any_store: Store)
 
 def test_the_timeline_lists_each_event_once_with_every_row(any_store: Store) -> None:
     # Three sources date the 1994 treaty's signature 24 June, one 24 July (both kept); four
-    # rows give the accession day: one entry each, citing every row that states it.
+    # rows give the three candidates' accession day: one entry for each candidate, named,
+    # citing every row that states it.
     from treatywatch.queries.timeline import process_timeline
 
     load_bundled_rounds(any_store)
@@ -230,8 +231,17 @@ def test_the_timeline_lists_each_event_once_with_every_row(any_store: Store) -> 
         if e.kind == "treaty_signed"
     ]
     assert signed == [("1994-06-24", [2, 3, 4]), ("1994-07-24", [5])]
-    (joined,) = [e for e in entries if e.kind == "membership"]
-    assert [p.line_start for p in joined.sources] == [30, 31, 32, 33]
+    joined = [
+        (e.label, [p.line_start for p in e.sources]) for e in entries if e.kind == "membership"
+    ]
+    assert joined == [
+        ("Membership (Austria)", [30, 31]),
+        ("Membership (Finland)", [32]),
+        ("Membership (Sweden)", [33]),
+    ]
+    # Whose application each is, in a round of several candidates.
+    applied = [e.label for e in entries if e.kind == "application"]
+    assert applied[:2] == ["Application (Austria)", "Application (Sweden)"]
 
 
 def test_the_headline_of_a_round_without_any_date(any_store: Store) -> None:

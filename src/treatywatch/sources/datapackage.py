@@ -533,6 +533,9 @@ def _events(
         if kind is not None:
             known = org.kind(kind)
             label = r.detail("label") or (known.label if known else kind)
+            if len(cands) > 1 and r.member_code in cands and r.detail("label") is None:
+                # A round of several candidates: whose step it is ("Application (Austria)").
+                label = f"{label} ({country_name(r.member_code)})"
             written = r.detail("source_label")
             if written is None:
                 plain = r.text.strip() == canonical_event(kind)
