@@ -30,7 +30,7 @@ from treatywatch.sources.datapackage import SOURCE_KEY_PREFIX as PACKAGE_KEY_PRE
 from treatywatch.sources.datapackage import is_package, read_package
 from treatywatch.sources.reading import given_name, read_document, text_sha
 from treatywatch.sources.recorded import Recorder
-from treatywatch.store.bundled import BUNDLED_KEY_PREFIX
+from treatywatch.store.bundled import BUNDLED_KEY_PREFIX, bundled_documents
 from treatywatch.store.bundled import load_bundled_rounds as load_bundled_rounds
 from treatywatch.store.db import ImportOutcome, Store
 
@@ -293,15 +293,17 @@ def recheck_stored(
     notify: Callable[[int], None] | None = None,
     progress: Progress | None = None,
 ) -> int:
-    """Check every current document again with this version's readers and checks (an article
-    read again from its stored text; a data package's table from its stored records, with
-    its process's members), replacing its findings; the store then records this version
-    (:meth:`~treatywatch.store.db.Store.replace_findings`). ``notify(n)`` is told first how
-    many documents will be checked, ``progress(done, total)`` as they are. Recorded acts are
-    not checked, as when recorded.
+    """Read and check every current document again with this version's readers and checks,
+    in one transaction; the store then records this version
+    (:meth:`~treatywatch.store.db.Store.replace_findings`).
 
-    Only the findings are made again: the records read from a document by another version
-    stay as they were read."""
+    An article (or a wiki revision) is read again from its stored text, and a bundled round's
+    table from the package's file when the stored version is that file's text: their records
+    and findings are replaced (the documents, their history and what each version changed
+    stay). A data package's table is checked again from its stored records, with its
+    process's members (a package's other files are not kept, so it is not read again).
+    Recorded acts are not checked, as when recorded. ``notify(n)`` is told first how many
+    documents will be checked, ``progress(done, total)`` as they are."""
     todo = [
         (p, d)
         for p in store.processes()
@@ -310,21 +312,26 @@ def recheck_stored(
     ]
     if notify is not None and todo:
         notify(len(todo))
+    bundled: dict[str, ParsedDocument] = {}
+    if any(d.source_key.startswith(BUNDLED_KEY_PREFIX) for _, d in todo):
+        bundled = {b.document.sha256: b for b in bundled_documents()}
     found = []
+    reread: list[ParsedDocument] = []
     orgs: dict[str, Organization] = {}
     for done, (p, d) in enumerate(todo):
         if progress is not None:
             progress(done, len(todo))
-        if d.source_key.startswith((PACKAGE_KEY_PREFIX, BUNDLED_KEY_PREFIX)):
+        if d.sha256 in bundled:
+            reread.append(bundled[d.sha256])
+        elif d.source_key.startswith((PACKAGE_KEY_PREFIX, BUNDLED_KEY_PREFIX)):
             if p.slug not in orgs:
                 required = store.required_members(p.slug)
                 orgs[p.slug] = organization(p.organization).for_process(required)
             records = ParsedDocument(d, p, **store.document_records(d.sha256))
-            findings = check_records(records, orgs[p.slug]).findings
+            found.append((p, d.sha256, check_records(records, orgs[p.slug]).findings))
         else:
-            findings = read_text(
-                d.text, d.path, d.sha256, source_key=d.source_key, title=d.title
-            ).findings
-        found.append((p, d.sha256, findings))
-    store.replace_findings(found)
+            again = read_text(d.text, d.path, d.sha256, source_key=d.source_key, title=d.title)
+            # As stored: its origin (licence, days published and retrieved) is not in its text.
+            reread.append(replace(again, document=d, process=p))
+    store.replace_findings(found, reread)
     return len(todo)

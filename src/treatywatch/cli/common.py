@@ -87,7 +87,7 @@ def open_store(ctx: typer.Context) -> Store:
         if findings_stale(store):  # checked by another version: checked again, once
             from treatywatch.ingest import recheck_stored
 
-            with progress_bar("checking again") as progress:
+            with progress_bar("reading again") as progress:
                 recheck_stored(store, _tell_recheck, progress)
         load_bundled_rounds(store)
     except BaseException:
@@ -98,8 +98,8 @@ def open_store(ctx: typer.Context) -> Store:
 
 def _tell_recheck(count: int) -> None:
     print(
-        f"treatywatch: checking {count} stored documents again: another version of treatywatch "
-        "made their findings",
+        f"treatywatch: reading and checking {count} stored documents again: another version of "
+        "treatywatch read them",
         file=sys.stderr,
     )
 

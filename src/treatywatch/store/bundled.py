@@ -7,7 +7,7 @@ are compared then).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from treatywatch.reference.bundled import ROUNDS_DIR, bundled_packages, bundled_text
 from treatywatch.sources.reading import text_sha
@@ -28,6 +28,47 @@ def findings_stale(store: Store) -> bool:
     return not store.findings_current()
 
 
+def _texts(
+    descriptor: dict[str, Any], path: str, text: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """A bundled package's tables: its events and, where given, its members (who must ratify,
+    where the organization has no member list), by resource name: texts and paths."""
+    texts, paths = {"events": text}, {"events": path}
+    for r in descriptor["resources"]:
+        if r["name"] == "members":
+            texts["members"], paths["members"] = bundled_text(r["path"]), r["path"]
+    return texts, paths
+
+
+def read_bundled(
+    descriptor: dict[str, Any], texts: dict[str, str], paths: dict[str, str]
+) -> list[ParsedDocument]:
+    """A bundled round's tables read and checked, as any data package's are (as ingest's
+    read_records checks them; the store is below ingest, so it calls the checks itself)."""
+    from treatywatch.checks import check_records
+    from treatywatch.reference import organization
+    from treatywatch.sources.datapackage import PackageInput, package_documents
+
+    pkg = PackageInput(ROUNDS_DIR, descriptor, texts, paths)
+    docs = package_documents(
+        pkg,
+        lambda rel: f"{BUNDLED_KEY_PREFIX}{ROUNDS_DIR}/{rel}",
+        lambda rel: f"{ROUNDS_DIR}/{rel}",
+    )
+    required = [m for d in docs for m in d.required]
+    return [
+        check_records(d, organization(d.process.organization).for_process(required)) for d in docs
+    ]
+
+
+def bundled_documents() -> list[ParsedDocument]:
+    """Every bundled round's tables, read and checked by this version."""
+    out: list[ParsedDocument] = []
+    for descriptor, path, text in bundled_packages():
+        out += read_bundled(descriptor, *_texts(descriptor, path, text))
+    return out
+
+
 def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
     """Store every bundled past round (one data package a round) as a process, unless the
     store already holds its table's current text: a fresh store gets them on first use, a
@@ -35,31 +76,13 @@ def load_bundled_rounds(store: Store) -> list[ImportOutcome]:
     hashes are compared when nothing changed (nothing is parsed)."""
     todo: list[ParsedDocument] = []
     for descriptor, path, text in bundled_packages():
-        texts, paths = {"events": text}, {"events": path}
-        for r in descriptor["resources"]:
-            if r["name"] == "members":  # who must ratify, where the organization has no list
-                texts["members"], paths["members"] = bundled_text(r["path"]), r["path"]
+        texts, paths = _texts(descriptor, path, text)
         if all(
             store.unchanged_outcome(text_sha(t), f"{ROUNDS_DIR}/{paths[k]}", set()) is not None
             for k, t in texts.items()
         ):
             continue
         # Only a changed or new table needs the data-package reader (and its parsers) and
-        # the checks, which a round gets as any data package does (as ingest's read_records
-        # checks them; the store is below ingest, so it calls the checks itself).
-        from treatywatch.checks import check_records
-        from treatywatch.reference import organization
-        from treatywatch.sources.datapackage import PackageInput, package_documents
-
-        pkg = PackageInput(ROUNDS_DIR, descriptor, texts, paths)
-        docs = package_documents(
-            pkg,
-            lambda rel: f"{BUNDLED_KEY_PREFIX}{ROUNDS_DIR}/{rel}",
-            lambda rel: f"{ROUNDS_DIR}/{rel}",
-        )
-        required = [m for d in docs for m in d.required]
-        todo += [
-            check_records(d, organization(d.process.organization).for_process(required))
-            for d in docs
-        ]
+        # the checks.
+        todo += read_bundled(descriptor, texts, paths)
     return store.import_documents(todo) if todo else []

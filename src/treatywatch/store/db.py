@@ -65,7 +65,13 @@ from treatywatch.store.tables import (
     REQUIRED_MEMBERS,
     Table,
 )
-from treatywatch.store.writer import ImportOutcome, import_document, now, unchanged_outcome
+from treatywatch.store.writer import (
+    ImportOutcome,
+    import_document,
+    now,
+    reread_document,
+    unchanged_outcome,
+)
 
 __all__ = ["ENV_VAR", "ImportOutcome", "Store", "default_url"]
 
@@ -274,10 +280,18 @@ class Store(Session):
         checks (:func:`~treatywatch.store.cache.findings_version`)."""
         return store_cache.state(self, FINDINGS_VERSION_KEY) == store_cache.findings_version()
 
-    def replace_findings(self, found: Sequence[tuple[Process, str, Sequence[Finding]]]) -> None:
+    def replace_findings(
+        self,
+        found: Sequence[tuple[Process, str, Sequence[Finding]]],
+        reread: Sequence[ParsedDocument] = (),
+    ) -> None:
         """Each document's findings replaced by those given (process, document SHA-256,
-        findings), and the store marked as checked by this version, in one transaction."""
+        findings), each of ``reread`` (stored documents read again by this version) its
+        records and findings, and the store marked as checked by this version, in one
+        transaction."""
         with self.transaction(lock=WRITE_LOCK):
+            for p in reread:
+                reread_document(self, p)
             for process, sha, findings in found:
                 self.execute("DELETE FROM findings WHERE document_sha = ?", (sha,))
                 scope = {"process_slug": process.slug, "document_sha": sha}

@@ -116,6 +116,24 @@ def _stored(session: Session, sha: str) -> Records:
     return Records(read(MILESTONES), read(ACTS), read(POLLS), read(FINDINGS))
 
 
+def reread_document(session: Session, p: ParsedDocument) -> None:
+    """Replace what was read from a stored document's current version by ``p``, the same
+    text read again by this version's readers, in the caller's transaction: its records and
+    findings change, the document, its history and what each version changed stay."""
+    doc = p.document
+    scope = {"process_slug": p.process.slug, "document_sha": doc.sha256}
+    try:
+        rows = [
+            (part.table, [part.table.row(r, scope | dict(part.given)) for r in part.records(p)])
+            for part in PARTS
+        ]
+    except StoreError as e:
+        raise StoreError(f"cannot store {doc.path} read again: {e}") from None
+    delete_records(session, doc.sha256)
+    for table, values in rows:
+        session.execute_many(table.insert_sql(), values)
+
+
 def unchanged_outcome(
     session: Session, sha: str, path: str, replaced: Collection[str] = ()
 ) -> ImportOutcome | None:
