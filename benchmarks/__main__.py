@@ -52,6 +52,13 @@ def bench_import_many() -> dict[str, Any]:
     return run()
 
 
+def bench_reread() -> dict[str, Any]:
+    """After an upgrade: every stored document read and checked again (100 and 400 articles)."""
+    from benchmarks.imports import bench_reread as run
+
+    return run()
+
+
 def bench_cli_start() -> dict[str, Any]:
     """Wall time of `treatywatch status … --json` as a user runs it (a new process each time)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,6 +129,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "import_and_status": bench_import_and_status,
     "import_example": bench_import_example,
     "import_many": bench_import_many,
+    "reread": bench_reread,
     "cli_start": bench_cli_start,
     "checks": bench_checks,
     "checks_scaling": bench_checks_scaling,

@@ -69,6 +69,40 @@ def bench_import_many(documents: int = 1000, batch: int = 250) -> dict[str, Any]
     return result
 
 
+def bench_reread(sizes: Sequence[int] = (100, 400)) -> dict[str, Any]:
+    """The first command after an upgrade reads and checks every stored document again:
+    seconds for a store of ``n`` distinct articles (and the bundled rounds), at each size, and
+    the time per document (flat when it scales)."""
+    from treatywatch.ingest import import_paths, load_bundled_rounds, recheck_stored
+    from treatywatch.store.cache import FINDINGS_VERSION_KEY, set_state
+    from treatywatch.store.db import Store
+
+    text = _example().read_text(encoding="utf-8")
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            folder = Path(tmp) / str(n)
+            paths = _write_articles(folder, n, text)
+            with Store.open(str(folder / "store.db")) as store:
+                load_bundled_rounds(store)
+                import_paths(store, paths)
+                with store.transaction():  # as a store another version read
+                    set_state(store, FINDINGS_VERSION_KEY, "another-version")
+                t = time.perf_counter()
+                done = recheck_stored(store)
+                seconds = time.perf_counter() - t
+            out[str(n)] = {
+                "documents": done,
+                "seconds": round(seconds, 3),
+                "ms_per_document": round(1000 * seconds / done, 2),
+            }
+    first, last = out[str(sizes[0])], out[str(sizes[-1])]
+    out["last_over_first_ms_per_document"] = round(
+        last["ms_per_document"] / first["ms_per_document"], 2
+    )
+    return out
+
+
 def _batches(
     run: Callable[[Sequence[Path]], list[Any]],
     paths: Sequence[Path],

@@ -3,7 +3,7 @@ early return for a document already stored (a tiny run of `make bench`'s code)."
 
 from __future__ import annotations
 
-from benchmarks.imports import bench_import_example, bench_import_many
+from benchmarks.imports import bench_import_example, bench_import_many, bench_reread
 
 
 def test_import_many_imports_then_replaces_distinct_documents() -> None:
@@ -21,3 +21,10 @@ def test_import_example_imports_into_a_fresh_store_each_run() -> None:
     result = bench_import_example(repeat=2)
     assert result["open_migrate_and_import"]["runs"] == 2
     assert 0 < result["import"]["best_s"] <= result["import"]["median_s"]
+
+
+def test_reread_reads_every_stored_document_again() -> None:
+    # Two and three articles, each with the 19 bundled tables: every one read again.
+    result = bench_reread(sizes=(2, 3))
+    assert result["2"]["documents"] == 2 + 19 and result["3"]["documents"] == 3 + 19
+    assert result["2"]["seconds"] > 0 and result["last_over_first_ms_per_document"] > 0
