@@ -74,7 +74,7 @@ def bench_reread(sizes: Sequence[int] = (100, 400)) -> dict[str, Any]:
     seconds for a store of ``n`` distinct articles (and the bundled rounds), at each size, and
     the time per document (flat when it scales)."""
     from treatywatch.ingest import import_paths, load_bundled_rounds, recheck_stored
-    from treatywatch.store.cache import FINDINGS_VERSION_KEY, set_state
+    from treatywatch.store.cache import READER_VERSION_KEY, set_state
     from treatywatch.store.db import Store
 
     text = _example().read_text(encoding="utf-8")
@@ -87,7 +87,7 @@ def bench_reread(sizes: Sequence[int] = (100, 400)) -> dict[str, Any]:
                 load_bundled_rounds(store)
                 import_paths(store, paths)
                 with store.transaction():  # as a store another version read
-                    set_state(store, FINDINGS_VERSION_KEY, "another-version")
+                    set_state(store, READER_VERSION_KEY, "another-version")
                 t = time.perf_counter()
                 done = recheck_stored(store)
                 seconds = time.perf_counter() - t

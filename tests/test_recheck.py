@@ -8,14 +8,17 @@ import sqlite3
 
 from conftest import EXAMPLE, Cli
 from treatywatch.ingest import import_paths, load_bundled_rounds, recheck_stored
-from treatywatch.store.bundled import findings_stale
-from treatywatch.store.cache import FINDINGS_VERSION_KEY, findings_version, set_state
+from treatywatch.store.cache import READER_VERSION_KEY, reader_version, set_state
 from treatywatch.store.db import Store
 
 # A bundled round with a sources-disagree finding (Iceland's 5 or 6 July 2022) and the
 # imported article with its table and prose findings.
 PROCESSES = ("nato-2023-finland", "montenegro-nato")
 ROUND = "eu-1995-austria-finland-sweden"  # its candidates' steps are labelled by candidate
+
+
+def findings_stale(store: Store) -> bool:
+    return not store.read_by_this_version()
 
 
 def _labels(store: Store) -> list[str]:
@@ -46,7 +49,7 @@ def test_findings_of_another_version_are_made_again(any_store: Store) -> None:
         s.execute("DELETE FROM findings")
         s.execute("UPDATE milestones SET label = ? WHERE label LIKE ?", ("Application", "App% (%"))
         s.execute("DELETE FROM milestones WHERE process_slug = 'montenegro-nato'")
-        set_state(s, FINDINGS_VERSION_KEY, "an-older-version")
+        set_state(s, READER_VERSION_KEY, "an-older-version")
     assert findings_stale(s) and not any(_findings(s).values())
     assert not s.milestones("montenegro-nato") and "Application (Austria)" not in _labels(s)
     told: list[int] = []
@@ -79,7 +82,7 @@ def test_the_first_command_after_an_upgrade_checks_again_once(cli: Cli) -> None:
     with sqlite3.connect(cli.db) as db:
         assert db.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == before > 0
         state = db.execute("SELECT value FROM store_state").fetchall()
-    assert state == [(findings_version(),)]
+    assert state == [(reader_version(),)]
     assert "again" not in cli("status", "montenegro-nato").err  # once
     checked = cli("check", "montenegro-nato", "--format", "json")
     assert checked.json()["findings"], checked.out

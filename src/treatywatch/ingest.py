@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from treatywatch.checks import check_records, run_checks
+from treatywatch.checks import check_package, check_records, run_checks
 from treatywatch.domain.dates import PartialDate
-from treatywatch.domain.model import Organization, ParsedDocument, RatificationAct
+from treatywatch.domain.model import ParsedDocument, RatificationAct
 from treatywatch.domain.status import status_as_of
 from treatywatch.errors import InputError, ProblemsError
 from treatywatch.reference import organization
@@ -54,21 +54,10 @@ def read_text(
     return facts.checked(run_checks(facts, organization(facts.process.organization)))
 
 
-def checked_tables(docs: Sequence[ParsedDocument]) -> list[ParsedDocument]:
-    """A data package's tables (its events, polls, positions and members) with the findings
-    of the rules that read records, under its process's organization as the package's
-    members table (if any) names who must ratify."""
-    if not docs:
-        return []
-    required = [m for d in docs for m in d.required]
-    org = organization(docs[0].process.organization).for_process(required)
-    return [check_records(d, org) for d in docs]
-
-
 def read_records(path: str | Path) -> list[ParsedDocument]:
     """A data package's tables read and checked, without touching the store (a package with
     problems is refused whole: :class:`~treatywatch.errors.InputError`)."""
-    return checked_tables(read_package(path))
+    return check_package(read_package(path))
 
 
 def read_path(path: str | Path) -> ParsedDocument:
@@ -272,7 +261,7 @@ def record_act(
     p = store.find_process(process)
     parsed = recorded.act(p, member, act, day, source, who, quote=quote, correction=correction)
     (new,) = parsed.acts
-    org = organization(p.organization).for_process(store.required_members(p.slug))
+    org = store.organization_of(p)
     status = status_as_of(p, org, store.milestones(p.slug), store.acts(p.slug), date.today())
     required = {m.code for m in status.required}
     if status.members_known and required and new.member_code not in required:
@@ -295,7 +284,7 @@ def recheck_stored(
 ) -> int:
     """Read and check every current document again with this version's readers and checks,
     in one transaction; the store then records this version
-    (:meth:`~treatywatch.store.db.Store.replace_findings`).
+    (:meth:`~treatywatch.store.db.Store.replace_readings`).
 
     An article (or a wiki revision) is read again from its stored text, and a bundled round's
     table from the package's file when the stored version is that file's text: their records
@@ -317,21 +306,17 @@ def recheck_stored(
         bundled = {b.document.sha256: b for b in bundled_documents()}
     found = []
     reread: list[ParsedDocument] = []
-    orgs: dict[str, Organization] = {}
     for done, (p, d) in enumerate(todo):
         if progress is not None:
             progress(done, len(todo))
         if d.sha256 in bundled:
             reread.append(bundled[d.sha256])
         elif d.source_key.startswith((PACKAGE_KEY_PREFIX, BUNDLED_KEY_PREFIX)):
-            if p.slug not in orgs:
-                required = store.required_members(p.slug)
-                orgs[p.slug] = organization(p.organization).for_process(required)
             records = ParsedDocument(d, p, **store.document_records(d.sha256))
-            found.append((p, d.sha256, check_records(records, orgs[p.slug]).findings))
+            found.append((p, d.sha256, check_records(records, store.organization_of(p)).findings))
         else:
             again = read_text(d.text, d.path, d.sha256, source_key=d.source_key, title=d.title)
             # As stored: its origin (licence, days published and retrieved) is not in its text.
             reread.append(replace(again, document=d, process=p))
-    store.replace_findings(found, reread)
+    store.replace_readings(found, reread)
     return len(todo)

@@ -9,7 +9,7 @@ and it reads no text: the importer read the document once, before.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
 from datetime import date
 from typing import Any
@@ -33,6 +33,7 @@ __all__ = [
     "Finding",
     "Rule",
     "Severity",
+    "check_package",
     "check_records",
     "rules_table",
     "run_checks",
@@ -70,6 +71,19 @@ def check_records(doc: ParsedDocument, organization: Organization) -> ParsedDocu
     facts = DocumentFacts(**{f.name: getattr(doc, f.name) for f in fields(DocumentRecords)})
     chosen = [r for r in RULES if r not in NOT_FOR_RECORDS]
     return replace(doc, findings=(*doc.findings, *run_checks(facts, organization, rules=chosen)))
+
+
+def check_package(docs: Sequence[ParsedDocument]) -> list[ParsedDocument]:
+    """A data package's tables (events, polls, positions, members), each with the findings of
+    the rules that read records, under its process's organization as the package's members
+    table (if any) names who must ratify."""
+    if not docs:
+        return []
+    from treatywatch.reference import organization
+
+    required = [m for d in docs for m in d.required]
+    org = organization(docs[0].process.organization).for_process(required)
+    return [check_records(d, org) for d in docs]
 
 
 def summary(findings: Iterable[Finding]) -> dict[str, Any]:

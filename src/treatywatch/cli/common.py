@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -76,7 +76,7 @@ def store_url(ctx: typer.Context) -> str | None:
 def open_store(ctx: typer.Context) -> Store:
     """The store the command line names (``--db``, ``$TREATYWATCH_DB``, or the default),
     holding the bundled past rounds as processes (stored on first use)."""
-    from treatywatch.store.bundled import findings_stale, load_bundled_rounds
+    from treatywatch.queries.ready import ready_store
     from treatywatch.store.db import Store
 
     given = settings(ctx)
@@ -84,12 +84,10 @@ def open_store(ctx: typer.Context) -> Store:
         _require_folder(given.db)
     store = Store.open(given.db)
     try:
-        if findings_stale(store):  # checked by another version: checked again, once
-            from treatywatch.ingest import recheck_stored
-
-            with progress_bar("reading again") as progress:
-                recheck_stored(store, _tell_recheck, progress)
-        load_bundled_rounds(store)
+        # A bar only where documents are read again (another version read them).
+        again = progress_bar("reading again") if not store.read_by_this_version() else None
+        with again or nullcontext() as progress:
+            ready_store(store, _tell_recheck, progress)
     except BaseException:
         store.close()
         raise

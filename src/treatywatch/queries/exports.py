@@ -33,16 +33,10 @@ class ProcessExport:
     positions: list[PartyPosition]
     documents: dict[str, Document]  # by SHA-256: to name and quote a fact's source
     status: ProcessStatus  # today, as the store knows it now
-    given_required: bool = False  # the process's own data names who must ratify
-
-    @property
-    def required(self) -> tuple[Membership, ...]:
-        """Who must ratify: the list the process's data gives, whatever the day (a package
-        keeps it even when its signature is not yet reached today); else the organization's
-        members on the signature day."""
-        if self.given_required:
-            return tuple(sorted(self.organization.memberships, key=lambda m: m.name))
-        return self.status.required
+    # Who must ratify: the list the process's data gives, whatever the day (a package keeps
+    # it even when its signature is not reached today); else the status's, the organization's
+    # members on the signature day.
+    required: tuple[Membership, ...]
 
     @property
     def licence(self) -> str | None:
@@ -56,15 +50,17 @@ def export_records(store: Store, query: str, today: date | None = None) -> Proce
     # imported before its other tables and carries the package's title).
     title = docs[0].title if docs else p.slug
     given = store.required_members(p.slug)
+    org = organization(p.organization).for_process(given)
+    status = process_status(store, p.slug, today)
     return ProcessExport(
         process=p,
         title=title,
-        organization=organization(p.organization).for_process(given),
+        organization=org,
         milestones=store.milestones(p.slug),
         acts=store.acts(p.slug),
         polls=store.polls(p.slug),
         positions=store.positions(p.slug),
         documents={d.sha256: d for d in docs},
-        status=process_status(store, p.slug, today),
-        given_required=bool(given),
+        status=status,
+        required=tuple(sorted(org.memberships, key=lambda m: m.name)) if given else status.required,
     )

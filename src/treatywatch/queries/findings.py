@@ -72,15 +72,11 @@ def check_target(target: str, db: str | None) -> CheckResult:
     """A path that exists is checked as a file; anything else names a stored process."""
     if _is_path(target):
         return check_file(target)
-    from treatywatch.store.bundled import findings_stale, load_bundled_rounds
+    from treatywatch.queries.ready import ready_store
     from treatywatch.store.db import Store
 
     with Store.open(db) as store:
-        if findings_stale(store):  # checked by another version: checked again, once
-            from treatywatch.ingest import recheck_stored
-
-            recheck_stored(store)
-        load_bundled_rounds(store)  # a past round is a process from the first command on
+        ready_store(store)  # a past round is a process from the first command on
         try:
             return check_process(store, target)
         except NotFoundError as e:

@@ -6,7 +6,6 @@ from datetime import date
 
 from treatywatch.domain.model import Poll
 from treatywatch.domain.status import ProcessStatus, happened_by, status_as_of
-from treatywatch.reference import organization
 from treatywatch.store.db import Store
 
 
@@ -19,9 +18,7 @@ def process_status(
     process = store.find_process(query)
     return status_as_of(
         process,
-        organization(process.organization).for_process(
-            store.required_members(process.slug, known_on=known_on)
-        ),
+        store.organization_of(process, known_on=known_on),
         store.milestones(process.slug, known_on=known_on),
         store.acts(process.slug, known_on=known_on),
         as_of or date.today(),

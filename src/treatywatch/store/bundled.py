@@ -20,14 +20,6 @@ if TYPE_CHECKING:
 BUNDLED_KEY_PREFIX = "bundled:"
 
 
-def findings_stale(store: Store) -> bool:
-    """Whether the store's findings were made by other readers or checks than this version's
-    (then :func:`treatywatch.ingest.recheck_stored` makes them again). A store created by
-    this version is marked current when created (:meth:`Store.migrate`); one created before
-    the mark was kept (schema version 10) is stale until checked again."""
-    return not store.findings_current()
-
-
 def _texts(
     descriptor: dict[str, Any], path: str, text: str
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -45,20 +37,17 @@ def read_bundled(
 ) -> list[ParsedDocument]:
     """A bundled round's tables read and checked, as any data package's are (as ingest's
     read_records checks them; the store is below ingest, so it calls the checks itself)."""
-    from treatywatch.checks import check_records
-    from treatywatch.reference import organization
+    from treatywatch.checks import check_package
     from treatywatch.sources.datapackage import PackageInput, package_documents
 
     pkg = PackageInput(ROUNDS_DIR, descriptor, texts, paths)
-    docs = package_documents(
-        pkg,
-        lambda rel: f"{BUNDLED_KEY_PREFIX}{ROUNDS_DIR}/{rel}",
-        lambda rel: f"{ROUNDS_DIR}/{rel}",
+    return check_package(
+        package_documents(
+            pkg,
+            lambda rel: f"{BUNDLED_KEY_PREFIX}{ROUNDS_DIR}/{rel}",
+            lambda rel: f"{ROUNDS_DIR}/{rel}",
+        )
     )
-    required = [m for d in docs for m in d.required]
-    return [
-        check_records(d, organization(d.process.organization).for_process(required)) for d in docs
-    ]
 
 
 def bundled_documents() -> list[ParsedDocument]:

@@ -17,22 +17,23 @@ from treatywatch.errors import StoreError
 from treatywatch.store.session import Session
 from treatywatch.store.writer import now
 
-# What findings are made from: the model, the reference data, the readers and the checks.
-FINDINGS_INPUTS = ("domain", "reference", "sources", "checks", "data")
-FINDINGS_VERSION_KEY = "findings_version"
+# What a document's records and findings are made from: the model, the reference data, the
+# readers and the checks.
+READER_INPUTS = ("domain", "reference", "sources", "checks", "data")
+READER_VERSION_KEY = "reader_version"
 
 
 @cache
-def findings_version() -> str:
-    """SHA-256 (16 hex digits) of the code and reference data that findings come from (the
-    Python modules of :data:`FINDINGS_INPUTS`, and the reference tables and organizations in
-    ``data/``; the bundled rounds are documents, the poll datasets are not read by any check).
-    Findings made by other code are
-    stale; a change elsewhere (pages, charts, commands) leaves them current."""
+def reader_version() -> str:
+    """SHA-256 (16 hex digits) of the code and reference data that read and check documents
+    (the Python modules of :data:`READER_INPUTS`, and the reference tables and organizations
+    in ``data/``; the bundled rounds are documents, the poll datasets are read by no reader or
+    check). What other code read is stale; a change elsewhere (pages, charts, commands) leaves
+    it current."""
     digest = hashlib.sha256()
     root = files("treatywatch")
     found = []
-    for name in FINDINGS_INPUTS:
+    for name in READER_INPUTS:
         stack = [root / name]
         while stack:
             folder = stack.pop()

@@ -24,6 +24,7 @@ from treatywatch.domain.findings import Finding
 from treatywatch.domain.model import (
     Document,
     Milestone,
+    Organization,
     ParsedDocument,
     PartyPosition,
     Poll,
@@ -35,9 +36,10 @@ from treatywatch.domain.model import (
     RequiredMember,
 )
 from treatywatch.errors import NotFoundError, StoreError
+from treatywatch.reference import organization
 from treatywatch.sources.reading import given_name
 from treatywatch.store import cache as store_cache
-from treatywatch.store.cache import FINDINGS_VERSION_KEY
+from treatywatch.store.cache import READER_VERSION_KEY
 from treatywatch.store.connection import (
     MIGRATION_LOCK,
     WRITE_LOCK,
@@ -177,7 +179,7 @@ class Store(Session):
                 applied.append(version)
             made = {name for version, name, _ in known if version in applied}
             if not done and "store_state" in made:  # a new store: this version checks it all
-                store_cache.set_state(self, FINDINGS_VERSION_KEY, store_cache.findings_version())
+                store_cache.set_state(self, READER_VERSION_KEY, store_cache.reader_version())
         return applied
 
     def schema_versions(self) -> list[tuple[int, str]]:
@@ -275,12 +277,13 @@ class Store(Session):
             "required": read(REQUIRED_MEMBERS),
         }
 
-    def findings_current(self) -> bool:
-        """Whether the current documents' findings were made by this version's readers and
-        checks (:func:`~treatywatch.store.cache.findings_version`)."""
-        return store_cache.state(self, FINDINGS_VERSION_KEY) == store_cache.findings_version()
+    def read_by_this_version(self) -> bool:
+        """Whether the current documents were read and checked by this version's readers and
+        checks (:func:`~treatywatch.store.cache.reader_version`); a store created by this
+        version is marked so when created (:meth:`migrate`)."""
+        return store_cache.state(self, READER_VERSION_KEY) == store_cache.reader_version()
 
-    def replace_findings(
+    def replace_readings(
         self,
         found: Sequence[tuple[Process, str, Sequence[Finding]]],
         reread: Sequence[ParsedDocument] = (),
@@ -296,7 +299,14 @@ class Store(Session):
                 self.execute("DELETE FROM findings WHERE document_sha = ?", (sha,))
                 scope = {"process_slug": process.slug, "document_sha": sha}
                 self.execute_many(FINDINGS.insert_sql(), [FINDINGS.row(f, scope) for f in findings])
-            store_cache.set_state(self, FINDINGS_VERSION_KEY, store_cache.findings_version())
+            store_cache.set_state(self, READER_VERSION_KEY, store_cache.reader_version())
+
+    def organization_of(self, process: Process, known_on: date | None = None) -> Organization:
+        """The process's organization as the process sees it: who must ratify is its own
+        members table where its data gives one (:meth:`Organization.for_process`), else the
+        organization's member list."""
+        members = self.required_members(process.slug, known_on=known_on)
+        return organization(process.organization).for_process(members)
 
     def required_members(self, slug: str, known_on: date | None = None) -> list[RequiredMember]:
         """The members the process's own data names as required to ratify (none: the

@@ -508,15 +508,11 @@ def warm_derived(
 
     The server's request connections cannot write the store; this runs on a writable one.
     """
-    from treatywatch.store.bundled import findings_stale, load_bundled_rounds
+    from treatywatch.queries.ready import ready_store
 
     done = 0
     with Store.open(url) as store:
-        if findings_stale(store):  # checked by another version: checked again, once
-            from treatywatch.ingest import recheck_stored
-
-            recheck_stored(store)
-        load_bundled_rounds(store)  # as the server does first: they are documents too
+        ready_store(store)  # as the server does first: the bundled rounds are documents too
         for p in store.processes():
             if slugs is not None and p.slug not in slugs:
                 continue
@@ -595,14 +591,10 @@ def create_app(
         *(write_routes() if tokens else []),
         Route(f"{STATIC_URL_PREFIX}{{digest}}/{{name}}", vendored_file, methods=["GET"]),
     ]
-    from treatywatch.store.bundled import findings_stale, load_bundled_rounds
+    from treatywatch.queries.ready import ready_store
 
     with Store.open(db) as store:  # the bundled past rounds, as processes (once per store)
-        if findings_stale(store):  # findings of another version: checked again, once
-            from treatywatch.ingest import recheck_stored
-
-            recheck_stored(store)
-        load_bundled_rounds(store)
+        ready_store(store)
     readers = Readers(db)
 
     @asynccontextmanager
