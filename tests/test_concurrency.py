@@ -286,3 +286,43 @@ def test_migration_repairs_a_store_with_several_current_versions(store_url: str)
             (old.document.sha256, new.document.sha256),
             (new.document.sha256, None),
         ]
+
+
+def _readings(store: Store) -> tuple[int, int, int, int]:
+    return (
+        store.table_counts()["milestones"],
+        store.table_counts()["acts"],
+        len(store.rows("SELECT rule, line_start, message FROM findings")),
+        len(store.rows("SELECT DISTINCT rule, line_start, message, document_sha FROM findings")),
+    )
+
+
+def test_an_upgraded_store_opened_by_many_at_once(store_url: str) -> None:
+    """The first commands and a server after an upgrade, all at once: every one answers, the
+    store is read again once, and as one reader would read it (no record or finding twice)."""
+    from treatywatch.store.cache import READER_VERSION_KEY, set_state
+
+    assert cli(store_url, "import", "--example").returncode == 0
+    assert cli(store_url, "status", "nato-2024-sweden").returncode == 0
+    with Store.open(store_url) as s:
+        once = _readings(s)
+        assert once[2] == once[3] > 0
+        with s.transaction():
+            s.execute("DELETE FROM findings")
+            s.execute("DELETE FROM milestones WHERE process_slug = 'montenegro-nato'")
+            set_state(s, READER_VERSION_KEY, "an-older-version")
+    n = 6
+    with ThreadPoolExecutor(n) as pool:
+        asks = [pool.submit(cli, store_url, "status", "montenegro-nato", "--json")]
+        asks += [pool.submit(cli, store_url, "processes", "--json") for _ in range(n - 1)]
+        with running_server(store_url, WORKERS) as server:  # its workers start meanwhile
+            failures = hammer([f"{server.url}/api/v1/processes/montenegro-nato/status"])
+        done = [a.result() for a in asks]
+    assert failures == []
+    assert [p.returncode for p in done] == [0] * n, [p.stderr for p in done]
+    assert all(p.stderr == "" or "another version" in p.stderr for p in done)
+    # Read once: the others (or the server's workers) waited, then found it done.
+    assert sum("another version" in p.stderr for p in done) <= 1
+    with Store.open(store_url) as s:
+        assert s.read_by_this_version()
+        assert _readings(s) == once

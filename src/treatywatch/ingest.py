@@ -35,7 +35,10 @@ from treatywatch.store.bundled import load_bundled_rounds as load_bundled_rounds
 from treatywatch.store.db import ImportOutcome, Store
 
 if TYPE_CHECKING:
+    from treatywatch.domain.findings import Finding
+    from treatywatch.domain.model import Process
     from treatywatch.sources.mediawiki import WikiRevision
+    from treatywatch.store.db import Readings
 
 # Told how far a long operation is: (done, total).
 Progress = Callable[[int, int], None]
@@ -283,8 +286,9 @@ def recheck_stored(
     progress: Progress | None = None,
 ) -> int:
     """Read and check every current document again with this version's readers and checks,
-    in one transaction; the store then records this version
-    (:meth:`~treatywatch.store.db.Store.replace_readings`).
+    in one transaction that holds the writer's lock; the store then records this version
+    (:meth:`~treatywatch.store.db.Store.replace_readings`). Another process that did so
+    meanwhile leaves nothing to do: 0 documents.
 
     An article (or a wiki revision) is read again from its stored text, and a bundled round's
     table from the package's file when the stored version is that file's text: their records
@@ -293,30 +297,38 @@ def recheck_stored(
     process's members (a package's other files are not kept, so it is not read again).
     Recorded acts are not checked, as when recorded. ``notify(n)`` is told first how many
     documents will be checked, ``progress(done, total)`` as they are."""
-    todo = [
-        (p, d)
-        for p in store.processes()
-        for d in store.documents(p.slug)
-        if not d.source_key.startswith(recorded.SOURCE_KEY_PREFIX)
-    ]
-    if notify is not None and todo:
-        notify(len(todo))
-    bundled: dict[str, ParsedDocument] = {}
-    if any(d.source_key.startswith(BUNDLED_KEY_PREFIX) for _, d in todo):
-        bundled = {b.document.sha256: b for b in bundled_documents()}
-    found = []
-    reread: list[ParsedDocument] = []
-    for done, (p, d) in enumerate(todo):
-        if progress is not None:
-            progress(done, len(todo))
-        if d.sha256 in bundled:
-            reread.append(bundled[d.sha256])
-        elif d.source_key.startswith((PACKAGE_KEY_PREFIX, BUNDLED_KEY_PREFIX)):
-            records = ParsedDocument(d, p, **store.document_records(d.sha256))
-            found.append((p, d.sha256, check_records(records, store.organization_of(p)).findings))
-        else:
-            again = read_text(d.text, d.path, d.sha256, source_key=d.source_key, title=d.title)
-            # As stored: its origin (licence, days published and retrieved) is not in its text.
-            reread.append(replace(again, document=d, process=p))
-    store.replace_readings(found, reread)
-    return len(todo)
+    done_count = 0
+
+    def readings() -> Readings:
+        nonlocal done_count
+        todo = [
+            (p, d)
+            for p in store.processes()
+            for d in store.documents(p.slug)
+            if not d.source_key.startswith(recorded.SOURCE_KEY_PREFIX)
+        ]
+        if notify is not None and todo:
+            notify(len(todo))
+        bundled: dict[str, ParsedDocument] = {}
+        if any(d.source_key.startswith(BUNDLED_KEY_PREFIX) for _, d in todo):
+            bundled = {b.document.sha256: b for b in bundled_documents()}
+        found: list[tuple[Process, str, Sequence[Finding]]] = []
+        reread: list[ParsedDocument] = []
+        for done, (p, d) in enumerate(todo):
+            if progress is not None:
+                progress(done, len(todo))
+            if d.sha256 in bundled:
+                reread.append(bundled[d.sha256])
+            elif d.source_key.startswith((PACKAGE_KEY_PREFIX, BUNDLED_KEY_PREFIX)):
+                records = ParsedDocument(d, p, **store.document_records(d.sha256))
+                findings = check_records(records, store.organization_of(p)).findings
+                found.append((p, d.sha256, findings))
+            else:
+                again = read_text(d.text, d.path, d.sha256, source_key=d.source_key, title=d.title)
+                # As stored: its origin (licence, days published and retrieved) is not in its
+                # text.
+                reread.append(replace(again, document=d, process=p))
+        done_count = len(todo)
+        return found, reread
+
+    return done_count if store.replace_readings(readings) else 0

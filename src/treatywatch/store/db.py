@@ -14,7 +14,7 @@ and answers the queries.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -88,6 +88,11 @@ def default_url() -> str:
     from platformdirs import user_data_dir
 
     return str(Path(user_data_dir("treatywatch", appauthor=False)) / "treatywatch.db")
+
+
+# What a store read again by this version holds: findings per document (process, document
+# SHA-256, findings) and the stored documents read again.
+Readings = tuple[Sequence[tuple[Process, str, Sequence[Finding]]], Sequence[ParsedDocument]]
 
 
 class Store(Session):
@@ -285,14 +290,18 @@ class Store(Session):
 
     def replace_readings(
         self,
-        found: Sequence[tuple[Process, str, Sequence[Finding]]],
-        reread: Sequence[ParsedDocument] = (),
-    ) -> None:
-        """Each document's findings replaced by those given (process, document SHA-256,
-        findings), each of ``reread`` (stored documents read again by this version) its
-        records and findings, and the store marked as checked by this version, in one
-        transaction."""
+        readings: Callable[[], Readings],
+    ) -> bool:
+        """The store read and checked by this version, unless another process did so
+        meanwhile: ``readings()`` gives each document's findings (process, document SHA-256,
+        findings) and the stored documents read again (each replaces its records and
+        findings), and the store is marked as checked by this version, in one transaction.
+        ``readings`` runs while this holds the writer's lock, so that a store opened by many
+        at once after an upgrade is read once. Whether it ran."""
         with self.transaction(lock=WRITE_LOCK):
+            if self.read_by_this_version():
+                return False
+            found, reread = readings()
             for p in reread:
                 reread_document(self, p)
             for process, sha, findings in found:
@@ -300,6 +309,7 @@ class Store(Session):
                 scope = {"process_slug": process.slug, "document_sha": sha}
                 self.execute_many(FINDINGS.insert_sql(), [FINDINGS.row(f, scope) for f in findings])
             store_cache.set_state(self, READER_VERSION_KEY, store_cache.reader_version())
+        return True
 
     def organization_of(self, process: Process, known_on: date | None = None) -> Organization:
         """The process's organization as the process sees it: who must ratify is its own
