@@ -214,6 +214,7 @@ def test_the_model_pools_members_with_little_history(bundled_model: fc.Model) ->
         "eu-2007-bulgaria-romania",
         "eu-2013-croatia",
         "schengen-1997-greece",
+        "weu-1995-greece",
     }
     assert {
         "nato-2024-sweden",

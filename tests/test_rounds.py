@@ -44,7 +44,7 @@ def _all_refs(r: Round) -> list[tuple[int, str, str]]:
 
 def test_every_bundled_row_is_loaded_once_with_its_source() -> None:
     rounds = load_rounds()
-    assert len(rounds) == 18
+    assert len(rounds) == 19
     for r in rounds:
         rows = _csv_rows(f"{r.id}.csv")
         expected = sorted((line, row["source_url"], row["source_quote"]) for line, row in rows)
@@ -112,6 +112,7 @@ def test_complete_rounds_and_required_members() -> None:
         "eu-2007-bulgaria-romania",
         "eu-2013-croatia",
         "schengen-1997-greece",
+        "weu-1995-greece",
     }
     spain = load_round("nato-1982-spain")
     last = spain.last_ratification()

@@ -45,6 +45,7 @@ COMPLETE_PARTY_TABLES: dict[str, str] = {
     "eu-2004-ten": "Details/010559",
     "eu-2007-bulgaria-romania": "Details/011086",
     "schengen-1997-greece": "Details/005114",
+    "weu-1995-greece": "Details/005121",
 }
 
 # Organizations whose protocol enters into force on the day the last member's acceptance is
