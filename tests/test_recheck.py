@@ -4,10 +4,14 @@ and finds."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from pathlib import Path
 
 from conftest import EXAMPLE, Cli
 from treatywatch.ingest import import_paths, load_bundled_rounds, recheck_stored
+from treatywatch.queries.exports import export_records
+from treatywatch.render.exports import write_package
 from treatywatch.store.cache import READER_VERSION_KEY, reader_version, set_state
 from treatywatch.store.db import Store
 
@@ -21,8 +25,8 @@ def findings_stale(store: Store) -> bool:
     return not store.read_by_this_version()
 
 
-def _labels(store: Store) -> list[str]:
-    return sorted(m.label for m in store.milestones(ROUND))
+def _labels(store: Store, slug: str = ROUND) -> list[str]:
+    return sorted(m.label for m in store.milestones(slug))
 
 
 def _findings(store: Store) -> dict[str, list[tuple[str, int, str]]]:
@@ -86,3 +90,53 @@ def test_the_first_command_after_an_upgrade_checks_again_once(cli: Cli) -> None:
     assert "again" not in cli("status", "montenegro-nato").err  # once
     checked = cli("check", "montenegro-nato", "--format", "json")
     assert checked.json()["findings"], checked.out
+
+
+def _readings(s: Store, slug: str) -> tuple[object, ...]:
+    return (
+        sorted(m.label for m in s.milestones(slug)),
+        len(s.acts(slug)),
+        len(s.polls(slug)),
+        len(s.positions(slug)),
+        sorted((f.rule, f.line_start, f.message) for f in s.findings(slug)),
+    )
+
+
+def test_imported_packages_are_read_again_from_their_stored_tables(
+    any_store: Store, tmp_path: Path
+) -> None:
+    """A data package the user imported is read again on upgrade like an article: each table
+    from its stored text, under its stored process (the package's descriptor is not kept)."""
+    s = any_store
+    load_bundled_rounds(s)
+    import_paths(s, [EXAMPLE])
+    # Two packages as a user would have them: the example's (events, polls, positions) and a
+    # three-candidate round's with its members table, each under a slug of its own.
+    packages = {"my-montenegro": "montenegro-nato", "my-1995": ROUND}
+    for mine, theirs in packages.items():
+        folder = tmp_path / mine
+        write_package(export_records(s, theirs), folder)
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor["treatywatch"]["process"] = mine
+        (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        import_paths(s, [folder])
+    read = {mine: _readings(s, mine) for mine in packages}
+    assert read["my-montenegro"][2] > 0 and read["my-montenegro"][3] > 0
+    assert "Application (Austria)" in read["my-1995"][0] and s.required_members("my-1995")
+    # As a store written by an older version: its reader missed the polls and the positions,
+    # labelled the candidates' steps without their names, and its checks found nothing.
+    with s.transaction():
+        for mine in packages:
+            s.execute("DELETE FROM polls WHERE process_slug = ?", (mine,))
+            s.execute("DELETE FROM party_positions WHERE process_slug = ?", (mine,))
+            s.execute("DELETE FROM findings WHERE process_slug = ?", (mine,))
+        s.execute(
+            "UPDATE milestones SET label = ? WHERE process_slug = ? AND label LIKE ?",
+            ("Application", "my-1995", "App% (%"),
+        )
+        set_state(s, READER_VERSION_KEY, "an-older-version")
+    assert not s.polls("my-montenegro") and "Application (Austria)" not in _labels(s, "my-1995")
+    recheck_stored(s)
+    again = {mine: _readings(s, mine) for mine in packages}
+    assert again == read
+    assert s.required_members("my-1995") and not findings_stale(s)

@@ -22,12 +22,12 @@ from treatywatch.checks import check_package, check_records, run_checks
 from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.model import ParsedDocument, RatificationAct
 from treatywatch.domain.status import status_as_of
-from treatywatch.errors import InputError, ProblemsError
+from treatywatch.errors import InputError, ProblemsError, TreatywatchError
 from treatywatch.reference import organization
 from treatywatch.sources import recorded
 from treatywatch.sources.article import parse
 from treatywatch.sources.datapackage import SOURCE_KEY_PREFIX as PACKAGE_KEY_PREFIX
-from treatywatch.sources.datapackage import is_package, read_package
+from treatywatch.sources.datapackage import is_package, read_package, read_stored_table
 from treatywatch.sources.reading import given_name, read_document, text_sha
 from treatywatch.sources.recorded import Recorder
 from treatywatch.store.bundled import BUNDLED_KEY_PREFIX, bundled_documents
@@ -36,7 +36,7 @@ from treatywatch.store.db import ImportOutcome, Store
 
 if TYPE_CHECKING:
     from treatywatch.domain.findings import Finding
-    from treatywatch.domain.model import Process
+    from treatywatch.domain.model import Document, Process
     from treatywatch.sources.mediawiki import WikiRevision
     from treatywatch.store.db import Readings
 
@@ -280,6 +280,15 @@ def record_act(
 # -- findings made by another version ------------------------------------------------------
 
 
+def _stored_table(doc: Document, process: Process) -> ParsedDocument | None:
+    """A data package's table read again from its stored text (None where this version's
+    reader cannot: it is then checked from its stored records)."""
+    try:
+        return read_stored_table(doc, process)
+    except (TreatywatchError, KeyError, ValueError):
+        return None
+
+
 def recheck_stored(
     store: Store,
     notify: Callable[[int], None] | None = None,
@@ -290,11 +299,13 @@ def recheck_stored(
     (:meth:`~treatywatch.store.db.Store.replace_readings`). Another process that did so
     meanwhile leaves nothing to do: 0 documents.
 
-    An article (or a wiki revision) is read again from its stored text, and a bundled round's
-    table from the package's file when the stored version is that file's text: their records
-    and findings are replaced (the documents, their history and what each version changed
-    stay). A data package's table is checked again from its stored records, with its
-    process's members (a package's other files are not kept, so it is not read again).
+    An article (or a wiki revision) is read again from its stored text, a bundled round's
+    table from the package's file when the stored version is that file's text, and an
+    imported data package's table from its stored text under its stored process: their
+    records and findings are replaced (the documents, their history and what each version
+    changed stay). A table this version cannot read again (an older bundled version, or one
+    its reader now refuses) is checked again from its stored records, with its process's
+    members.
     Recorded acts are not checked, as when recorded. ``notify(n)`` is told first how many
     documents will be checked, ``progress(done, total)`` as they are."""
     done_count = 0
@@ -319,6 +330,8 @@ def recheck_stored(
                 progress(done, len(todo))
             if d.sha256 in bundled:
                 reread.append(bundled[d.sha256])
+            elif d.source_key.startswith(PACKAGE_KEY_PREFIX) and (again := _stored_table(d, p)):
+                reread.append(check_records(again, store.organization_of(p)))
             elif d.source_key.startswith((PACKAGE_KEY_PREFIX, BUNDLED_KEY_PREFIX)):
                 records = ParsedDocument(d, p, **store.document_records(d.sha256))
                 findings = check_records(records, store.organization_of(p)).findings

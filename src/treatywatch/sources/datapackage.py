@@ -28,6 +28,7 @@ stored. The bundled history (``data/rounds/``) is stored in this layout and read
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import posixpath
@@ -450,25 +451,53 @@ def package_documents(
         if resource not in pkg.texts:
             continue
         text, rel = pkg.texts[resource], pkg.paths[resource]
-        sha = text_sha(text)
         title = proc.title if resource == "events" else f"{proc.title}: {resource}"
-        doc = Document(sha, source_key(rel), show(rel), title, text, licence)
-        if resource == "events":
-            milestones, acts = _events(read_event_rows(text, rel, sha), proc)
-            out.append(ParsedDocument(doc, proc.process, milestones=milestones, acts=acts))
-        elif resource == "polls":
-            polls = tuple(_poll(r, _prov(sha, line, r)) for line, r in _rows(text))
-            if polls:  # a table of no rows states nothing (and is the same in every package)
-                out.append(ParsedDocument(doc, proc.process, polls=polls))
-        elif resource == "positions":
-            pos = tuple(_position(r, _prov(sha, line, r)) for line, r in _rows(text))
-            if pos:
-                out.append(ParsedDocument(doc, proc.process, positions=pos))
-        else:
-            required = tuple(_member(r, _prov(sha, line, r)) for line, r in _rows(text))
-            if required:
-                out.append(ParsedDocument(doc, proc.process, required=required))
+        doc = Document(text_sha(text), source_key(rel), show(rel), title, text, licence)
+        parsed = _table(resource, doc, proc, rel)
+        if parsed is not None:
+            out.append(parsed)
     return out
+
+
+def _table(resource: str, doc: Document, proc: PackageProcess, rel: str) -> ParsedDocument | None:
+    """One table's records (None: a table of no rows, which states nothing); ``rel`` is its
+    path in the package."""
+    text, sha = doc.text, doc.sha256
+    if resource == "events":
+        milestones, acts = _events(read_event_rows(text, rel, sha), proc)
+        return ParsedDocument(doc, proc.process, milestones=milestones, acts=acts)
+    if resource == "polls":
+        polls = tuple(_poll(r, _prov(sha, line, r)) for line, r in _rows(text))
+        return ParsedDocument(doc, proc.process, polls=polls) if polls else None
+    if resource == "positions":
+        pos = tuple(_position(r, _prov(sha, line, r)) for line, r in _rows(text))
+        return ParsedDocument(doc, proc.process, positions=pos) if pos else None
+    required = tuple(_member(r, _prov(sha, line, r)) for line, r in _rows(text))
+    return ParsedDocument(doc, proc.process, required=required) if required else None
+
+
+def read_stored_table(doc: Document, process: Process) -> ParsedDocument | None:
+    """A table of a package imported before, read again from its stored text by this
+    version's reader (as :func:`package_documents` read it; its kind known by its columns),
+    under its stored process. None: not a table this reader knows."""
+    header = set(next(csv.reader(io.StringIO(doc.text)), []))
+    kinds = [k for k, columns in _KEY_COLUMNS.items() if columns <= header]
+    if len(kinds) != 1:
+        return None
+    candidates = tuple(c for c in process.candidate_code.split(",") if c)
+    org = organizations()[process.organization]
+    proc = PackageProcess(process.slug, doc.title, org, candidates, process.candidate_name)
+    rel = doc.source_key.split("/", 1)[-1]  # package:<slug>/<path in the package>
+    return _table(kinds[0], doc, proc, rel)
+
+
+# The columns that tell a package's tables apart (each required in its schema).
+_KEY_COLUMNS = {
+    "events": {"event", "date", "precision"},
+    "polls": {"fieldwork", "share_for", "share_against"},
+    "positions": {"party", "position"},
+    "members": {"code"},
+}
 
 
 def _licence(descriptor: Mapping[str, Any]) -> str | None:
