@@ -9,9 +9,11 @@ import sqlite3
 from pathlib import Path
 
 from conftest import EXAMPLE, Cli
+from treatywatch.domain.changes import READ_AGAIN
 from treatywatch.ingest import import_paths, load_bundled_rounds, recheck_stored
 from treatywatch.queries.exports import export_records
 from treatywatch.render.exports import write_package
+from treatywatch.render.feeds import atom
 from treatywatch.store.cache import READER_VERSION_KEY, reader_version, set_state
 from treatywatch.store.db import Store
 
@@ -46,7 +48,7 @@ def test_findings_of_another_version_are_made_again(any_store: Store) -> None:
     read = {slug: len(s.milestones(slug)) for slug in (*PROCESSES, ROUND)}
     labels = _labels(s)
     assert "Application (Austria)" in labels
-    history = s.rows("SELECT COUNT(*) FROM changes")
+    history = s.rows("SELECT change_key, action, lines FROM changes")
     # As a store written by an older version that read and checked otherwise: here, no
     # findings, no milestones, and the 1995 round's labels as they were read before.
     with s.transaction():
@@ -65,11 +67,38 @@ def test_findings_of_another_version_are_made_again(any_store: Store) -> None:
     # The article and the bundled tables were read again: their records are this version's.
     assert {slug: len(s.milestones(slug)) for slug in read} == read and _labels(s) == labels
     assert len(s.acts("montenegro-nato")) == 30
-    assert s.rows("SELECT COUNT(*) FROM changes") == history  # the history stays as it was
+    # The history stays as it was, and each document whose reading changed has a change of
+    # its own saying what the new reading brought.
+    now = s.rows("SELECT change_key, action, lines FROM changes")
+    assert set(history) <= set(now)
+    added = [r for r in now if r not in history]
+    assert added and {action for _, action, _ in added} == {READ_AGAIN}
+    reread = [c for c in s.changes("montenegro-nato") if c.action == READ_AGAIN]
+    assert len(reread) == 1 and any("milestone" in line for line in reread[0].lines)
+    assert any("Application (Austria)" in line for c in s.changes(ROUND) for line in c.lines)
+    proc = next(p for p in s.processes() if p.slug == ROUND)
+    assert "read again by a new version" in atom(proc, ROUND, s.changes(ROUND))
     # A store made before the mark was kept (migration 10 adds an empty table) is stale.
     with s.transaction():
         s.execute("DELETE FROM store_state")
     assert findings_stale(s)
+
+
+def test_the_page_says_what_a_new_reading_changed(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from treatywatch.web.app import create_app
+
+    db = str(tmp_path / "p.db")
+    with Store.open(db) as s:
+        import_paths(s, [EXAMPLE])
+        with s.transaction():
+            s.execute("DELETE FROM milestones WHERE process_slug = 'montenegro-nato'")
+            set_state(s, READER_VERSION_KEY, "an-older-version")
+    with TestClient(create_app(db)) as client:  # the server's start reads the store again
+        page = client.get("/processes/montenegro-nato").text
+    latest = page.split("<h3>Latest changes</h3>")[1].split("</ul>")[0]
+    assert "(read again by a new version of treatywatch): milestone added: " in latest
 
 
 def test_the_first_command_after_an_upgrade_checks_again_once(cli: Cli) -> None:

@@ -19,6 +19,11 @@ from treatywatch.domain.model import Milestone, Poll, RatificationAct
 _LINES = re.compile(r"\s*\((?:lines?|rows?) [0-9–, -]+\)")
 
 
+# A change's action when a new version of treatywatch read a stored document again (the same
+# text, read otherwise).
+READ_AGAIN = "read again"
+
+
 @dataclass(frozen=True)
 class Change:
     """One version of a source coming into the store, and what it changed."""
@@ -30,7 +35,8 @@ class Change:
     source_key: str
     path: str  # the source as the user named it
     at: str  # ISO 8601
-    action: str  # "imported" (a source's first version) or "replaced"
+    action: str  # "imported" (a source's first version), "replaced" or "read again" (by a
+    # new version of treatywatch: the same text, read otherwise)
     lines: tuple[str, ...]
 
 

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from treatywatch.domain.changes import Change
+from treatywatch.domain.changes import READ_AGAIN, Change
 from treatywatch.domain.model import Process
 from treatywatch.render.pages import environment
 from treatywatch.sources.reading import given_name
@@ -35,6 +35,10 @@ def _title(c: Change) -> str:
     if c.action == "imported":
         return f"{name}: first version"
     n = len(c.lines)
+    if c.action == READ_AGAIN:
+        return (
+            f"{name}: read again by a new version of treatywatch, {n} change{'s' if n != 1 else ''}"
+        )
     return f"{name}: {n} change{'s' if n != 1 else ''}" if n else f"{name}: new version"
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from treatywatch.domain.changes import Change, Records, diff, first_version
+from treatywatch.domain.changes import READ_AGAIN, Change, Records, diff, first_version
 from treatywatch.domain.model import ParsedDocument, Problem
 from treatywatch.errors import StoreError
 from treatywatch.store.session import Session
@@ -119,7 +119,8 @@ def _stored(session: Session, sha: str) -> Records:
 def reread_document(session: Session, p: ParsedDocument) -> None:
     """Replace what was read from a stored document's current version by ``p``, the same
     text read again by this version's readers, in the caller's transaction: its records and
-    findings change, the document, its history and what each version changed stay."""
+    findings change, the document, its history and what each version changed stay. What the
+    new reading changed, if anything, is told in a change of its own ("read again")."""
     doc = p.document
     scope = {"process_slug": p.process.slug, "document_sha": doc.sha256}
     try:
@@ -129,9 +130,27 @@ def reread_document(session: Session, p: ParsedDocument) -> None:
         ]
     except StoreError as e:
         raise StoreError(f"cannot store {doc.path} read again: {e}") from None
+    new = Records(p.milestones, (*p.acts, *p.prose_acts), p.polls, p.findings)
+    lines = diff(_stored(session, doc.sha256), new)
     delete_records(session, doc.sha256)
     for table, values in rows:
         session.execute_many(table.insert_sql(), values)
+    if lines:
+        when = now()
+        change = Change(
+            f"{doc.sha256}@{when}#read-again",
+            p.process.slug,
+            doc.sha256,
+            None,
+            doc.source_key,
+            doc.path,
+            when,
+            READ_AGAIN,
+            tuple(lines),
+        )
+        session.execute(
+            CHANGES.insert_sql("ON CONFLICT (change_key) DO NOTHING"), CHANGES.row(change, {})
+        )
 
 
 def unchanged_outcome(
