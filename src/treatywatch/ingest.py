@@ -285,7 +285,7 @@ def _stored_table(doc: Document, process: Process) -> ParsedDocument | None:
     reader cannot: it is then checked from its stored records)."""
     try:
         return read_stored_table(doc, process)
-    except (TreatywatchError, KeyError, ValueError):
+    except (TreatywatchError, ValueError):
         return None
 
 
@@ -308,10 +308,8 @@ def recheck_stored(
     members.
     Recorded acts are not checked, as when recorded. ``notify(n)`` is told first how many
     documents will be checked, ``progress(done, total)`` as they are."""
-    done_count = 0
 
     def readings() -> Readings:
-        nonlocal done_count
         todo = [
             (p, d)
             for p in store.processes()
@@ -341,7 +339,6 @@ def recheck_stored(
                 # As stored: its origin (licence, days published and retrieved) is not in its
                 # text.
                 reread.append(replace(again, document=d, process=p))
-        done_count = len(todo)
         return found, reread
 
-    return done_count if store.replace_readings(readings) else 0
+    return store.replace_readings(readings)

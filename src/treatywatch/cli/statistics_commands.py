@@ -25,7 +25,9 @@ from treatywatch.cli.common import (
 
 def members(
     ctx: typer.Context,
-    organization: Annotated[str, typer.Argument(help="Organization code: NATO, EU or Schengen.")],
+    organization: Annotated[
+        str, typer.Argument(help="Organization code: NATO, EU, Schengen or WEU.")
+    ],
     sort: Annotated[
         str, typer.Option("--sort", help="median, fastest, slowest, rounds or name.")
     ] = "median",

@@ -80,7 +80,8 @@ def new(
     ctx: typer.Context,
     process: Annotated[str, typer.Argument(help="A slug for the new process (a-z, 0-9, '-').")],
     organization: Annotated[
-        str, typer.Option("--organization", help="The organization joined: NATO, EU or Schengen.")
+        str,
+        typer.Option("--organization", help="The organization joined: NATO, EU, Schengen or WEU."),
     ],
     candidate: Annotated[
         list[str],

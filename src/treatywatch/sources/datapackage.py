@@ -56,7 +56,7 @@ from treatywatch.domain.model import (
     Share,
 )
 from treatywatch.errors import InputError, PackageError
-from treatywatch.reference import country_name, organizations, resolve_country
+from treatywatch.reference import country_name, organization, organizations, resolve_country
 from treatywatch.reference.rounds import EVENT_KINDS, EventRow, numbered_rows, read_event_rows
 from treatywatch.sources.article import MAX_SAMPLE
 from treatywatch.sources.reading import (
@@ -485,7 +485,7 @@ def read_stored_table(doc: Document, process: Process) -> ParsedDocument | None:
     if len(kinds) != 1:
         return None
     candidates = tuple(c for c in process.candidate_code.split(",") if c)
-    org = organizations()[process.organization]
+    org = organization(process.organization)  # one this version does not know: NotFoundError
     proc = PackageProcess(process.slug, doc.title, org, candidates, process.candidate_name)
     rel = doc.source_key.split("/", 1)[-1]  # package:<slug>/<path in the package>
     return _table(kinds[0], doc, proc, rel)

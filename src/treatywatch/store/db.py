@@ -291,16 +291,17 @@ class Store(Session):
     def replace_readings(
         self,
         readings: Callable[[], Readings],
-    ) -> bool:
+    ) -> int:
         """The store read and checked by this version, unless another process did so
         meanwhile: ``readings()`` gives each document's findings (process, document SHA-256,
         findings) and the stored documents read again (each replaces its records and
         findings), and the store is marked as checked by this version, in one transaction.
         ``readings`` runs while this holds the writer's lock, so that a store opened by many
-        at once after an upgrade is read once. Whether it ran."""
+        at once after an upgrade is read once. How many documents it read and checked (0:
+        another process had)."""
         with self.transaction(lock=WRITE_LOCK):
             if self.read_by_this_version():
-                return False
+                return 0
             found, reread = readings()
             for p in reread:
                 reread_document(self, p)
@@ -309,7 +310,7 @@ class Store(Session):
                 scope = {"process_slug": process.slug, "document_sha": sha}
                 self.execute_many(FINDINGS.insert_sql(), [FINDINGS.row(f, scope) for f in findings])
             store_cache.set_state(self, READER_VERSION_KEY, store_cache.reader_version())
-        return True
+        return len(found) + len(reread)
 
     def organization_of(self, process: Process, known_on: date | None = None) -> Organization:
         """The process's organization as the process sees it: who must ratify is its own

@@ -26,6 +26,9 @@ from treatywatch.store.tables import (
     Table,
 )
 
+# Each record table with the rows of one document's records.
+RecordRows = list[tuple[Table[Any], list[tuple[Any, ...]]]]
+
 
 @dataclass
 class ImportOutcome:
@@ -57,18 +60,14 @@ def import_document(
     if old == doc.sha256:
         out.action = "unchanged"
         return out
-    scope = {"process_slug": proc.slug, "document_sha": doc.sha256}
     try:  # every row first: a value the store cannot keep stops the import before it writes
         process = PROCESSES.row(proc, {})
         when = imported_at or now()
         document = DOCUMENTS.row(doc, {"process_slug": proc.slug, "imported_at": when})
-        rows = [
-            (part.table, [part.table.row(r, scope | dict(part.given)) for r in part.records(p)])
-            for part in PARTS
-        ]
+        rows = _record_rows(p)
     except StoreError as e:
         raise StoreError(f"cannot store {doc.path}: {e}; nothing was imported") from None
-    new = Records(p.milestones, (*p.acts, *p.prose_acts), p.polls, p.findings)
+    new = _records(p)
     out.changes = first_version(new) if old is None else diff(_stored(session, old), new)
     change = Change(
         f"{doc.sha256}@{when}",
@@ -96,12 +95,8 @@ def import_document(
         ),
         document,
     )
-    delete_records(session, doc.sha256)
-    for table, values in rows:
-        session.execute_many(table.insert_sql(), values)
-    session.execute(
-        CHANGES.insert_sql("ON CONFLICT (change_key) DO NOTHING"), CHANGES.row(change, {})
-    )
+    _write_records(session, doc.sha256, rows)
+    _add_change(session, change)
     return out
 
 
@@ -122,35 +117,47 @@ def reread_document(session: Session, p: ParsedDocument) -> None:
     findings change, the document, its history and what each version changed stay. What the
     new reading changed, if anything, is told in a change of its own ("read again")."""
     doc = p.document
-    scope = {"process_slug": p.process.slug, "document_sha": doc.sha256}
     try:
-        rows = [
-            (part.table, [part.table.row(r, scope | dict(part.given)) for r in part.records(p)])
-            for part in PARTS
-        ]
+        rows = _record_rows(p)
     except StoreError as e:
         raise StoreError(f"cannot store {doc.path} read again: {e}") from None
-    new = Records(p.milestones, (*p.acts, *p.prose_acts), p.polls, p.findings)
-    lines = diff(_stored(session, doc.sha256), new)
-    delete_records(session, doc.sha256)
-    for table, values in rows:
-        session.execute_many(table.insert_sql(), values)
+    lines = diff(_stored(session, doc.sha256), _records(p))
+    _write_records(session, doc.sha256, rows)
     if lines:
         when = now()
-        change = Change(
-            f"{doc.sha256}@{when}#read-again",
-            p.process.slug,
-            doc.sha256,
-            None,
-            doc.source_key,
-            doc.path,
-            when,
-            READ_AGAIN,
-            tuple(lines),
+        key = f"{doc.sha256}@{when}#read-again"
+        where = (doc.source_key, doc.path, when)
+        _add_change(
+            session, Change(key, p.process.slug, doc.sha256, None, *where, READ_AGAIN, tuple(lines))
         )
-        session.execute(
-            CHANGES.insert_sql("ON CONFLICT (change_key) DO NOTHING"), CHANGES.row(change, {})
-        )
+
+
+def _record_rows(p: ParsedDocument) -> RecordRows:
+    """Every record of ``p`` as its table's row (a value the store cannot keep raises
+    :class:`StoreError` before anything is written)."""
+    scope = {"process_slug": p.process.slug, "document_sha": p.document.sha256}
+    return [
+        (part.table, [part.table.row(r, scope | dict(part.given)) for r in part.records(p)])
+        for part in PARTS
+    ]
+
+
+def _records(p: ParsedDocument) -> Records:
+    """The records a change of ``p``'s document is told in."""
+    return Records(p.milestones, (*p.acts, *p.prose_acts), p.polls, p.findings)
+
+
+def _write_records(session: Session, sha: str, rows: RecordRows) -> None:
+    """A document's records replaced by ``rows``."""
+    delete_records(session, sha)
+    for table, values in rows:
+        session.execute_many(table.insert_sql(), values)
+
+
+def _add_change(session: Session, change: Change) -> None:
+    session.execute(
+        CHANGES.insert_sql("ON CONFLICT (change_key) DO NOTHING"), CHANGES.row(change, {})
+    )
 
 
 def unchanged_outcome(
