@@ -691,10 +691,11 @@ def test_a_members_table_decides_who_must_ratify(store_url: str, tmp_path: Path)
 
 
 def test_a_members_table_names_countries_only(tmp_path: Path, cli: Cli) -> None:
-    bad = [{"code": "XX", "name": "Nowhere", "source_url": "", "source_quote": ""}]
-    folder = _members_package(tmp_path / "p", bad)
-    bad.append({"code": "SE", "name": "Sweden", "source_url": "", "source_quote": ""})
-    folder = _members_package(tmp_path / "p2", bad)  # the candidate is Sweden
+    bad = [
+        {"code": "XX", "name": "Nowhere", "source_url": "", "source_quote": ""},
+        {"code": "SE", "name": "Sweden", "source_url": "", "source_quote": ""},
+    ]
+    folder = _members_package(tmp_path / "p", bad)  # the candidate is Sweden
     out = cli("import", str(folder))
     assert out.code == 2
     assert "members.csv:2: code: 'XX' is not a country's ISO code" in out.err
