@@ -554,15 +554,31 @@ def fit_extent(spec: dict[str, Any]) -> tuple[float, float, float, float]:
 
 
 def test_map_legend_lists_only_the_states_that_occur() -> None:
-    from treatywatch.render.charts import COLORS, NON_MEMBER_LABEL
+    from treatywatch.render.charts import CANDIDATE_LABEL, COLORS, NON_MEMBER_LABEL, STATUS_LABELS
 
+    labels = [*STATUS_LABELS.values(), CANDIDATE_LABEL, NON_MEMBER_LABEL]
+    colour = dict(zip(labels, COLORS, strict=True))
     ratified = [MapMember(c, n, "ratified") for c, n in NATO_2016[:10]]
     chart = map_chart(ratified, MapCandidate("ME", "Montenegro"), "x.json", extent=(0, 30, 30, 60))
     scale = chart.spec["encoding"]["color"]["scale"]
     assert scale["domain"] == ["Ratified", "Candidate", NON_MEMBER_LABEL]
-    assert scale["range"] == [COLORS[1], COLORS[4], COLORS[5]]  # each state keeps its colour
+    assert scale["range"] == [colour[d] for d in scale["domain"]]  # each state keeps its colour
+    assert scale["range"] == [COLORS[1], COLORS[5], COLORS[6]]
     full = map_chart(members(), MapCandidate("ME", "Montenegro"), "x.json", extent=(0, 30, 30, 60))
-    assert full.spec["encoding"]["color"]["scale"]["range"] == list(COLORS)
+    scale = full.spec["encoding"]["color"]["scale"]
+    assert "No ratification in the sources" not in scale["domain"]  # no such member in 2016
+    assert scale["range"] == [c for c in COLORS if c != colour["No ratification in the sources"]]
+    # After membership, where the rule is not in the sources: a state of its own, named.
+    over = [MapMember("LU", "Luxembourg", "ratified"), MapMember("FR", "France", "not_in_sources")]
+    done = map_chart(over, MapCandidate("ES", "Spain"), "x.json", extent=(-10, 35, 10, 55))
+    scale = done.spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == [
+        "Ratified",
+        "No ratification in the sources",
+        "Candidate",
+        NON_MEMBER_LABEL,
+    ]
+    assert "no ratification in the sources: 1 (France)" in done.caption
 
 
 def test_polls_chart_draws_for_and_against_on_a_fitted_axis() -> None:

@@ -100,6 +100,16 @@ def test_bounded_completions_of_partial_rounds() -> None:
         bounded is not None and bounded.high == 584.0 and "entry into force 1981" in bounded.basis
     )
     assert completion_of(dataclasses.replace(no_member, in_force_once_all_ratified=False)) is None
+    # Nor does a membership bound it where the rule is not in the sources (the WEU's): the
+    # 1988 protocol's round says only that it ran past Luxembourg's law (1989-06-22).
+    weu = load_round("weu-1990-portugal-spain")
+    assert weu.memberships and not weu.in_force_once_all_ratified
+    open_ended = completion_of(weu)
+    assert open_ended is not None and open_ended.high == float("inf")
+    assert open_ended.low == float((date(1989, 6, 22) - date(1988, 11, 14)).days)
+    assert "membership does not bound it" in open_ended.basis
+    bounded_weu = completion_of(dataclasses.replace(weu, in_force_once_all_ratified=True))
+    assert bounded_weu is not None and bounded_weu.high == 498.0  # to 1990-03-27
     # A bound pulls the predictive: a slow partial round makes the forecast later.
     slow = Completion("s", "NATO", 900.0, 1000.0, "bounds")
     rng = np.random.default_rng(2)

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import Cli
 from treatywatch import serialize
+from treatywatch.domain.status import MemberState
 from treatywatch.ingest import load_bundled_rounds
 from treatywatch.queries.status import process_status
 from treatywatch.reference.rounds import load_rounds
@@ -172,7 +173,16 @@ def test_no_membership_inference_where_the_rule_does_not_say_so(any_store: Store
     assert len(status_as_of(proc, nato, *args).undated) == 9
     other = dataclasses.replace(nato, entry_into_force_rule="some_required_ratified")
     s = status_as_of(proc, other, *args)
-    assert not s.undated and len(s.pending) == 9 and s.ratified_count == 21
+    # Nor are they pending: the process is over. The sources give them no ratification.
+    assert not s.undated and not s.pending and s.ratified_count == 21
+    assert len(s.not_in_sources) == 9 and s.missing_dates == 9
+    assert {m.state for m in s.not_in_sources} == {MemberState.NOT_IN_SOURCES}
+    assert {m.code for m in s.not_in_sources} == {
+        m.code for m in status_as_of(proc, nato, *args).undated
+    }
+    # The day before membership they were pending.
+    before = status_as_of(proc, other, untallied, any_store.acts(proc.slug), date(2024, 3, 6))
+    assert len(before.pending) == 9 and not before.not_in_sources
 
 
 def test_undated_members_in_the_cli_page_and_wikitable(cli: Cli, tmp_path: Path) -> None:
@@ -252,3 +262,82 @@ def test_the_headline_of_a_round_without_any_date(any_store: Store) -> None:
     assert (
         headline(s) == "Joined 1 January 1981; none of its 9 ratifications is dated in the sources."
     )
+
+
+def test_after_membership_no_one_is_pending_where_the_rule_is_not_in_the_sources(
+    any_store: Store,
+) -> None:
+    # The WEU's 1988 protocol (Portugal, Spain): only Luxembourg's law is dated; the WEU's
+    # rule on entry into force is not in the sources, so membership (1990-03-27) shows nothing
+    # about the six others: before it they are pending, after it "no ratification in the
+    # sources", never ratified and never pending.
+    from treatywatch.queries.forecasts import NoForecast, process_forecast
+    from treatywatch.render.reading import headline
+
+    load_bundled_rounds(any_store)
+    slug = "weu-1990-portugal-spain"
+    six = ["BE", "FR", "DE", "IT", "NL", "GB"]
+    open_ = process_status(any_store, slug, date(1990, 3, 26))
+    assert sorted(m.code for m in open_.pending) == sorted(six) and not open_.not_in_sources
+    assert open_.ratified_count == 1 and open_.required_count == 7
+    over = process_status(any_store, slug, date(1990, 3, 27))
+    assert not over.pending and not over.undated and over.ratified_count == 1
+    assert sorted(m.code for m in over.not_in_sources) == sorted(six)
+    assert all(m.label == "no ratification in the sources" for m in over.not_in_sources)
+    assert over.missing_dates == 6
+    assert headline(over) == (
+        "Joined 27 March 1990; the sources give no ratification for 6 of its 7 members."
+    )
+    shape = serialize.status(over)
+    assert sorted(c["code"] for c in shape["not_in_sources"]) == sorted(six)
+    assert shape["pending"] == [] and {m["state"] for m in shape["members"]} == {
+        "not_in_sources",
+        "ratified",
+    }
+    with pytest.raises(NoForecast, match="lacks 6 members' dates"):
+        process_forecast(any_store, slug, date(2000, 1, 1))
+
+
+def test_named_members_of_an_unknown_list_follow_the_membership_rule(any_store: Store) -> None:
+    # Austria's Schengen agreement: Schengen's member list is not in the reference data, but
+    # its rule is (each Contracting Party ratifies before entry into force): France, named in
+    # the sources with only its parliament's law, counts as ratified by Austria's membership
+    # day, undated, and the headline counts the members the sources name.
+    from treatywatch.render.reading import headline
+
+    load_bundled_rounds(any_store)
+    slug = "schengen-1997-austria"
+    before = process_status(any_store, slug, date(1997, 11, 30))
+    assert not before.members_known and [m.name for m in before.pending] == ["France"]
+    after = process_status(any_store, slug, date(1997, 12, 1))
+    assert not after.pending and [m.name for m in after.undated] == ["France"]
+    total = len(after.members)
+    assert headline(after) == (
+        f"Joined 1 December 1997; 1 of its {total} ratifications are not dated in the sources."
+    )
+
+
+def test_no_ratification_in_the_sources_in_the_cli_page_map_and_wikitable(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from treatywatch.web.app import create_app
+
+    out = cli("status", "weu-1990-portugal-spain").out
+    assert "pending" not in out and "ratified: 1 of 7" in out
+    assert "no ratification in the sources" in " ".join(out.split())
+    assert "Belgium, France, Germany, Italy, Netherlands, United Kingdom" in " ".join(out.split())
+    wiki = tmp_path / "weu.wiki"
+    cli("export", "weu-1990-portugal-spain", "--format", "wikitable", "-o", str(wiki))
+    text = wiki.read_text(encoding="utf-8")
+    row = text.split("{{flag|France}}")[1].split("|-")[0]
+    assert "No ratification in the sources" in row and "Pending" not in text
+    with TestClient(create_app(str(tmp_path / "p.db"))) as client:
+        html = client.get("/processes/weu-1990-portugal-spain").text
+        spec = client.get("/api/v1/processes/weu-1990-portugal-spain/charts/map").json()
+    assert "Pending</dt>" not in html and 'id="not-in-sources">Belgium, France,' in html
+    row = html.split('<th scope="row">France</th>')[1].split("</tr>")[0]
+    assert "no ratification in the sources" in row
+    legend = str(spec)
+    assert "No ratification in the sources" in legend and "'Pending'" not in legend

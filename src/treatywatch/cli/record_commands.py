@@ -240,6 +240,14 @@ def status(
                 f"ratified {note}, date not in the sources: " + ", ".join(m.name for m in members)
             )
         )
+    if s.not_in_sources:
+        console.print(
+            plain(
+                "no ratification in the sources (membership does not show it: "
+                f"{s.process.organization}'s rule on entry into force is not in the sources): "
+                + ", ".join(m.name for m in s.not_in_sources)
+            )
+        )
     if s.unattributed_acts:
         console.print(f"[yellow]{s.unattributed_acts} ratification acts are not attributed[/]")
     console.print(f"member since: {s.member_since or '—'}")

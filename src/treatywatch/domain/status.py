@@ -29,6 +29,10 @@ class MemberState(StrEnum):
     # among those who had ratified, or the candidate had joined (which the organization allows
     # only once every required member has ratified).
     RATIFIED_UNDATED = "ratified_undated"
+    # The candidate had joined, but the sources give the member no ratifying act, and the
+    # organization's rule (as far as the sources state it) does not make membership show that
+    # every member had ratified: not pending (the process is over), not ratified either.
+    NOT_IN_SOURCES = "not_in_sources"
 
 
 STATE_LABELS = {
@@ -37,6 +41,7 @@ STATE_LABELS = {
     MemberState.RATIFIED: "ratified",
     MemberState.DEPOSITED: "deposited",
     MemberState.RATIFIED_UNDATED: "ratified, date not in the sources",
+    MemberState.NOT_IN_SOURCES: "no ratification in the sources",
 }
 
 
@@ -150,7 +155,16 @@ class ProcessStatus:
 
     @property
     def pending(self) -> list[MemberStatus]:
-        return [m for m in self.members if not m.has_ratified]
+        """Members that had not ratified by the as-of day while the process was open."""
+        return [
+            m for m in self.members if not m.has_ratified and m.state != MemberState.NOT_IN_SOURCES
+        ]
+
+    @property
+    def not_in_sources(self) -> list[MemberStatus]:
+        """Once the candidate is a member: members the sources give no ratification, where
+        membership does not show that they had ratified (see :class:`MemberState`)."""
+        return [m for m in self.members if m.state == MemberState.NOT_IN_SOURCES]
 
     @property
     def undated(self) -> list[MemberStatus]:
@@ -271,12 +285,17 @@ def _undated_by_membership(
     """Once the candidate is a member, every required member had ratified (where the
     organization's rule says its protocol or treaty enters into force only then): a member
     without a ratifying act in the sources counts as ratified by the membership day, its date
-    not in the sources. Nothing is dated: the day is a bound, and says it was inferred."""
-    if organization.entry_into_force_rule != "all_required_ratified":
-        return statuses
+    not in the sources. Nothing is dated: the day is a bound, and says it was inferred. Where
+    the rule is not in the sources, such a member is marked as having no ratification in the
+    sources instead: the process is over, so it is not pending either."""
     joined = next((m for m in reached if m.kind == "membership" and m.date == member_since), None)
     if joined is None:
         return statuses
+    if organization.entry_into_force_rule != "all_required_ratified":
+        # The process is over, so nobody is pending; nor does membership date anyone's act.
+        return [
+            s if s.has_ratified else replace(s, state=MemberState.NOT_IN_SOURCES) for s in statuses
+        ]
     reason = (
         f"member since {member_since.edtf}: {organization.entry_into_force_text} "
         "No source gives this member's date."
@@ -333,7 +352,8 @@ def status_as_of(
     member_since = most_stated([m.date for m in reached if m.kind == "membership"], listed_joined)
     if members_known:
         statuses = _undated_by_tally(statuses, by_member, reached)
-    if member_since is not None and members_known:
+    if member_since is not None:
+        # Where the member list is unknown, the members the sources name are parties.
         statuses = _undated_by_membership(statuses, organization, reached, member_since)
     all_ratified_on: PartialDate | None = None
     if members_known and statuses and all(s.ratified_on is not None for s in statuses):

@@ -59,10 +59,11 @@ def status_forecast(status: ProcessStatus, acts: Sequence[RatificationAct]) -> F
             f"the members required to ratify are unknown ({status.process.organization}'s "
             "member list is not in the reference data)"
         )
-    if status.undated and (status.member_since is not None or not status.pending):
-        # Membership needs every required ratification: the record misses some dates, the
-        # process does not (forecasting the missing ones would run on for decades).
-        missing = len(status.undated)
+    gaps = status.undated + status.not_in_sources
+    if gaps and (status.member_since is not None or not status.pending):
+        # The process is over: the record misses some dates, the process does not
+        # (forecasting the missing ones would run on for decades).
+        missing = len(gaps)
         done = (
             f"{status.process.candidate_name} became a member on {status.member_since}"
             if status.member_since is not None

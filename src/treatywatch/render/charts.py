@@ -32,11 +32,12 @@ STATUS_LABELS = {
     "ratified": "Ratified",
     "parliament_approved": "Parliament approved",
     "pending": "Pending",
+    "not_in_sources": "No ratification in the sources",
 }
 CANDIDATE_LABEL = "Candidate"
 NON_MEMBER_LABEL = "Not a member"
 # Same order as the labels: STATUS_LABELS, then the candidate, then non-members.
-COLORS = ("#08519c", "#4292c6", "#9ecae1", "#fd8d3c", "#7b3294", "#e3e3e3")
+COLORS = ("#08519c", "#4292c6", "#9ecae1", "#fd8d3c", "#969696", "#7b3294", "#e3e3e3")
 # Natural Earth features without an ISO 3166-1 numeric id are keyed by their name.
 NO_ISO_NUMERIC = {"XK": "Kosovo"}
 # West, south, east, north (degrees): Europe, the Atlantic and eastern North America; the
@@ -309,7 +310,7 @@ def map_chart(
     parts = [f"{done} of {sum(map(len, names.values()))} members have ratified{when}"]
     for status, label in STATUS_LABELS.items():
         if names[status]:
-            listed = status in ("parliament_approved", "pending")
+            listed = status in ("parliament_approved", "pending", "not_in_sources")
             who = f" ({', '.join(sorted(names[status]))})" if listed else ""
             parts.append(f"{label.lower()}: {len(names[status])}{who}")
     if cand is not None:

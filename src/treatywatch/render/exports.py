@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from treatywatch.domain.dates import PartialDate, Precision, parse_edtf_date
 from treatywatch.domain.model import RATIFYING_ACTS, ActKind, Provenance
-from treatywatch.domain.status import bound_reason
+from treatywatch.domain.status import MemberState, bound_reason
 from treatywatch.queries.exports import ProcessExport
 from treatywatch.reference import country_name
 from treatywatch.render.tables import csv_cell
@@ -344,7 +344,8 @@ def _ref(p: Provenance, x: ProcessExport) -> str:
 
 def wikitable(x: ProcessExport) -> str:
     """A sortable MediaWiki table of each required member's ratification (member, date,
-    act), with a ``<ref>`` citing the source of each date; pending members have none."""
+    act), with a ``<ref>`` citing the source of each date; pending members have none, nor do
+    members the sources give no ratification after the candidate joined."""
     s = x.status
     org = x.organization.code
     lines = [
@@ -363,7 +364,12 @@ def wikitable(x: ProcessExport) -> str:
             )
             continue
         if m.ratified_on is None or not ratifying:
-            lines.append(f"| {flag} || — || Pending")
+            said = (
+                "Pending"
+                if m.state != MemberState.NOT_IN_SOURCES
+                else "No ratification in the sources"
+            )
+            lines.append(f"| {flag} || — || {said}")
             continue
         a = ratifying[0]
         lines.append(

@@ -43,12 +43,19 @@ def headline(s: ProcessStatus) -> str:
         if last is not None and last.ratified_on is not None
         else ""
     )
-    if undated := len(s.undated):  # who was last is not known
-        last_part = (
-            f"; none of its {undated} ratifications is dated in the sources"
-            if undated == s.required_count
-            else f"; {undated} of its {s.required_count} ratifications are not dated in the sources"
+    # Where the member list is unknown, the members the sources name.
+    total = s.required_count if s.members_known else len(s.members)
+    gaps = []  # who was last is not known
+    if undated := len(s.undated):
+        gaps.append(
+            f"none of its {undated} ratifications is dated in the sources"
+            if undated == total
+            else f"{undated} of its {total} ratifications are not dated in the sources"
         )
+    if unknown := len(s.not_in_sources):
+        gaps.append(f"the sources give no ratification for {unknown} of its {total} members")
+    if gaps:
+        last_part = "; " + "; ".join(gaps)
     if s.member_since is not None and happened_by(s.member_since, s.as_of):
         return f"Joined {say_date(s.member_since)}{last_part}."
     if s.protocol_signed is None or not happened_by(s.protocol_signed, s.as_of):

@@ -140,6 +140,10 @@ class StatusShape(TypedDict):
     # Members that had ratified on days no source gives (a tally counted them, or the
     # candidate had joined).
     undated: list[CountryShape]
+    # Once the candidate is a member: members the sources give no ratification, where the
+    # organization's rule does not make membership show they had ratified (state
+    # "not_in_sources"; not pending: the process is over).
+    not_in_sources: list[CountryShape]
     members: list[MemberStatusShape]
     unattributed_acts: int
     protocol_signed: DateShape | None

@@ -110,7 +110,9 @@ def completion_of(rnd: Round) -> Completion | None:
         low = float(max((last.lower() - sig.upper()).days, 0))
         why_low = f"latest ratification in the rows on {last.edtf}"
     high, why_high = float("inf"), "no membership date"
-    if rnd.memberships:
+    if rnd.memberships and not rnd.in_force_once_all_ratified:
+        why_high = "membership does not bound it (the organization's rule is not in the sources)"
+    elif rnd.memberships:
         joined = max(f.date.upper() for f in rnd.memberships)
         high = float(max((joined - sig.lower()).days, 0))
         why_high = f"latest membership date {joined.isoformat()}"
