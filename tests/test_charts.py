@@ -732,3 +732,35 @@ def test_example_charts_across_as_of_days(example_store: Any) -> None:
     assert "0 of 0" not in before["map"].caption and before["map"].spec["mark"]["type"] == "text"
     assert before["ratifications"].spec["mark"]["type"] == "text"
     assert before["polls"].spec["layer"]  # three polls by 2010 are drawn
+
+
+def test_map_of_several_candidates_draws_each() -> None:
+    # NATO's 2004 round: seven candidates, each its own country on the map (before, the
+    # joined codes "BG,EE,…" matched no country and none was drawn).
+    from treatywatch.render.assets import world_topojson
+
+    seven = [("BG", "Bulgaria"), ("EE", "Estonia"), ("LV", "Latvia"), ("LT", "Lithuania"),
+             ("RO", "Romania"), ("SK", "Slovakia"), ("SI", "Slovenia")]  # fmt: skip
+    allies = [MapMember(c, n, "deposited") for c, n in NATO_2016 if c not in dict(seven)]
+    chart = map_chart(allies, [MapCandidate(c, n) for c, n in seven], world_topojson())
+    rows = lookup_rows(chart.spec)
+    assert sorted(r["code"] for r in rows if r["status"] == "candidate") == sorted(dict(seven))
+    assert "candidates: Bulgaria, Estonia, Latvia, Lithuania, Romania, Slovakia, Slovenia" in (
+        chart.caption
+    )
+    assert "too small to draw" not in chart.caption
+
+
+def test_map_and_curve_where_the_member_list_is_unknown() -> None:
+    named = [MapMember("NL", "Netherlands", "deposited"), MapMember("FR", "France", "ratified")]
+    chart = map_chart(named, MapCandidate("AT", "Austria"), "x.json", members_known=False)
+    scale = chart.spec["encoding"]["color"]["scale"]
+    assert scale["domain"][-1] == "Not named in the sources"
+    assert "Not a member" not in json.dumps(chart.spec)
+    assert chart.caption.startswith("Map: 2 of the 2 members named in the sources have ratified")
+    items = [RatificationItem("Netherlands", "1997-02-06", "NL")]
+    curve = ratification_curve_chart(items, None, date(1997, 6, 1), signed=date(1995, 4, 28))
+    assert curve.caption.startswith(
+        "1 ratification named in the sources (the number required is not known) by 1997-06-01"
+    )
+    assert "Required" not in json.dumps(curve.spec) and "of 0" not in curve.alt

@@ -36,6 +36,9 @@ STATUS_LABELS = {
 }
 CANDIDATE_LABEL = "Candidate"
 NON_MEMBER_LABEL = "Not a member"
+# The others, where the organization's member list is not known (only the members the sources
+# name are drawn): some of them may be members.
+UNNAMED_LABEL = "Not named in the sources"
 # Same order as the labels: STATUS_LABELS, then the candidate, then non-members.
 COLORS = ("#08519c", "#4292c6", "#9ecae1", "#fd8d3c", "#969696", "#7b3294", "#e3e3e3")
 # Natural Earth features without an ISO 3166-1 numeric id are keyed by their name.
@@ -270,15 +273,21 @@ def _map_row(code: str, name: str, status: str, when: str | None) -> dict[str, A
 
 def map_chart(
     members: Iterable[MapMember | Mapping[str, Any]],
-    candidate: MapCandidate | Mapping[str, Any] | None,
+    candidate: MapCandidate | Mapping[str, Any] | Sequence[MapCandidate] | None,
     topojson_url_or_values: str | Mapping[str, Any],
     *,
     title: str = "Ratification by member",
     as_of: str | date | None = None,
     extent: tuple[float, float, float, float] | None = None,
     height: int = 400,
+    members_known: bool = True,
 ) -> ChartSpec:
-    """Members coloured by ratification status, the candidate in its own colour.
+    """Members coloured by ratification status, the candidate (or each of several) in its
+    own colour.
+
+    ``members_known=False`` (the organization's member list is not in the reference data):
+    ``members`` are those the sources name, and the other countries are "not named in the
+    sources", not "not a member".
 
     Pass the TopoJSON's URL (the web page; it must serve the vendored world map, which
     frames the view) or the parsed TopoJSON (the report and exports, which cannot fetch
@@ -302,19 +311,30 @@ def map_chart(
             title, f"No member had yet been asked to ratify{when}: the accession protocol "
             "had not been signed.", "Map: empty",
         )  # fmt: skip
-    cand = _rows([candidate], ("code", "name"))[0] if candidate is not None else None
-    if cand is not None and cand["code"] not in {r["code"] for r in rows}:
-        rows.append(_map_row(cand["code"], cand["name"], "candidate", None))
+    several = isinstance(candidate, Sequence)
+    cands = _rows(candidate if isinstance(candidate, Sequence) else
+                  [candidate] if candidate is not None else [], ("code", "name"))  # fmt: skip
+    for c in cands:
+        if c["code"] not in {r["code"] for r in rows}:
+            rows.append(_map_row(c["code"], c["name"], "candidate", None))
+    cand = cands[0] if cands else None  # the map frames the (first) candidate's region
 
     done = len(names["deposited"]) + len(names["ratified"])
-    parts = [f"{done} of {sum(map(len, names.values()))} members have ratified{when}"]
+    named = "" if members_known else " named in the sources"
+    counted = (
+        f"{sum(map(len, names.values()))} members"
+        if members_known
+        else (f"the {sum(map(len, names.values()))} members named in the sources")
+    )
+    parts = [f"{done} of {counted} have ratified{when}"]
     for status, label in STATUS_LABELS.items():
         if names[status]:
             listed = status in ("parliament_approved", "pending", "not_in_sources")
             who = f" ({', '.join(sorted(names[status]))})" if listed else ""
             parts.append(f"{label.lower()}: {len(names[status])}{who}")
-    if cand is not None:
-        parts.append(f"candidate: {cand['name']}")
+    if cands:
+        who = ", ".join(c["name"] for c in cands)
+        parts.append(f"candidates: {who}" if several and len(cands) > 1 else f"candidate: {who}")
     fmt = {"feature": "countries", "type": "topojson"}
     if isinstance(topojson_url_or_values, str):
         from treatywatch.render.assets import world_topojson
@@ -346,12 +366,15 @@ def map_chart(
             subtitle = f"Outside the map: {', '.join(outside)}"
     caption = "Map: " + "; ".join(parts) + "."
     frame = extent or extent_of(topo, keys) or NORTH_ATLANTIC
-    alt_text = f"Map of the {sum(map(len, names.values()))} members by ratification status{when}"
+    alt_text = (
+        f"Map of the {sum(map(len, names.values()))} members{named} by ratification status{when}"
+    )
 
     # The legend lists the states that occur (non-members are drawn around the members).
-    occurring = {r["status_label"] for r in rows} | {NON_MEMBER_LABEL}
+    others = NON_MEMBER_LABEL if members_known else UNNAMED_LABEL
+    occurring = {r["status_label"] for r in rows} | {others}
     pairs = [(label, color) for label, color in
-             zip([*STATUS_LABELS.values(), CANDIDATE_LABEL, NON_MEMBER_LABEL], COLORS, strict=True)
+             zip([*STATUS_LABELS.values(), CANDIDATE_LABEL, others], COLORS, strict=True)
              if label in occurring]  # fmt: skip
     lookup = {"data": Rows(rows), "key": "key",
               "fields": ["code", "member_name", "status_label", "date"]}  # fmt: skip
@@ -360,7 +383,7 @@ def map_chart(
                   legend={"columns": 3, "orient": "bottom"})  # fmt: skip
     is_cand = f"datum.status_label === '{CANDIDATE_LABEL}'"
     calculated = {
-        "status_label": f"isValid(datum.status_label) ? datum.status_label : '{NON_MEMBER_LABEL}'",
+        "status_label": f"isValid(datum.status_label) ? datum.status_label : '{others}'",
         "country": "isValid(datum.member_name) ? datum.member_name : datum.properties.name",
         "date": "isValid(datum.date) ? datum.date : ''",
     }
@@ -392,14 +415,16 @@ def map_chart(
 
 def ratification_curve_chart(
     acts: Iterable[RatificationItem | Mapping[str, Any]],
-    required_count: int,
+    required_count: int | None,
     as_of: date | None = None,
     *,
     signed: date | None = None,
     title: str = "Ratifications over time",
     undated: int = 0,
 ) -> ChartSpec:
-    """Cumulative members ratified (a step line), with a rule at the number required.
+    """Cumulative members ratified (a step line), with a rule at the number required
+    (``None``: not known, as where an organization's member list is not in the reference data;
+    then no rule, and the caption counts the ratifications the sources name).
 
     A member (by code, else name) counts once, from the last possible day of its
     earliest act; acts after ``as_of`` are left out; ``undated`` members, known to have
@@ -416,12 +441,13 @@ def ratification_curve_chart(
             firsts[who] = act
     done = sorted(firsts.values())
     by = f" by {as_of.isoformat()}" if as_of else ""
-    if not done and (signed is None or required_count == 0):
+    if not done and (signed is None or required_count == 0):  # None: a count is unknown
         return empty_chart(
             title, f"No member had ratified{by}: the accession protocol had not been signed.",
             "Ratifications over time: none",
         )  # fmt: skip
-    complete = len(done) >= required_count > 0
+    complete = required_count is not None and len(done) >= required_count > 0
+    of = f" of {required_count} required" if required_count is not None else ""
     start = min(([signed] if signed else []) + ([done[0][0]] if done else []))
     last = done[-1][0] if done else start
     end = max(last if complete or as_of is None else as_of, last, start + timedelta(days=1))
@@ -429,23 +455,28 @@ def ratification_curve_chart(
     rows += [dict(day=d.isoformat(), count=i, name=n, date=t, kind="act")
              for i, (d, n, t) in enumerate(done, start=1)]  # fmt: skip
     rows.append(dict(day=end.isoformat(), count=len(done), name="", date="", kind="end"))
-    caption = f"No ratifications yet{by} of {required_count} required."
+    caption = f"No ratifications yet{by}{of}."
     if done:
         first, latest = done[0], done[-1]
-        caption = (f"{len(done)} of {required_count} required ratifications{by}; first "
+        counted = (f"{len(done)} of {required_count} required ratifications"
+                   if required_count is not None else
+                   f"{len(done)} ratification{'' if len(done) == 1 else 's'} named in the "
+                   "sources (the number required is "
+                   "not known)")  # fmt: skip
+        caption = (f"{counted}{by}; first "
                    f"{first[1]} ({first[2]}), latest {latest[1]} ({latest[2]})")  # fmt: skip
-        if complete:
+        if complete and required_count is not None:
             _, name, when = done[required_count - 1]
             caption += f"; the required number was reached with {name} ({when})"
         caption += "."
     if undated:
         caption += (f" {undated} more had ratified on days no source gives (not drawn).")  # fmt: skip
     alt_text = (f"Step chart of members ratified, {start.isoformat()} to {end.isoformat()}: "
-                f"{len(done)} of {required_count}")  # fmt: skip
+                f"{len(done)}{of}")  # fmt: skip
 
     x = _utc("day:T", span=(start, end), labelOverlap=True)
     y = field("count:Q", title="Members ratified", axis={"format": "d", "tickMinStep": 1},
-              scale={"domain": [0, max(required_count, len(done), 1)]})  # fmt: skip
+              scale={"domain": [0, max(required_count or 0, len(done), 1)]})  # fmt: skip
     line = unit(Rows(rows), mark("line", interpolate="step-after", color="#08519c"),
                 encoding=encoding(x=x, y=y))  # fmt: skip
     tips = vl.tips(("name:N", "Member"), ("date:N", "Date"), ("count:Q", "Count"))
@@ -454,9 +485,12 @@ def ratification_curve_chart(
         acts_only = Rows(r for r in rows if r["kind"] == "act")
         layers.append(unit(acts_only, mark("point", filled=True, size=50, color="#08519c"),
                            encoding=encoding(x=x, y=y, tooltip=tips)))  # fmt: skip
-    required = Rows([{"n": required_count, "text": f"Required: {required_count}"}])
-    rule = unit(required, mark("rule", strokeDash=[4, 4], color=GREY), encoding=encoding(y="n:Q"))
-    label = unit(required, mark("text", align="left", dx=4, dy=-8, color=GREY),
-                 encoding=encoding(y="n:Q", x=vl.value(0), text="text:N"))  # fmt: skip
-    chart = layer(layer(*layers), rule, label)
+    chart = layer(*layers)
+    if required_count is not None:
+        required = Rows([{"n": required_count, "text": f"Required: {required_count}"}])
+        rule = unit(required, mark("rule", strokeDash=[4, 4], color=GREY),
+                    encoding=encoding(y="n:Q"))  # fmt: skip
+        label = unit(required, mark("text", align="left", dx=4, dy=-8, color=GREY),
+                     encoding=encoding(y="n:Q", x=vl.value(0), text="text:N"))  # fmt: skip
+        chart = layer(chart, rule, label)
     return _finish(chart, title, caption, 260, alt_text)

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from treatywatch import serialize
-from treatywatch.domain.model import Milestone
+from treatywatch.domain.model import Milestone, Process
 from treatywatch.domain.status import MemberState
 from treatywatch.queries.overview import Overview
+from treatywatch.reference import country_name
 from treatywatch.render.charts import (
     ChartSpec,
     MapCandidate,
@@ -78,10 +79,11 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
         ]
         return map_chart(
             members,
-            MapCandidate(s.process.candidate_code, s.process.candidate_name),
+            _candidates(s.process),
             topojson,
             title=f"Ratification by member, {s.as_of.isoformat()}",
             as_of=s.as_of.isoformat(),
+            members_known=s.members_known,
         )
     if kind == "ratifications":
         return ratification_curve_chart(
@@ -90,7 +92,7 @@ def process_chart(ov: Overview, kind: str, topojson: str | Mapping[str, Any]) ->
                 for m in s.members
                 if m.ratified_on is not None
             ],
-            s.required_count,
+            s.required_count if s.members_known else None,
             s.as_of,
             signed=s.protocol_signed.lower() if s.protocol_signed is not None else None,
             undated=len(s.undated),
@@ -146,3 +148,12 @@ def _decided(share_for: float, share_against: float) -> float | None:
     """The share for among those who chose a side, in percent."""
     total = share_for + share_against
     return 100 * share_for / total if total else None
+
+
+def _candidates(process: Process) -> MapCandidate | list[MapCandidate]:
+    """The process's candidate, or each of its candidates with its own name (a round of
+    several stores their codes joined by commas and one name for them all)."""
+    codes = [c for c in process.candidate_code.split(",") if c]
+    if len(codes) == 1:
+        return MapCandidate(process.candidate_code, process.candidate_name)
+    return [MapCandidate(code, country_name(code)) for code in codes]
