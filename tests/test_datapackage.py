@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -741,3 +742,73 @@ def test_a_members_table_is_exported_before_its_signature_day(tmp_path: Path) ->
         exported = _export(s, "ahead", tmp_path / "out")
     (row,) = csv.DictReader(io.StringIO(exported["members.csv"]))
     assert (row["code"], row["name"], row["source_quote"]) == ("CA", "Canada", "CA")
+
+
+ROUNDS_FOLDER = Path(__file__).resolve().parents[1] / "src" / "treatywatch" / "data" / "rounds"
+
+
+def test_every_row_about_the_candidates_or_the_round_is_a_step_of_the_process() -> None:
+    """A round's rows about its candidates or about the round (member ALL) are all milestones
+    of the stored process, typed where the organization's procedure names the step and kept
+    untyped ("event") otherwise; before, the untyped ones (Finland's application, every
+    entry into force, 122 rows in all) were read and silently left out."""
+    from treatywatch.reference.rounds import load_rounds, read_event_rows
+
+    untyped = 0
+    for r in load_rounds():
+        descriptor = ROUNDS_FOLDER / f"{r.id}.datapackage.json"
+        (events,) = read_package(descriptor)[:1]
+        stored = {m.provenance.line_start for m in events.milestones}
+        text = (ROUNDS_FOLDER / f"{r.id}.csv").read_text(encoding="utf-8")
+        cands = set(r.candidates)
+        about = [
+            row.line
+            for row in read_event_rows(text, f"{r.id}.csv")
+            if row.member == "ALL" or row.member_code in cands
+        ]
+        assert about and set(about) <= stored, (r.id, sorted(set(about) - stored))
+        untyped += sum(m.kind == "event" for m in events.milestones)
+    assert untyped >= 60
+
+
+def test_untyped_steps_of_a_round_read_and_round_trip(tmp_path: Path) -> None:
+    """Finland's application and Spain's and Portugal's own acts: named by their rows,
+    never the stage, and the same after export and import into an empty store."""
+    from treatywatch.queries.timeline import process_timeline
+
+    with Store.open(str(tmp_path / "a.db")) as a:
+        load_bundled_rounds(a)
+        entries = process_timeline(a, "nato-2023-finland").entries
+        seen = [(e.kind, e.label, e.date.edtf) for e in entries]
+        assert ("event", "Application", "2022-05-18") in seen  # lines 6 and 7
+        assert ("partnership_for_peace", "Partnership for Peace", "1994-05-09") in seen
+        assert (
+            "domestic_ratification",
+            "Domestic ratification: parliament approval",
+            "2023-03-01",
+        ) in seen
+        applied = process_status(a, "nato-2023-finland", date(2022, 6, 1))
+        assert applied.stage == "partnership_for_peace"  # the application names no step
+        weu = {(m.label, m.date.edtf) for m in a.milestones("weu-1990-portugal-spain")}
+        assert ("Parliament approval (Portugal)", "1990-03-13") in weu
+        assert ("Entry into force", "1990-03-27") in weu
+        assert ("Invitation (Spain)", "1988-11-14") in weu  # "invitation to accede, per …"
+        firsts = {
+            slug: _export(a, slug, tmp_path / slug / "one")
+            for slug in (
+                "nato-2023-finland",
+                "weu-1990-portugal-spain",
+                "eu-1973-denmark-ireland-uk",
+            )
+        }
+        before = {slug: sorted(map(_step, a.milestones(slug))) for slug in firsts}
+    with Store.open(str(tmp_path / "b.db")) as b:
+        for slug, first in firsts.items():
+            import_paths(b, [tmp_path / slug / "one"])
+            assert _export(b, slug, tmp_path / slug / "two") == first
+            assert sorted(map(_step, b.milestones(slug))) == before[slug]
+
+
+def _step(m: Any) -> tuple[str, str, str, str]:
+    # A detail's value cannot hold ';' (it separates details): an export writes ','.
+    return (m.kind, m.label, m.date.edtf, m.source_label.replace(";", ","))

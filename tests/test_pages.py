@@ -173,8 +173,13 @@ def test_headline_and_pending_members_top_the_page(client: TestClient) -> None:
     pending = by_id(then, "pending").text.split(", ")
     assert len(pending) == 17 and "Spain" in pending and "United States" in pending
     assert then.index('id="headline"') < then.index('id="status-h"') < then.index('id="timeline-h"')
-    before = client.get("/processes/nato-2024-sweden", params={"as_of": "2020-06-30"}).text
-    assert by_id(before, "headline").text == "Nothing had happened by 30 June 2020."
+    before = client.get("/processes/nato-2024-sweden", params={"as_of": "1993-06-30"}).text
+    assert by_id(before, "headline").text == "Nothing had happened by 30 June 1993."
+    # Sweden joined the Partnership for Peace on 9 May 1994 (a candidate's row of its round).
+    partner = client.get("/processes/nato-2024-sweden", params={"as_of": "2020-06-30"}).text
+    assert by_id(partner, "headline").text == (
+        "On 30 June 2020: Partnership for Peace; no protocol or treaty signed yet."
+    )
 
 
 def test_checks_come_after_the_record_collapsed_to_a_count(client: TestClient) -> None:

@@ -100,7 +100,11 @@ def test_sweden_mid_ratification_from_the_tally(any_store: Store) -> None:
     load_bundled_rounds(any_store)
     mid = process_status(any_store, "nato-2024-sweden", date(2023, 6, 1))
     assert mid.ratified_count == 28 and [m.code for m in mid.pending] == ["HU", "TR"]
-    assert mid.stage == "protocol_signed"  # a tally is not a step of the procedure
+    # A tally is not a step of the procedure (2022-10-14); Sweden's own parliament's approval
+    # (2023-03-22, a candidate's row) is: its domestic ratification.
+    assert mid.stage == "domestic_ratification"
+    tallied = process_status(any_store, "nato-2024-sweden", date(2022, 11, 1))
+    assert tallied.stage == "protocol_signed" and tallied.ratified_count == 28
     assert mid.member_since is None and mid.missing_dates is None
     undated = {m.code for m in mid.undated}
     assert undated == {"BG", "HR", "GR", "IT", "LV", "LU", "ME", "NL", "MK"}

@@ -317,8 +317,11 @@ def status_as_of(
         (m for m in milestones if happened_by(m.date, as_of)),
         key=lambda m: (organization.order(m.kind), m.date.lower()),
     )
-    # A tally says how far ratification had got; it is not a step of its own.
+    # A tally says how far ratification had got; it is not a step of its own. Nor is an
+    # untyped event (kind "event": a row or line naming no step of the procedure, such as an
+    # application to NATO), whose place in the procedure is unknown, unless nothing else is.
     steps = [m for m in reached if m.ratified_count is None]
+    steps = [m for m in steps if m.kind != "event"] or steps
     signed = min(
         (m.date for m in reached if m.kind in ("protocol_signed", "treaty_signed")),
         key=lambda d: (d.lower(), d.upper()),

@@ -41,6 +41,7 @@ from typing import Any
 
 from treatywatch.domain.dates import DateParseError, parse_edtf_span
 from treatywatch.domain.model import (
+    ActKind,
     Base,
     Document,
     Milestone,
@@ -519,14 +520,65 @@ def _prov(sha: str, line: int, row: Mapping[str, str]) -> Provenance:
     )
 
 
+def _milestone_text(r: EventRow) -> str:
+    """What a ``milestone: …`` row names: "invitation to accede to the Treaty" of
+    "milestone: invitation to accede to the Treaty, per the protocol's preamble"."""
+    return re.split(r"[(;,]", r.text.split(":", 1)[-1], maxsplit=1)[0].strip()
+
+
 def _milestone_kind(r: EventRow, org: Organization) -> str | None:
     if r.event in BARE_MILESTONES:
         return r.event if org.kind(r.event) else None
     if r.event != "milestone":
         return None
-    label = r.text.split(":", 1)[-1].split("(")[0].split(";")[0].strip()
-    known = org.kind_for_label(label) or org.kind(label.replace(" ", "_"))
+    label = _milestone_text(r)
+    known = (
+        org.kind_for_label(label)
+        or org.kind_for_label(label.replace("_", " "))
+        or org.kind(label.replace(" ", "_"))
+    )
     return known.kind if known else None
+
+
+# A milestone row's details that an export writes from the record itself.
+_WRITTEN_BACK = frozenset({"label", "ratified", "inferred"})
+
+# How a candidate's own act reads as a step of its accession ("Domestic ratification:
+# parliament approval"); "candidate_parliament_approval" is the same act as
+# "parliament_approval" on a candidate's row.
+_OWN_ACTS = {
+    ActKind.PARLIAMENT_APPROVAL: "parliament approval",
+    ActKind.HEAD_OF_STATE_SIGNATURE: "head of state's signature",
+    ActKind.RATIFIED: "ratification",
+    ActKind.DEPOSIT: "deposit of the instrument",
+}
+# A step of no kind in the organization's procedure: kept, untyped, as the article reader
+# keeps a milestone it does not know.
+UNTYPED = "event"
+
+
+def _own_act(r: EventRow) -> ActKind | None:
+    return EVENT_KINDS.get(r.event.removeprefix("candidate_"))
+
+
+def _untyped_label(r: EventRow, org: Organization, candidate: str) -> tuple[str, str]:
+    """The kind and label of a candidate's or the round's row that is no typed milestone:
+    a candidate's own act is its domestic ratification (where the procedure has that step),
+    anything else an untyped event named by its row ("Application", "Entry into force",
+    "All 16 allies ratified"). ``candidate``: whose own act it is, for a procedure without
+    that step ("Ratification (Greece)")."""
+    own = _own_act(r)
+    domestic = org.kind("domestic_ratification")
+    if own is not None and domestic is not None:
+        return domestic.kind, f"{domestic.label}: {_OWN_ACTS[own]}"
+    if own is not None:
+        return UNTYPED, f"{_OWN_ACTS[own].capitalize()} ({candidate})"
+    if r.event == "milestone":
+        words = _milestone_text(r)
+    else:
+        words = re.split(r"[(;]", r.text, maxsplit=1)[0].removeprefix("candidate_")
+    words = " ".join(words.replace("_", " ").split())
+    return UNTYPED, (words[:1].upper() + words[1:]) or "Event"
 
 
 # Milestones written as their own event type; the candidate's other steps are
@@ -549,6 +601,13 @@ def _events(
     for r in rows:
         candidate_row = r.member == "ALL" or r.member_code in cands
         kind = _milestone_kind(r, org) if candidate_row else None
+        untyped: str | None = None
+        if candidate_row and kind is None:
+            # Every candidate's and round's row is a step of the process, typed or not.
+            own = country_name(r.member_code) if r.member_code in cands else proc.candidate_name
+            kind, untyped = _untyped_label(r, org, own)
+            if len(cands) > 1 and r.member_code in cands and untyped.endswith(f"({own})"):
+                untyped = untyped.removesuffix(f" ({own})")  # named once, below
         reason = r.detail("inferred")
         src = Provenance(
             r.source.document,
@@ -561,13 +620,18 @@ def _events(
         )
         if kind is not None:
             known = org.kind(kind)
-            label = r.detail("label") or (known.label if known else kind)
+            label = r.detail("label") or untyped or (known.label if known else kind)
             if len(cands) > 1 and r.member_code in cands and r.detail("label") is None:
                 # A round of several candidates: whose step it is ("Application (Austria)").
                 label = f"{label} ({country_name(r.member_code)})"
             written = r.detail("source_label")
             if written is None:
-                plain = r.text.strip() == canonical_event(kind)
+                # As written only where the row says more than its kind and the details an
+                # export writes back (else a re-import would read its own label as words).
+                head = r.text.split(";", 1)[0].strip()
+                plain = head == canonical_event(kind) and all(
+                    k in _WRITTEN_BACK for k, _ in r.details
+                )
                 written = "" if plain else r.text
             tally = r.detail("ratified")  # checked by _row_problems: digits
             count = int(tally) if tally is not None else None
