@@ -317,7 +317,7 @@ def test_named_members_of_an_unknown_list_follow_the_membership_rule(any_store: 
     assert not after.pending and [m.name for m in after.undated] == ["France"]
     total = len(after.members)
     assert headline(after) == (
-        f"Joined 1 December 1997; 1 of its {total} ratifications are not dated in the sources."
+        f"Joined 1 December 1997; 1 of its {total} ratifications is not dated in the sources."
     )
 
 

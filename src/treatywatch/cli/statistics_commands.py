@@ -73,7 +73,7 @@ def members(
                 f"{m.median_days:.0f}",
                 f"{'~' if m.fastest.imprecise else ''}{m.fastest.days:.0f} ({m.fastest.round_id})",
                 f"{'~' if m.slowest.imprecise else ''}{m.slowest.days:.0f} ({m.slowest.round_id})",
-                f"{len(src)} rows",
+                f"{len(src)} row{'' if len(src) == 1 else 's'}",
             )
         )
     make_console().print(table)

@@ -326,7 +326,7 @@ def map_chart(
         if members_known
         else (f"the {sum(map(len, names.values()))} members named in the sources")
     )
-    parts = [f"{done} of {counted} have ratified{when}"]
+    parts = [f"{done} of {counted} {'has' if done == 1 else 'have'} ratified{when}"]
     for status, label in STATUS_LABELS.items():
         if names[status]:
             listed = status in ("parliament_approved", "pending", "not_in_sources")

@@ -50,7 +50,8 @@ def headline(s: ProcessStatus) -> str:
         gaps.append(
             f"none of its {undated} ratifications is dated in the sources"
             if undated == total
-            else f"{undated} of its {total} ratifications are not dated in the sources"
+            else f"{undated} of its {total} ratifications "
+            f"{'is' if undated == 1 else 'are'} not dated in the sources"
         )
     if unknown := len(s.not_in_sources):
         gaps.append(f"the sources give no ratification for {unknown} of its {total} members")
