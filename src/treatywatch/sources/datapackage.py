@@ -561,24 +561,24 @@ def _own_act(r: EventRow) -> ActKind | None:
     return EVENT_KINDS.get(r.event.removeprefix("candidate_"))
 
 
-def _untyped_label(r: EventRow, org: Organization, candidate: str) -> tuple[str, str]:
-    """The kind and label of a candidate's or the round's row that is no typed milestone:
-    a candidate's own act is its domestic ratification (where the procedure has that step),
-    anything else an untyped event named by its row ("Application", "Entry into force",
-    "All 16 allies ratified"). ``candidate``: whose own act it is, for a procedure without
-    that step ("Ratification (Greece)")."""
+def _untyped_label(r: EventRow, org: Organization) -> tuple[str, str, bool]:
+    """The kind and label of a candidate's or the round's row that is no typed milestone,
+    and whether the label must name the candidate: a candidate's own act is its domestic
+    ratification (where the procedure has that step) or else an untyped event that says whose
+    ("Ratification (Greece)"), anything else an untyped event named by its row ("Application",
+    "Entry into force", "All 16 allies ratified")."""
     own = _own_act(r)
     domestic = org.kind("domestic_ratification")
     if own is not None and domestic is not None:
-        return domestic.kind, f"{domestic.label}: {_OWN_ACTS[own]}"
+        return domestic.kind, f"{domestic.label}: {_OWN_ACTS[own]}", False
     if own is not None:
-        return UNTYPED, f"{_OWN_ACTS[own].capitalize()} ({candidate})"
+        return UNTYPED, _OWN_ACTS[own].capitalize(), True
     if r.event == "milestone":
         words = _milestone_text(r)
     else:
         words = re.split(r"[(;]", r.text, maxsplit=1)[0].removeprefix("candidate_")
     words = " ".join(words.replace("_", " ").split())
-    return UNTYPED, (words[:1].upper() + words[1:]) or "Event"
+    return UNTYPED, (words[:1].upper() + words[1:]) or "Event", False
 
 
 # Milestones written as their own event type; the candidate's other steps are
@@ -601,13 +601,10 @@ def _events(
     for r in rows:
         candidate_row = r.member == "ALL" or r.member_code in cands
         kind = _milestone_kind(r, org) if candidate_row else None
-        untyped: str | None = None
+        untyped, whose = None, False
         if candidate_row and kind is None:
             # Every candidate's and round's row is a step of the process, typed or not.
-            own = country_name(r.member_code) if r.member_code in cands else proc.candidate_name
-            kind, untyped = _untyped_label(r, org, own)
-            if len(cands) > 1 and r.member_code in cands and untyped.endswith(f"({own})"):
-                untyped = untyped.removesuffix(f" ({own})")  # named once, below
+            kind, untyped, whose = _untyped_label(r, org)
         reason = r.detail("inferred")
         src = Provenance(
             r.source.document,
@@ -624,6 +621,8 @@ def _events(
             if len(cands) > 1 and r.member_code in cands and r.detail("label") is None:
                 # A round of several candidates: whose step it is ("Application (Austria)").
                 label = f"{label} ({country_name(r.member_code)})"
+            elif whose and r.detail("label") is None:
+                label = f"{label} ({proc.candidate_name})"
             written = r.detail("source_label")
             if written is None:
                 # As written only where the row says more than its kind and the details an
