@@ -764,3 +764,44 @@ def test_map_and_curve_where_the_member_list_is_unknown() -> None:
         "1 ratification named in the sources (the number required is not known) by 1997-06-01"
     )
     assert "Required" not in json.dumps(curve.spec) and "of 0" not in curve.alt
+
+
+def test_timeline_leaves_out_what_comes_before_a_long_gap() -> None:
+    # Sweden: Partnership for Peace in 1994, then 2022-2024; drawn, 1994 would squeeze the
+    # accession into the right 6% of the axis. It is named above the chart and in the caption.
+    sweden = [
+        {"label": "Partnership for Peace", "date": "1994-05-09"},
+        {"label": "Application", "date": "2022-05-18"},
+        {"label": "Accession protocol signed", "date": "2022-07-05"},
+        {"label": "Membership", "date": "2024-03-07"},
+    ]
+    chart = timeline_chart(sweden, title="Sweden → NATO")
+    rows = timeline_rows(chart.spec)
+    assert [r["label"] for r in rows] == ["Application", "Accession protocol signed", "Membership"]
+    assert chart.spec["title"] == {
+        "text": "Sweden → NATO",
+        "subtitle": "Earlier: Partnership for Peace (1994-05-09)",
+    }
+    assert chart.caption.startswith("Timeline of 4 milestones from 1994-05-09 to 2024-03-07:")
+    assert chart.caption.endswith(
+        "Drawn from 2022-05-18; earlier, not drawn: Partnership for Peace (1994-05-09)."
+    )
+    start = chart.spec["layer"][0]["encoding"]["x"]["scale"]["domain"][0]
+    # The axis starts at the application (less a margin of 1/40 of what is drawn).
+    assert (start["year"], start["month"]) == (2022, 5) and start["date"] < 18
+    # Montenegro's gap (MAP 2009 to the invitation of 2015) is 57% of its span: all drawn.
+    montenegro = [
+        {"label": "Partnership for Peace", "date": "2006-12-14"},
+        {"label": "Membership Action Plan", "date": "2009-12-04"},
+        {"label": "Invitation", "date": "2015-12-02"},
+        {"label": "Membership", "date": "2017-06-05"},
+    ]
+    assert len(timeline_rows(timeline_chart(montenegro).spec)) == 4
+    # A gap of most of a short span (West Germany: six months to the next step) is not long.
+    germany = [
+        {"label": "Accession protocol signed", "date": "1954-10-23"},
+        {"label": "Membership", "date": "1955-05-06"},
+        {"label": "First Council session", "date": "1955-05-09"},
+    ]
+    short = timeline_chart(germany)
+    assert len(timeline_rows(short.spec)) == 3 and "not drawn" not in short.caption

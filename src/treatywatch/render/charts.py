@@ -235,6 +235,12 @@ def timeline_chart(
         f"{rows[-1]['date']}: " + "; ".join(f"{r['label']}, {r['date']}" for r in rows) + "."
     )
     alt_text = f"Timeline of {_count(len(rows), 'milestone')}, {rows[0]['date'][:4]}–{rows[-1]['date'][:4]}"
+    earlier, rows = _before_a_long_gap(rows)
+    heading: str | dict[str, str] = title
+    if earlier:
+        named = ", ".join(f"{r['label']} ({r['date']})" for r in earlier)
+        caption += f" Drawn from {rows[0]['date']}; earlier, not drawn: {named}."
+        heading = {"text": title, "subtitle": f"Earlier: {named}"}
     first = date.fromisoformat(rows[0]["start"])
     last = max(date.fromisoformat(r["end"]) for r in rows)
     # A margin on each side, so a milestone at either end is not drawn half out of the frame.
@@ -256,7 +262,33 @@ def timeline_chart(
             Rows(points), mark("point", filled=True, size=90, color="#08519c", opacity=1),
             encoding=encoding(x=x, y=y, tooltip=tips),
         ))  # fmt: skip
-    return _finish(layer(*layers), title, caption, max(80, 30 * len(rows)), alt_text)
+    return _finish(layer(*layers), heading, caption, max(80, 30 * len(rows)), alt_text)
+
+
+# A timeline leaves out the milestones before a gap longer than this share of its whole span
+# and than TIMELINE_GAP_DAYS (Sweden's Partnership for Peace of 1994, 28 years before its
+# application): drawn, they would squeeze the rest into a quarter of the axis or less.
+TIMELINE_GAP_SHARE = 0.75
+TIMELINE_GAP_DAYS = 5 * 365
+
+
+def _before_a_long_gap(
+    rows: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``rows`` (sorted by start) split at their longest gap when it is longer than
+    ``TIMELINE_GAP_SHARE`` of their span and than ``TIMELINE_GAP_DAYS``: (the rows before
+    it, the rows after); else ([], rows)."""
+    starts = [date.fromisoformat(r["start"]) for r in rows]
+    ends = [date.fromisoformat(r["end"]) for r in rows]
+    span = (max(ends) - starts[0]).days
+    best, at, reach = 0, 0, ends[0]
+    for i in range(1, len(rows)):
+        if (gap := (starts[i] - reach).days) > best:
+            best, at = gap, i
+        reach = max(reach, ends[i])
+    if best <= max(TIMELINE_GAP_SHARE * span, TIMELINE_GAP_DAYS):
+        return [], rows
+    return rows[:at], rows[at:]
 
 
 def _map_row(code: str, name: str, status: str, when: str | None) -> dict[str, Any]:
