@@ -355,3 +355,13 @@ def test_a_page_is_rendered_once_per_documents_and_day(
             import_paths(s, [article])
         changed = c.get("/processes/montenegro-nato", params={"as_of": "2016-12-31"}).text
     assert len(calls) == 3 and "2016-09-07" in changed and "2016-09-07" not in first
+
+
+def test_a_process_without_polls_says_so_in_one_line(client: TestClient) -> None:
+    # No empty chart frame, empty table and CSV link: the round's sources have no polls.
+    page = client.get("/processes/nato-2024-sweden").text
+    assert by_id(page, "no-polls").text == "No opinion polls in the sources."
+    assert 'id="poll-table"' not in page and "polls.csv" not in page
+    # A process with polls, on a day before its first: its chart says none had been published.
+    example = client.get("/processes/montenegro-nato", params={"as_of": "2006-01-01"}).text
+    assert 'id="no-polls"' not in example and 'id="poll-table"' in example
