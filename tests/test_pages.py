@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -365,3 +366,13 @@ def test_a_process_without_polls_says_so_in_one_line(client: TestClient) -> None
     # A process with polls, on a day before its first: its chart says none had been published.
     example = client.get("/processes/montenegro-nato", params={"as_of": "2006-01-01"}).text
     assert 'id="no-polls"' not in example and 'id="poll-table"' in example
+
+
+def test_the_home_page_says_whose_record_is_complete(client: TestClient) -> None:
+    # As `processes` does: "12 of 12" ratified is not a complete record.
+    home = client.get("/").text
+    found = re.findall(r'<a href="/processes/([^"]+)">.*?<td>([^<]*)</td>\s*</tr>', home, re.S)
+    rows = {slug: html.unescape(record) for slug, record in found}
+    assert rows["eu-1995-austria-finland-sweden"] == "12 members' dates missing"
+    assert rows["nato-2023-finland"] == "complete"
+    assert rows["schengen-1997-austria"] == "member list unknown"

@@ -151,7 +151,7 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 f"{s.ratified_count} of {s.required_count}"
                 if s.members_known
                 else f"{s.ratified_count} (member list unknown)",
-                _record(s),
+                s.record,
             )
         )
     console = make_console()
@@ -165,16 +165,6 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
             "one with 'treatywatch import --example' (Montenegro → NATO) or "
             "'treatywatch import FILE'."
         )
-
-
-def _record(s: ProcessStatus) -> str:
-    """Whether the record is complete (see ``ProcessStatus.missing_dates``)."""
-    if not s.members_known:
-        return "member list unknown"
-    missing = s.missing_dates
-    if missing is None:
-        return "open"
-    return "complete" if missing == 0 else f"{missing} members' dates missing"
 
 
 def _status(

@@ -191,6 +191,19 @@ class ProcessStatus:
         return self.required_count - sum(1 for m in self.members if m.ratified_on is not None)
 
     @property
+    def record(self) -> str:
+        """Whether the record is complete, in a few words: "complete", "9 members' dates
+        missing", "open" (the process is not over) or "member list unknown"."""
+        if not self.members_known:
+            return "member list unknown"
+        missing = self.missing_dates
+        if missing is None:
+            return "open"
+        if missing == 0:
+            return "complete"
+        return "1 member's date missing" if missing == 1 else f"{missing} members' dates missing"
+
+    @property
     def days_since_signature(self) -> int | None:
         if self.protocol_signed is None or not happened_by(self.protocol_signed, self.as_of):
             return None
