@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+from html import unescape
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -372,7 +372,7 @@ def test_the_home_page_says_whose_record_is_complete(client: TestClient) -> None
     # As `processes` does: "12 of 12" ratified is not a complete record.
     home = client.get("/").text
     found = re.findall(r'<a href="/processes/([^"]+)">.*?<td>([^<]*)</td>\s*</tr>', home, re.S)
-    rows = {slug: html.unescape(record) for slug, record in found}
+    rows = {slug: unescape(record) for slug, record in found}
     assert rows["eu-1995-austria-finland-sweden"] == "12 members' dates missing"
     assert rows["nato-2023-finland"] == "complete"
     assert rows["schengen-1997-austria"] == "member list unknown"
