@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from html import unescape
 import re
 from dataclasses import dataclass
 from datetime import date
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
