@@ -345,3 +345,16 @@ def test_no_ratification_in_the_sources_in_the_cli_page_map_and_wikitable(
     assert "no ratification in the sources" in row
     legend = str(spec)
     assert "No ratification in the sources" in legend and "'Pending'" not in legend
+
+
+def test_processes_json_says_how_many_dates_are_missing(cli: Cli) -> None:
+    import json
+
+    shapes = {s["process"]: s for s in json.loads(cli("processes", "--json").out)}
+    assert shapes["nato-2024-sweden"]["missing_dates"] == 9
+    assert shapes["nato-2023-finland"]["missing_dates"] == 0
+    assert shapes["schengen-1997-austria"]["missing_dates"] is None  # member list unknown
+    sweden_then = json.loads(
+        cli("status", "nato-2024-sweden", "--as-of", "2023-06-01", "--json").out
+    )
+    assert sweden_then["missing_dates"] is None  # still open then

@@ -190,6 +190,7 @@ def status(s: ProcessStatus, names: Names = NO_NAMES) -> StatusShape:
         "pending": [country(m.code, m.name) for m in s.pending],
         "undated": [country(m.code, m.name) for m in s.undated],
         "not_in_sources": [country(m.code, m.name) for m in s.not_in_sources],
+        "missing_dates": s.missing_dates,
         "members": [member_status(m, names) for m in s.members],
         "unattributed_acts": s.unattributed_acts,
         "protocol_signed": maybe_date(s.protocol_signed),

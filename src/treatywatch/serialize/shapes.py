@@ -144,6 +144,10 @@ class StatusShape(TypedDict):
     # organization's rule does not make membership show they had ratified (state
     # "not_in_sources"; not pending: the process is over).
     not_in_sources: list[CountryShape]
+    # Once the process is over (a member, or every member ratified): how many required
+    # members have no ratification date in the sources (0: a complete record); None while it
+    # is open or when the member list is unknown.
+    missing_dates: int | None
     members: list[MemberStatusShape]
     unattributed_acts: int
     protocol_signed: DateShape | None
