@@ -49,8 +49,27 @@ def test_a_bundled_round_reports_its_sources_disagreeing() -> None:
     assert (f.line_start, f.related) == (15, (11,))
     assert "jyllands-posten.dk" in f.evidence and "yle.fi" in f.evidence
     eu = _checked(ROUNDS / "eu-1995-austria-finland-sweden.datapackage.json")
-    (sig,) = eu.findings
+    sig, applied = sorted(eu.findings, key=lambda f: f.line_start)
     assert "the signature: 1994-06-24: lines 2, 3, 4; 1994-07-24: lines 5" in sig.message
+    # A candidate's one-time step, named by its label in a round of several candidates.
+    assert "'Application (Finland)': 1992-03-16: lines 27; 1992-03-18: lines 26" in (
+        applied.message
+    )
+
+
+def test_a_candidates_one_time_steps_disagree_an_invitation_may_repeat(tmp_path: Path) -> None:
+    rows = [
+        ["ALL", "protocol_signed", "2022-07-05"],
+        ["Sweden", "milestone: partnership_for_peace", "1994-05-09"],
+        ["Sweden", "milestone: Partnership for Peace joined", "1994-05-10"],  # disagrees
+        ["Sweden", "milestone: invitation", "2022-06-29"],
+        ["Sweden", "milestone: invitation", "2023-07-10"],  # a second invitation: no finding
+        ["Sweden", "membership", "2024-03-07"],
+        ["Sweden", "membership", "2024-03"],  # the same month: agrees
+    ]
+    (f,) = _checked(_package(tmp_path / "p", rows)).findings
+    assert f.rule == "sources-disagree"
+    assert "'Partnership for Peace': 1994-05-09: lines 3; 1994-05-10: lines 4" in f.message
 
 
 def test_agreeing_corrected_and_chamber_rows_are_not_disagreements(tmp_path: Path) -> None:

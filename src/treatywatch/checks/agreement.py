@@ -19,6 +19,21 @@ from treatywatch.domain.model import ActKind, Provenance
 # signing of the law and of the instrument both that, on different days).
 ONCE = {ActKind.RATIFIED: "ratification", ActKind.DEPOSIT: "deposit of its instrument"}
 SIGNATURES = ("protocol_signed", "treaty_signed")
+# A candidate's steps that happen once (an organization may invite twice: to talks, then to
+# accede; a parliament's chambers approve on their own days): two rows dating one of them
+# differently disagree. Named by the milestone's label, which names the candidate in a round
+# of several ("Membership (Portugal)").
+ONCE_STEPS = frozenset(
+    {
+        "partnership_for_peace",
+        "intensified_dialogue",
+        "individual_partnership_action_plan",
+        "membership_action_plan",
+        "application",
+        "candidate_status",
+        "membership",
+    }
+)
 
 
 def _overlap(x: PartialDate, y: PartialDate) -> bool:
@@ -32,7 +47,8 @@ def _cited(p: Provenance) -> str:
 
 @rule("sources-disagree", Severity.WARNING)
 def sources_disagree(ctx: Context) -> Iterator[Finding]:
-    """Two rows date the same fact differently (a member's ratification or deposit, the signature)."""
+    """Two rows date the same fact differently (a member's ratification or deposit, the
+    signature, a candidate's one-time step such as its application or membership)."""
     groups: dict[tuple[str, ...], tuple[str, list[tuple[PartialDate, Provenance]]]] = {}
     for a in ctx.facts.acts:
         if a.member_code and a.kind in ONCE and not a.correction:
@@ -42,6 +58,11 @@ def sources_disagree(ctx: Context) -> Iterator[Finding]:
     for m in ctx.facts.milestones:
         if m.kind in SIGNATURES and m.ratified_count is None:
             groups.setdefault(("signature",), ("the signature", []))[1].append(
+                (m.date, m.provenance)
+            )
+        elif m.kind in ONCE_STEPS and m.ratified_count is None:
+            what = f"the step {m.label!r}"
+            groups.setdefault(("step", m.kind, m.label), (what, []))[1].append(
                 (m.date, m.provenance)
             )
     for what, rows in groups.values():
