@@ -343,7 +343,6 @@ def map_chart(
             title, f"No member had yet been asked to ratify{when}: the accession protocol "
             "had not been signed.", "Map: empty",
         )  # fmt: skip
-    several = isinstance(candidate, Sequence)
     cands = _rows(candidate if isinstance(candidate, Sequence) else
                   [candidate] if candidate is not None else [], ("code", "name"))  # fmt: skip
     for c in cands:
@@ -352,12 +351,9 @@ def map_chart(
     cand = cands[0] if cands else None  # the map frames the (first) candidate's region
 
     done = len(names["deposited"]) + len(names["ratified"])
+    total = sum(map(len, names.values()))
     named = "" if members_known else " named in the sources"
-    counted = (
-        f"{sum(map(len, names.values()))} members"
-        if members_known
-        else (f"the {sum(map(len, names.values()))} members named in the sources")
-    )
+    counted = f"{total} members" if members_known else f"the {total} members{named}"
     parts = [f"{done} of {counted} {'has' if done == 1 else 'have'} ratified{when}"]
     for status, label in STATUS_LABELS.items():
         if names[status]:
@@ -366,7 +362,7 @@ def map_chart(
             parts.append(f"{label.lower()}: {len(names[status])}{who}")
     if cands:
         who = ", ".join(c["name"] for c in cands)
-        parts.append(f"candidates: {who}" if several and len(cands) > 1 else f"candidate: {who}")
+        parts.append(f"candidates: {who}" if len(cands) > 1 else f"candidate: {who}")
     fmt = {"feature": "countries", "type": "topojson"}
     if isinstance(topojson_url_or_values, str):
         from treatywatch.render.assets import world_topojson
@@ -398,9 +394,7 @@ def map_chart(
             subtitle = f"Outside the map: {', '.join(outside)}"
     caption = "Map: " + "; ".join(parts) + "."
     frame = extent or extent_of(topo, keys) or NORTH_ATLANTIC
-    alt_text = (
-        f"Map of the {sum(map(len, names.values()))} members{named} by ratification status{when}"
-    )
+    alt_text = f"Map of the {total} members{named} by ratification status{when}"
 
     # The legend lists the states that occur (non-members are drawn around the members).
     others = NON_MEMBER_LABEL if members_known else UNNAMED_LABEL
