@@ -789,6 +789,11 @@ def test_timeline_leaves_out_what_comes_before_a_long_gap() -> None:
     start = chart.spec["layer"][0]["encoding"]["x"]["scale"]["domain"][0]
     # The axis starts at the application (less a margin of 1/40 of what is drawn).
     assert (start["year"], start["month"]) == (2022, 5) and start["date"] < 18
+    # Two rows of one step before the gap are named once, with both dates (Finland's).
+    finland = [{"label": "Partnership for Peace", "date": "1994"}, *sweden]
+    assert timeline_chart(finland).caption.endswith(
+        "earlier, not drawn: Partnership for Peace (1994, 1994-05-09)."
+    )
     # Montenegro's gap (MAP 2009 to the invitation of 2015) is 57% of its span: all drawn.
     montenegro = [
         {"label": "Partnership for Peace", "date": "2006-12-14"},

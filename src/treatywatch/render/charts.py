@@ -238,7 +238,12 @@ def timeline_chart(
     earlier, rows = _before_a_long_gap(rows)
     heading: str | dict[str, str] = title
     if earlier:
-        named = ", ".join(f"{r['label']} ({r['date']})" for r in earlier)
+        dates: dict[
+            str, list[str]
+        ] = {}  # one label, its dates: "Partnership for Peace (1994, 1994-05-09)"
+        for r in earlier:
+            dates.setdefault(r["label"], []).append(r["date"])
+        named = ", ".join(f"{label} ({', '.join(days)})" for label, days in dates.items())
         caption += f" Drawn from {rows[0]['date']}; earlier, not drawn: {named}."
         heading = {"text": title, "subtitle": f"Earlier: {named}"}
     first = date.fromisoformat(rows[0]["start"])
