@@ -238,9 +238,8 @@ def timeline_chart(
     earlier, rows = _before_a_long_gap(rows)
     heading: str | dict[str, str] = title
     if earlier:
-        dates: dict[
-            str, list[str]
-        ] = {}  # one label, its dates: "Partnership for Peace (1994, 1994-05-09)"
+        # Each step once, with its dates: "Partnership for Peace (1994, 1994-05-09)".
+        dates: dict[str, list[str]] = {}
         for r in earlier:
             dates.setdefault(r["label"], []).append(r["date"])
         named = ", ".join(f"{label} ({', '.join(days)})" for label, days in dates.items())
