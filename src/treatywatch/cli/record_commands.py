@@ -99,6 +99,7 @@ def sync(
 def _print_outcomes(outcomes: list[Any], as_json: bool) -> None:
     from treatywatch import serialize
     from treatywatch.cli.text import line
+    from treatywatch.domain.words import count
 
     if as_json:
         print_json([serialize.outcome(o) for o in outcomes])
@@ -111,9 +112,10 @@ def _print_outcomes(outcomes: list[Any], as_json: bool) -> None:
             line(
                 (o.path, "bold"),
                 f" → {o.process}: {verb.get(o.action, o.action)}; "
-                f"{c['milestones']} milestones, {c['ratifications']} ratifications, "
-                f"{c['polls']} polls, {c['relations']} member-state relations, "
-                f"{c['party_positions']} party positions",
+                f"{count(c['milestones'], 'milestone')}, "
+                f"{count(c['ratifications'], 'ratification')}, {count(c['polls'], 'poll')}, "
+                f"{count(c['relations'], 'member-state relation')}, "
+                f"{count(c['party_positions'], 'party position')}",
             )
         )
         if o.action == "replaced":

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from treatywatch.domain.dates import parse_edtf_span
+from treatywatch.domain.words import count
 from treatywatch.render import vl
 from treatywatch.render.vl import Rows, encoding, field, layer, mark, unit
 
@@ -155,10 +156,6 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _utc(
     shorthand: str,
     title: str | None = None,
@@ -231,10 +228,12 @@ def timeline_chart(
     if not rows:
         return empty_chart(title, "No milestones had been reached yet.", "Timeline: empty")
     caption = (
-        f"Timeline of {_count(len(rows), 'milestone')} from {rows[0]['date']} to "
+        f"Timeline of {count(len(rows), 'milestone')} from {rows[0]['date']} to "
         f"{rows[-1]['date']}: " + "; ".join(f"{r['label']}, {r['date']}" for r in rows) + "."
     )
-    alt_text = f"Timeline of {_count(len(rows), 'milestone')}, {rows[0]['date'][:4]}–{rows[-1]['date'][:4]}"
+    alt_text = (
+        f"Timeline of {count(len(rows), 'milestone')}, {rows[0]['date'][:4]}–{rows[-1]['date'][:4]}"
+    )
     earlier, rows = _before_a_long_gap(rows)
     heading: str | dict[str, str] = title
     if earlier:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from treatywatch.domain.words import count
 from treatywatch.render import vl
 from treatywatch.render.charts import (
     GREY,
     ChartSpec,
-    _count,
     _finish,
     _pct,
     _rows,
@@ -110,12 +110,12 @@ def polls_chart(
     y_name = y_title or Y_TITLES.get(y_field, y_field)
     if not fors:
         none = "No polls had been published yet." if not rows else (
-            f"{_count(len(polled), 'poll')}, none with a value for {y_name}.")  # fmt: skip
+            f"{count(len(polled), 'poll')}, none with a value for {y_name}.")  # fmt: skip
         return empty_chart(title, none, "Opinion polls: none to draw")
     names = sorted({r["pollster"] for r in polled})
     last, values = fors[-1], [r["value"] for r in fors]
     caption = (
-        f"{_count(len(polled), 'poll')} by {_count(len(names), 'pollster')}, fieldwork "
+        f"{count(len(polled), 'poll')} by {count(len(names), 'pollster')}, fieldwork "
         f"midpoints {fors[0]['mid']} to {last['mid']}; {y_name}: from {_pct(min(values))} to "
         f"{_pct(max(values))}; latest {last['pollster']} ({last['fieldwork']}): "
         f"{_pct(last['value'])}"
@@ -125,7 +125,7 @@ def polls_chart(
                    and r["pollster"] == last["pollster"]]  # fmt: skip
         caption += f" for, {_pct(opposed[-1]['value'])} against" if opposed else " for"
     if unknown := sum(1 for r in fors if not r["sample_size"]):
-        caption += f"; {_count(unknown, 'poll')} without a sample size (open symbols)"
+        caption += f"; {count(unknown, 'poll')} without a sample size (open symbols)"
     sides = [{"side": "For", **m} for m in means]
     if means and against_of != "":
         sides += [{"side": "Against", "date": m["date"], "mean": 100 - m["mean"],
@@ -139,7 +139,7 @@ def polls_chart(
                     f"({_pct(m['lower'])} to {_pct(m['upper'])})")  # fmt: skip
     caption += "."
     drawn = "For and Against" if against_of != "" else y_name
-    alt_text = (f"Scatter chart of {_count(len(polled), 'poll')}, {fors[0]['mid'][:4]}–"
+    alt_text = (f"Scatter chart of {count(len(polled), 'poll')}, {fors[0]['mid'][:4]}–"
                 f"{last['mid'][:4]}: {drawn}" + (", with the average" if means else ""))  # fmt: skip
 
     everything = [r["value"] for r in valued] + [50.0]
