@@ -338,3 +338,15 @@ def test_as_of_refuses_timestamps_and_partial_days(cli: Cli) -> None:
     for bad in ("1500000000", "2016-1-1", "20161231"):
         r = cli("status", "montenegro-nato", "--as-of", bad)
         assert r.code == 2 and "YYYY-MM-DD" in r.err, bad
+
+
+def test_counts_of_one_read_in_the_singular() -> None:
+    from treatywatch.domain.words import count
+
+    assert [count(1, "poll"), count(0, "poll"), count(27, "poll")] == [
+        "1 poll",
+        "0 polls",
+        "27 polls",
+    ]
+    assert count(1, "party position") == "1 party position"
+    assert count(2, "child", "children") == "2 children"

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from treatywatch.domain import words
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -96,7 +98,8 @@ def open_store(ctx: typer.Context) -> Store:
 
 def _tell_recheck(count: int) -> None:
     print(
-        f"treatywatch: reading and checking {count} stored documents again: another version of "
+        f"treatywatch: reading and checking {words.count(count, 'stored document')} again: "
+        "another version of "
         "treatywatch read them",
         file=sys.stderr,
     )

@@ -19,6 +19,7 @@ from treatywatch.cli.common import (
     store_url,
     write_output,
 )
+from treatywatch.domain.words import count
 
 
 def serve(
@@ -183,8 +184,8 @@ def demo(
 
     counts = summary(check_target("montenegro-nato", store_url(ctx)).findings)["by_severity"]
     console.print(
-        f"\nchecks: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes "
-        "in the sources — see `treatywatch check montenegro-nato`"
+        f"\nchecks: {count(counts['error'], 'error')}, {count(counts['warning'], 'warning')}, "
+        f"{count(counts['info'], 'note')} in the sources — see `treatywatch check montenegro-nato`"
     )
     if no_serve:
         return

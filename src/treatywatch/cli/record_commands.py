@@ -23,6 +23,7 @@ from treatywatch.cli.common import (
     progress_bar,
     write_json_file,
 )
+from treatywatch.domain.words import count
 
 if TYPE_CHECKING:
     from treatywatch.domain.status import ProcessStatus
@@ -99,7 +100,6 @@ def sync(
 def _print_outcomes(outcomes: list[Any], as_json: bool) -> None:
     from treatywatch import serialize
     from treatywatch.cli.text import line
-    from treatywatch.domain.words import count
 
     if as_json:
         print_json([serialize.outcome(o) for o in outcomes])
@@ -416,7 +416,8 @@ def _print_average(averages: list[Any], day: date, as_json: bool) -> None:
         console.print(
             line(
                 (name, "bold"),
-                f": {d['polls']} polls; at the last poll ({d['last_poll']}), {last['for']:.1f}% "
+                f": {count(d['polls'], 'poll')}; at the last poll ({d['last_poll']}), "
+                f"{last['for']:.1f}% "
                 f"of those deciding were for ({d['level']:.0%} interval "
                 f"{last['lower']:.1f}–{last['upper']:.1f})",
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from treatywatch.domain.words import count
 from treatywatch.render import vl
 from treatywatch.render.charts import ChartSpec, _finish, _utc
 from treatywatch.render.vl import Rows, encoding, field, layer, mark, unit
@@ -80,7 +81,8 @@ def speeds_chart(
     order = [country_name(m.member_code) for m in rows]
     medians = [{"member": country_name(m.member_code), "days": m.median_days} for m in rows]
     caption = (
-        f"Members' speeds: {len(rows)} members, {len(points)} ratifications in past rounds; "
+        f"Members' speeds: {count(len(rows), 'member')}, "
+        f"{count(len(points), 'ratification')} in past rounds; "
         + "; ".join(f"{c['member']} median {c['days']:.0f} days" for c in medians[:5])
         + ("; …" if len(medians) > 5 else "")
         + "."

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from treatywatch import serialize
+from treatywatch.domain.words import count
 from treatywatch.render.assets import hashed_vendor_url
 from treatywatch.render.reading import checks_in_view, headline, say_date
 from treatywatch.sources.reading import given_name
@@ -98,6 +99,7 @@ def environment() -> Environment:
     env.globals["headline"] = headline
     env.globals["checks_in_view"] = checks_in_view
     env.filters["say_date"] = say_date
+    env.globals["count"] = count  # "1 poll", "27 polls"
     # Vendored scripts at their content-hashed URLs (cached by browsers for a year).
     env.globals["vendor_url"] = hashed_vendor_url
     return env

@@ -9,6 +9,7 @@ from treatywatch.domain.dates import PartialDate
 from treatywatch.domain.findings import Finding
 from treatywatch.domain.model import Provenance
 from treatywatch.domain.status import MemberStatus, ProcessStatus, happened_by
+from treatywatch.domain.words import count
 from treatywatch.queries.records import ProcessRecords
 
 MONTHS = (
@@ -65,7 +66,7 @@ def headline(s: ProcessStatus) -> str:
         return f"On {day}: {s.stage_label}; no protocol or treaty signed yet."
     if not s.members_known:
         return (
-            f"{s.ratified_count} members had ratified by {day}, as far as the sources say "
+            f"{count(s.ratified_count, 'member')} had ratified by {day}, as far as the sources say "
             f"({s.process.organization}'s member list is not in the reference data)."
         )
     pending = len(s.pending)
