@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +273,15 @@ def test_the_cli_offers_every_act_kind() -> None:
     from treatywatch.domain.model import ActKind
 
     assert {a.value for a in ActChoice} == {k.value for k in ActKind}
+
+
+def test_known_on_before_the_store_had_the_process_says_so(cli: Cli) -> None:
+    # A bundled round is recorded on first use (today): on an earlier day the store knew
+    # nothing of it, which each command says in one line instead of an empty answer.
+    for command in ("status", "ratifications", "timeline"):
+        out = " ".join(cli(command, "nato-2024-sweden", "--known-on", "2020-01-01").out.split())
+        assert out.startswith("nothing about nato-2024-sweden was on record on 2020-01-01: the "
+                              "store first recorded it on "), (command, out)  # fmt: skip
+        assert "not started" not in out and "0 of 0" not in out
+    today = cli("status", "nato-2024-sweden", "--known-on", date.today().isoformat()).out
+    assert "nothing about" not in today and "stage: Member" in today

@@ -171,15 +171,17 @@ def processes(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 def _status(
     ctx: typer.Context, process: str, as_of: str | None, known_on: str | None
-) -> tuple[ProcessStatus, dict[str, str], date | None]:
-    """The process's status for ``--as-of`` and ``--known-on``, its sources' names, and the
-    ``--known-on`` day."""
-    from treatywatch.queries.status import process_status
+) -> tuple[ProcessStatus, dict[str, str], date | None, str | None]:
+    """The process's status for ``--as-of`` and ``--known-on``, its sources' names, the
+    ``--known-on`` day, and why that day shows nothing (when the store had recorded nothing
+    about the process by then)."""
+    from treatywatch.queries.status import before_the_record, process_status
 
     day, known = parse_day(as_of), parse_day(known_on, "--known-on")
     with open_store(ctx) as store:
         s = process_status(store, process, day, known)
-        return s, store.document_paths(s.process.slug), known
+        empty = before_the_record(store, process, known)
+        return s, store.document_paths(s.process.slug), known, empty
 
 
 def status(
@@ -193,7 +195,7 @@ def status(
 
     Example: treatywatch status montenegro-nato --as-of 2016-12-31
     """
-    s, names, known = _status(ctx, process, as_of, known_on)
+    s, names, known, empty = _status(ctx, process, as_of, known_on)
     if as_json:
         from treatywatch import serialize
 
@@ -202,6 +204,9 @@ def status(
     from treatywatch.cli.text import line, plain
 
     console = make_console()
+    if empty:
+        console.print(plain(empty))
+        return
     console.print(
         line(
             (f"{s.process.candidate_name} → {s.process.organization}", "bold"),
@@ -260,13 +265,20 @@ def timeline(
     """
     from treatywatch import serialize
     from treatywatch.cli.text import cells
+    from treatywatch.queries.status import before_the_record
     from treatywatch.queries.timeline import process_timeline
 
     known = parse_day(known_on, "--known-on")
     with open_store(ctx) as store:
         timeline = process_timeline(store, process, with_acts=acts, known_on=known)
+        empty = before_the_record(store, process, known)
     if as_json:
         print_json([serialize.timeline_entry(e, timeline.names) for e in timeline.entries])
+        return
+    if empty:
+        from treatywatch.cli.text import plain
+
+        make_console().print(plain(empty))
         return
     from rich.table import Table
 
@@ -295,9 +307,14 @@ def ratifications(
     from treatywatch import serialize
     from treatywatch.cli.text import cells
 
-    s, names, known = _status(ctx, process, as_of, known_on)
+    s, names, known, empty = _status(ctx, process, as_of, known_on)
     if as_json:
         print_json([serialize.member_status(m, names) for m in s.members])
+        return
+    if empty:
+        from treatywatch.cli.text import plain
+
+        make_console().print(plain(empty))
         return
     from rich.table import Table
 

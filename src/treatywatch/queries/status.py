@@ -30,3 +30,23 @@ def polls_by(store: Store, query: str, as_of: date | None = None) -> list[Poll]:
     process = store.find_process(query)
     day = as_of or date.today()
     return [p for p in store.polls(process.slug) if happened_by(p.fieldwork.end, day)]
+
+
+def first_recorded(store: Store, query: str) -> date | None:
+    """The day the store first recorded anything about a process (its oldest change)."""
+    changes = store.changes(store.find_process(query).slug)
+    return date.fromisoformat(changes[-1].at[:10]) if changes else None
+
+
+def before_the_record(store: Store, query: str, known_on: date | None) -> str | None:
+    """Why ``--known-on`` shows nothing, when the store had recorded nothing about the process
+    by then: "nothing about nato-2024-sweden was on record on 2020-01-01: the store first
+    recorded it on 2026-12-01"; None otherwise."""
+    first = first_recorded(store, query) if known_on is not None else None
+    if first is None or known_on is None or known_on >= first:
+        return None
+    slug = store.find_process(query).slug
+    return (
+        f"nothing about {slug} was on record on {known_on}: the store first recorded it on "
+        f"{first} (--known-on shows what the store knew then; --as-of, what had happened by a day)"
+    )
