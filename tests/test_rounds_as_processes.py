@@ -358,3 +358,9 @@ def test_processes_json_says_how_many_dates_are_missing(cli: Cli) -> None:
         cli("status", "nato-2024-sweden", "--as-of", "2023-06-01", "--json").out
     )
     assert sweden_then["missing_dates"] is None  # still open then
+
+
+def test_polls_of_a_process_without_polls_say_so(cli: Cli) -> None:
+    for args in (("polls", "nato-2024-sweden"), ("polls", "nato-2024-sweden", "--average")):
+        assert cli(*args).out.strip() == "no opinion polls in the sources of nato-2024-sweden"
+    assert cli("polls", "nato-2024-sweden", "--json").out.strip() == "[]"  # JSON stays JSON

@@ -366,14 +366,18 @@ def polls(
     from treatywatch.queries.status import polls_by
 
     day = parse_day(as_of) or date.today()
+    with open_store(ctx) as store:
+        slug = store.find_process(process).slug
+        none = None if store.polls(slug) else f"no opinion polls in the sources of {slug}"
+        averages = _averages(store, process, day) if average else []
+        rows = [] if average else polls_by(store, process, day)
+        names = {} if average else store.document_paths()
+    if none and not as_json:  # a process without polls: one line, not an empty table
+        make_console().print(none)
+        return
     if average:
-        with open_store(ctx) as store:
-            averages = _averages(store, process, day)
         _print_average(averages, day, as_json)
         return
-    with open_store(ctx) as store:
-        rows = polls_by(store, process, day)
-        names = store.document_paths()
     if as_json:
         print_json([serialize.poll(q, names) for q in rows])
         return
