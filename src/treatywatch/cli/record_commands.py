@@ -184,6 +184,13 @@ def _status(
         return s, store.document_paths(s.process.slug), known, empty
 
 
+def _say(text: str) -> None:
+    """One line of text from the sources or the store, printed as it is (no markup)."""
+    from treatywatch.cli.text import plain
+
+    make_console().print(plain(text))
+
+
 def status(
     ctx: typer.Context,
     process: ProcessArg,
@@ -203,10 +210,10 @@ def status(
         return
     from treatywatch.cli.text import line, plain
 
-    console = make_console()
     if empty:
-        console.print(plain(empty))
+        _say(empty)
         return
+    console = make_console()
     console.print(
         line(
             (f"{s.process.candidate_name} → {s.process.organization}", "bold"),
@@ -240,8 +247,7 @@ def status(
     if s.not_in_sources:
         console.print(
             plain(
-                "no ratification in the sources (membership does not show it: "
-                f"{s.process.organization}'s rule on entry into force is not in the sources): "
+                f"no ratification in the sources ({s.not_in_sources_reason}): "
                 + ", ".join(m.name for m in s.not_in_sources)
             )
         )
@@ -276,9 +282,7 @@ def timeline(
         print_json([serialize.timeline_entry(e, timeline.names) for e in timeline.entries])
         return
     if empty:
-        from treatywatch.cli.text import plain
-
-        make_console().print(plain(empty))
+        _say(empty)
         return
     from rich.table import Table
 
@@ -312,9 +316,7 @@ def ratifications(
         print_json([serialize.member_status(m, names) for m in s.members])
         return
     if empty:
-        from treatywatch.cli.text import plain
-
-        make_console().print(plain(empty))
+        _say(empty)
         return
     from rich.table import Table
 
@@ -373,7 +375,7 @@ def polls(
         rows = [] if average else polls_by(store, process, day)
         names = {} if average else store.document_paths()
     if none and not as_json:  # a process without polls: one line, not an empty table
-        make_console().print(none)
+        _say(none)
         return
     if average:
         _print_average(averages, day, as_json)

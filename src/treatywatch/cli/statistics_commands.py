@@ -21,6 +21,7 @@ from treatywatch.cli.common import (
     progress_bar,
     write_json_file,
 )
+from treatywatch.domain.words import count
 
 
 def members(
@@ -73,7 +74,7 @@ def members(
                 f"{m.median_days:.0f}",
                 f"{'~' if m.fastest.imprecise else ''}{m.fastest.days:.0f} ({m.fastest.round_id})",
                 f"{'~' if m.slowest.imprecise else ''}{m.slowest.days:.0f} ({m.slowest.round_id})",
-                f"{len(src)} row{'' if len(src) == 1 else 's'}",
+                count(len(src), "row"),
             )
         )
     make_console().print(table)

@@ -146,6 +146,11 @@ class Document:
         return self.text.count("\n") + (0 if self.text.endswith("\n") else 1)
 
 
+# The kind of a milestone that names no step of the organization's procedure (kept under its
+# source's words: an application to NATO, an entry into force).
+UNTYPED = "event"
+
+
 @dataclass(frozen=True)
 class Milestone:
     kind: str
@@ -284,9 +289,14 @@ class Process:
     """An accession process: a candidate joining an organization."""
 
     slug: str
-    candidate_code: str
+    candidate_code: str  # ISO codes joined by commas in a round of several candidates
     candidate_name: str
     organization: str
+
+    @property
+    def candidate_codes(self) -> tuple[str, ...]:
+        """Each candidate's ISO code."""
+        return tuple(c for c in self.candidate_code.split(",") if c)
 
 
 @dataclass(frozen=True)

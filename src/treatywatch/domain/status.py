@@ -10,6 +10,7 @@ from enum import StrEnum
 from treatywatch.domain.dates import PartialDate, most_stated
 from treatywatch.domain.model import (
     RATIFYING_ACTS,
+    UNTYPED,
     ActKind,
     Membership,
     Milestone,
@@ -18,6 +19,7 @@ from treatywatch.domain.model import (
     Provenance,
     RatificationAct,
 )
+from treatywatch.domain.words import count
 
 
 class MemberState(StrEnum):
@@ -167,6 +169,14 @@ class ProcessStatus:
         return [m for m in self.members if m.state == MemberState.NOT_IN_SOURCES]
 
     @property
+    def not_in_sources_reason(self) -> str:
+        """Why those members are not counted as ratified, in a few words."""
+        return (
+            f"membership does not show it: {self.process.organization}'s rule on entry into "
+            "force is not in the sources"
+        )
+
+    @property
     def undated(self) -> list[MemberStatus]:
         """Members that had certainly ratified, on a day no source gives."""
         return [m for m in self.members if m.state == MemberState.RATIFIED_UNDATED]
@@ -201,7 +211,7 @@ class ProcessStatus:
             return "open"
         if missing == 0:
             return "complete"
-        return "1 member's date missing" if missing == 1 else f"{missing} members' dates missing"
+        return count(missing, "member's date", "members' dates") + " missing"
 
     @property
     def days_since_signature(self) -> int | None:
@@ -334,7 +344,7 @@ def status_as_of(
     # untyped event (kind "event": a row or line naming no step of the procedure, such as an
     # application to NATO), whose place in the procedure is unknown, unless nothing else is.
     steps = [m for m in reached if m.ratified_count is None]
-    steps = [m for m in steps if m.kind != "event"] or steps
+    steps = [m for m in steps if m.kind != UNTYPED] or steps
     signed = min(
         (m.date for m in reached if m.kind in ("protocol_signed", "treaty_signed")),
         key=lambda d: (d.lower(), d.upper()),
@@ -363,7 +373,7 @@ def status_as_of(
         state, act = member_state(own, as_of)
         on = act.date if act is not None and state != MemberState.PARLIAMENT_APPROVED else None
         statuses.append(MemberStatus(code, name, state, own, on, act))
-    candidates = set(process.candidate_code.split(","))
+    candidates = set(process.candidate_codes)
     listed_joined = {m.joined for m in organization.memberships if m.code in candidates}
     member_since = most_stated([m.date for m in reached if m.kind == "membership"], listed_joined)
     if members_known:

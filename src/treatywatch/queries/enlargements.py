@@ -34,7 +34,7 @@ def stored_rounds(store: Store, organization: str | None = None) -> list[Round]:
         signed = [m for m in milestones if m.kind in ("protocol_signed", "treaty_signed")]
         if not signed:
             continue
-        key = (p.organization, frozenset(p.candidate_code.split(",")), signed[0].date.edtf)
+        key = (p.organization, frozenset(p.candidate_codes), signed[0].date.edtf)
         if key in copies:
             continue
         joined = [m.date for m in milestones if m.kind == "membership"]

@@ -32,9 +32,9 @@ def polls_by(store: Store, query: str, as_of: date | None = None) -> list[Poll]:
     return [p for p in store.polls(process.slug) if happened_by(p.fieldwork.end, day)]
 
 
-def first_recorded(store: Store, query: str) -> date | None:
+def first_recorded(store: Store, slug: str) -> date | None:
     """The day the store first recorded anything about a process (its oldest change)."""
-    changes = store.changes(store.find_process(query).slug)
+    changes = store.changes(slug)  # newest first
     return date.fromisoformat(changes[-1].at[:10]) if changes else None
 
 
@@ -42,10 +42,12 @@ def before_the_record(store: Store, query: str, known_on: date | None) -> str | 
     """Why ``--known-on`` shows nothing, when the store had recorded nothing about the process
     by then: "nothing about nato-2024-sweden was on record on 2020-01-01: the store first
     recorded it on 2026-12-01"; None otherwise."""
-    first = first_recorded(store, query) if known_on is not None else None
-    if first is None or known_on is None or known_on >= first:
+    if known_on is None:
         return None
     slug = store.find_process(query).slug
+    first = first_recorded(store, slug)
+    if first is None or known_on >= first:
+        return None
     return (
         f"nothing about {slug} was on record on {known_on}: the store first recorded it on "
         f"{first} (--known-on shows what the store knew then; --as-of, what had happened by a day)"

@@ -76,7 +76,7 @@ def _date(d: PartialDate) -> dict[str, str]:
 
 
 def _candidate_member(x: ProcessExport) -> str:
-    codes = x.process.candidate_code.split(",")
+    codes = x.process.candidate_codes
     return country_name(codes[0]) if len(codes) == 1 else "ALL"
 
 
@@ -231,7 +231,7 @@ def descriptor(
             "format": FORMAT,
             "process": x.process.slug,
             "organization": x.process.organization,
-            "candidates": x.process.candidate_code.split(","),
+            "candidates": list(x.process.candidate_codes),
             "candidate_name": x.process.candidate_name,
         },
     }
@@ -364,11 +364,7 @@ def wikitable(x: ProcessExport) -> str:
             )
             continue
         if m.ratified_on is None or not ratifying:
-            said = (
-                "Pending"
-                if m.state != MemberState.NOT_IN_SOURCES
-                else "No ratification in the sources"
-            )
+            said = m.label.capitalize() if m.state == MemberState.NOT_IN_SOURCES else "Pending"
             lines.append(f"| {flag} || — || {said}")
             continue
         a = ratifying[0]

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from treatywatch.domain.changes import READ_AGAIN, Change
 from treatywatch.domain.model import Process
+from treatywatch.domain.words import count
 from treatywatch.render.pages import environment
 from treatywatch.sources.reading import given_name
 
@@ -34,12 +35,10 @@ def _title(c: Change) -> str:
     name = given_name(c.path)
     if c.action == "imported":
         return f"{name}: first version"
-    n = len(c.lines)
+    changes = count(len(c.lines), "change")
     if c.action == READ_AGAIN:
-        return (
-            f"{name}: read again by a new version of treatywatch, {n} change{'s' if n != 1 else ''}"
-        )
-    return f"{name}: {n} change{'s' if n != 1 else ''}" if n else f"{name}: new version"
+        return f"{name}: read again by a new version of treatywatch, {changes}"
+    return f"{name}: {changes}" if c.lines else f"{name}: new version"
 
 
 def atom(process: Process, title: str, changes: Sequence[Change], base: str = "") -> str:

@@ -153,7 +153,7 @@ def _decided(share_for: float, share_against: float) -> float | None:
 def _candidates(process: Process) -> MapCandidate | list[MapCandidate]:
     """The process's candidate, or each of its candidates with its own name (a round of
     several stores their codes joined by commas and one name for them all)."""
-    codes = [c for c in process.candidate_code.split(",") if c]
+    codes = process.candidate_codes
     if len(codes) == 1:
         return MapCandidate(process.candidate_code, process.candidate_name)
     return [MapCandidate(code, country_name(code)) for code in codes]

@@ -18,6 +18,7 @@ from pathlib import Path
 from treatywatch.domain.dates import DateParseError, PartialDate, parse_text
 from treatywatch.domain.facts import DocumentFacts
 from treatywatch.domain.model import (
+    UNTYPED,
     ActKind,
     Base,
     Document,
@@ -384,7 +385,7 @@ class _Reader:
                     row.line,
                     f"{label!r} is not a milestone of {self.org.code}'s procedure; kept untyped",
                 )
-                self.milestones.append(Milestone("event", label, d.start, self.prov(row), label))
+                self.milestones.append(Milestone(UNTYPED, label, d.start, self.prov(row), label))
                 continue
             self.milestones.append(Milestone(kind.kind, kind.label, d.start, self.prov(row), label))
         if blank:

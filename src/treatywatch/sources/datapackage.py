@@ -41,6 +41,7 @@ from typing import Any
 
 from treatywatch.domain.dates import DateParseError, parse_edtf_span
 from treatywatch.domain.model import (
+    UNTYPED,  # a step the procedure does not name
     ActKind,
     Base,
     Document,
@@ -485,7 +486,7 @@ def read_stored_table(doc: Document, process: Process) -> ParsedDocument | None:
     kinds = [k for k, columns in _KEY_COLUMNS.items() if columns <= header]
     if len(kinds) != 1:
         return None
-    candidates = tuple(c for c in process.candidate_code.split(",") if c)
+    candidates = process.candidate_codes
     org = organization(process.organization)  # one this version does not know: NotFoundError
     proc = PackageProcess(process.slug, doc.title, org, candidates, process.candidate_name)
     rel = doc.source_key.split("/", 1)[-1]  # package:<slug>/<path in the package>
@@ -552,9 +553,6 @@ _OWN_ACTS = {
     ActKind.RATIFIED: "ratification",
     ActKind.DEPOSIT: "deposit of the instrument",
 }
-# A step of no kind in the organization's procedure: kept, untyped, as the article reader
-# keeps a milestone it does not know.
-UNTYPED = "event"
 
 
 def _own_act(r: EventRow) -> ActKind | None:
