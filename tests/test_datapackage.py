@@ -564,6 +564,10 @@ def test_calendar_uids_are_stable_and_precision_is_kept(sweden: Store) -> None:
     germany = [e for e in events if str(e["summary"]).startswith("Germany: Instrument deposited")]
     assert germany and "known to the month only: 2022-07" in str(germany[0]["description"])
     assert all(type(e.decoded("dtstart")) is date for e in events)  # all-day
+    # An untyped row is summarised in its own words, not by its kind ("Sweden: event").
+    summaries = {str(e["summary"]).split(" (")[0] for e in events}
+    assert "Sweden: Application" in summaries
+    assert not any(s.endswith(": event") for s in summaries)
 
 
 def test_json_export_is_the_package_inline(sweden: Store) -> None:
@@ -775,6 +779,7 @@ def test_untyped_steps_of_a_round_read_and_round_trip(tmp_path: Path) -> None:
     """Finland's application and Spain's and Portugal's own acts: named by their rows,
     never the stage, and the same after export and import into an empty store."""
     from treatywatch.queries.timeline import process_timeline
+    from treatywatch.render.reading import headline
 
     with Store.open(str(tmp_path / "a.db")) as a:
         load_bundled_rounds(a)
@@ -789,6 +794,16 @@ def test_untyped_steps_of_a_round_read_and_round_trip(tmp_path: Path) -> None:
         ) in seen
         applied = process_status(a, "nato-2023-finland", date(2022, 6, 1))
         assert applied.stage == "partnership_for_peace"  # the application names no step
+        # ... but the status says it came after the stage's step, until a step follows it.
+        latest = applied.latest_event
+        assert latest is not None and (latest.label, latest.date.edtf) == (
+            "Application",
+            "2022-05-18",
+        )
+        assert "then Application (18 May 2022)" in headline(applied)
+        assert process_status(a, "nato-2023-finland", date(2022, 5, 17)).latest_event is None
+        assert process_status(a, "nato-2023-finland", date(2022, 7, 1)).latest_event is None
+        assert process_status(a, "nato-2023-finland", date(2023, 5, 1)).latest_event is None
         weu = {(m.label, m.date.edtf) for m in a.milestones("weu-1990-portugal-spain")}
         assert ("Parliament approval (Portugal)", "1990-03-13") in weu
         assert ("Entry into force", "1990-03-27") in weu

@@ -192,6 +192,20 @@ class ProcessStatus:
         return list(groups.items())
 
     @property
+    def latest_event(self) -> Milestone | None:
+        """The latest event reached that names no step of the procedure (kind "event": an
+        application to NATO, say), when it came after every step reached and the candidate
+        is not yet a member: the stage alone would hide it. None otherwise."""
+        untyped = [m for m in self.reached if m.kind == UNTYPED]
+        typed = [m for m in self.reached if m.kind != UNTYPED and m.ratified_count is None]
+        if not untyped or not typed or self.member_since is not None:
+            return None
+        last = max(untyped, key=lambda m: (m.date.lower(), m.date.upper()))
+        if last.date.lower() <= max(m.date.upper() for m in typed):
+            return None
+        return last
+
+    @property
     def missing_dates(self) -> int | None:
         """Once the process is over (a member, or every member ratified), how many required
         members have no ratification date in the sources; None while it is open or when

@@ -422,11 +422,14 @@ def calendar(x: ProcessExport) -> str:
 
 
 def _summary(row: dict[str, str], x: ProcessExport) -> str:
-    event = row["event"].split(";")[0].strip()
+    event, *details = (part.strip() for part in row["event"].split(";"))
     who = x.process.candidate_name if row["member"] == "ALL" else row["member"]
     kind = event.removeprefix("milestone: ")
+    own = [d.removeprefix("label=") for d in details if d.startswith("label=")]
     label = x.organization.kind(kind)
-    if label is not None:
+    if own:  # the milestone's own words (an untyped event's, or a step named otherwise)
+        what = own[0]
+    elif label is not None:
         what = label.label
     else:
         try:

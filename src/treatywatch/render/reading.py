@@ -63,7 +63,9 @@ def headline(s: ProcessStatus) -> str:
     if s.protocol_signed is None or not happened_by(s.protocol_signed, s.as_of):
         if not s.reached:
             return f"Nothing had happened by {day}."
-        return f"On {day}: {s.stage_label}; no protocol or treaty signed yet."
+        e = s.latest_event
+        latest = f"; then {e.label} ({say_date(e.date)})" if e else ""
+        return f"On {day}: {s.stage_label}{latest}; no protocol or treaty signed yet."
     if not s.members_known:
         return (
             f"{count(s.ratified_count, 'member')} had ratified by {day}, as far as the sources say "

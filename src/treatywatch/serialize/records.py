@@ -184,6 +184,7 @@ def status(s: ProcessStatus, names: Names = NO_NAMES) -> StatusShape:
         "as_of": s.as_of.isoformat(),
         "stage": s.stage,
         "stage_label": s.stage_label,
+        "latest_event": milestone(s.latest_event, names) if s.latest_event else None,
         "ratified_count": s.ratified_count,
         "required_count": s.required_count if s.members_known else None,
         "members_known": s.members_known,

@@ -133,6 +133,9 @@ class StatusShape(TypedDict):
     as_of: str
     stage: str | None
     stage_label: str
+    # The latest event that names no step of the procedure (an application, say), when it
+    # came after every step reached and before membership; else None.
+    latest_event: MilestoneShape | None
     ratified_count: int
     required_count: int | None
     members_known: bool
