@@ -800,7 +800,7 @@ def test_untyped_steps_of_a_round_read_and_round_trip(tmp_path: Path) -> None:
             "Application",
             "2022-05-18",
         )
-        assert "then Application (18 May 2022)" in headline(applied)
+        assert "then Application, 18 May 2022;" in headline(applied)
         assert process_status(a, "nato-2023-finland", date(2022, 5, 17)).latest_event is None
         assert process_status(a, "nato-2023-finland", date(2022, 7, 1)).latest_event is None
         assert process_status(a, "nato-2023-finland", date(2023, 5, 1)).latest_event is None

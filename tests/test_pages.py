@@ -384,10 +384,10 @@ def test_an_event_after_the_stage_is_on_the_page_and_in_the_cli(
     # Sweden applied on 2022-05-18, a step NATO's procedure does not name: its stage stays
     # "Partnership for Peace" (1994) until the invitation, and the status says what followed.
     page = client.get("/processes/nato-2024-sweden", params={"as_of": "2022-06-02"}).text
-    assert by_id(page, "latest-event").text == "Application (2022-05-18)"
-    assert "then Application (18 May 2022)" in by_id(page, "headline").text
+    assert by_id(page, "latest-event").text == "Application, 2022-05-18"
+    assert "then Application, 18 May 2022;" in by_id(page, "headline").text
     later = client.get("/processes/nato-2024-sweden", params={"as_of": "2022-07-01"}).text
     assert 'id="latest-event"' not in later
     r = cli("status", "nato-2024-sweden", "--as-of", "2022-06-02")
     assert r.code == 0, r.err
-    assert "stage: Partnership for Peace\nlatest: Application (2022-05-18)\n" in r.out
+    assert "stage: Partnership for Peace\nlatest: Application, 2022-05-18\n" in r.out

@@ -223,7 +223,7 @@ def status(
     )
     console.print(plain(f"stage: {s.stage_label}"))
     if e := s.latest_event:
-        console.print(plain(f"latest: {e.label} ({e.date})"))
+        console.print(plain(f"latest: {e.label}, {e.date}"))
     if s.protocol_signed:
         since = (
             f" ({s.days_since_signature} days ago)" if s.days_since_signature is not None else ""

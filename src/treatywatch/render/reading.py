@@ -64,7 +64,7 @@ def headline(s: ProcessStatus) -> str:
         if not s.reached:
             return f"Nothing had happened by {day}."
         e = s.latest_event
-        latest = f"; then {e.label} ({say_date(e.date)})" if e else ""
+        latest = f"; then {e.label}, {say_date(e.date)}" if e else ""
         return f"On {day}: {s.stage_label}{latest}; no protocol or treaty signed yet."
     if not s.members_known:
         return (
