@@ -85,6 +85,21 @@ def test_a_sentence_without_full_stops_is_stored_once_per_event_in_part() -> Non
         assert store.events(parsed.process.slug) == list(parsed.events)
 
 
+@pytest.mark.parametrize("item", ["1999, ", "early 2099, ", "early 5 June 2017, "])
+def test_a_sentence_of_many_dates_keeps_less_of_itself_with_each(item: str) -> None:
+    """Found by `make fuzz`: each of the events of a long list of dates kept 1,000 characters
+    of it (83 times the text for "early 2099, …"); together they keep about 20 times it."""
+    text = TITLE + "Spain " + item * 3000 + "early 1999.\n"
+    parsed = read_text(text, "x.txt")
+    assert len(parsed.events) >= 3000
+    kept = sum(len(e.sentence) for e in parsed.events)
+    assert kept <= 21 * len(text) and all(e.date_text in e.sentence for e in parsed.events)
+    # A sentence with a few dates keeps all of itself with each.
+    few = read_text(TITLE + "Spain " + item * 10 + "x " * 300 + "early 1999.\n", "y.txt")
+    assert all(e.sentence == few.events[0].sentence for e in few.events)
+    assert len(few.events[0].sentence) > 600
+
+
 def test_long_cells_are_not_repeated_in_full_with_every_row() -> None:
     """A header's question, a section's condition, a pollster named in other rows' findings
     and a date's spaces are kept with many records: each is kept short."""

@@ -304,15 +304,26 @@ def _label_tail(s: str) -> int:
 # without full stops) keeps this much of it around the date: every event of a 10 MB
 # sentence storing all of it would be quadratic in the store.
 MAX_SENTENCE = 1000
+# And a sentence that dates many events keeps less of itself with each ("1999, 2000, 2001,
+# …": an event every six characters, each keeping 1000 of them, would store 170 times the
+# text): together its events keep about SENTENCE_SHARE times the sentence, each at least
+# MIN_SENTENCE characters around its date. A sentence with up to 20 events keeps all of it.
+SENTENCE_SHARE = 20
+MIN_SENTENCE = 120
 
 
-def excerpt(sentence: str, m: Mention) -> str:
-    """The sentence, or at most ``MAX_SENTENCE`` characters of it around the date."""
-    if len(sentence) <= MAX_SENTENCE:
+def excerpt_limit(length: int, events: int) -> int:
+    """How much of a sentence of ``length`` characters each of its ``events`` keeps."""
+    return min(MAX_SENTENCE, max(MIN_SENTENCE, SENTENCE_SHARE * length // max(events, 1)))
+
+
+def excerpt(sentence: str, m: Mention, limit: int = MAX_SENTENCE) -> str:
+    """The sentence, or at most ``limit`` characters of it around the date."""
+    if len(sentence) <= limit:
         return sentence
-    half = (MAX_SENTENCE - (m.end - m.start)) // 2
-    start = max(0, min(m.start - half, len(sentence) - MAX_SENTENCE))
-    end = min(len(sentence), max(start + MAX_SENTENCE, m.end))
+    half = (limit - (m.end - m.start)) // 2
+    start = max(0, min(m.start - half, len(sentence) - limit))
+    end = min(len(sentence), max(start + limit, m.end))
     return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
 
 
@@ -370,6 +381,7 @@ class _Reader:
         dating = [m for m in mentions if not m.adjectival]
         whole = not dating  # only "the 2006 Riga summit": the date of the whole sentence
         prev = ""
+        limit = excerpt_limit(len(sentence), len(dating or mentions[:1]))
         for i, m in enumerate(dating or mentions[:1]):
             dated = self.date_of(m)
             if dated is None:
@@ -386,7 +398,7 @@ class _Reader:
                 continue  # when something was meant to happen: not an event
             steps = _classify(sentence, seg, m, prev, self.vocab) or [_Step("event")]
             for step in steps:
-                self.emit(step, dated, m, text, prev, sentence, line)
+                self.emit(step, dated, m, text, prev, excerpt(sentence, m, limit), line)
             prev = text
 
     def emit(
@@ -396,7 +408,7 @@ class _Reader:
         m: Mention,
         text: str,
         prev: str,
-        sentence: str,
+        evidence: str,
         line: int,
     ) -> None:
         date, why_year = dated
@@ -426,7 +438,7 @@ class _Reader:
                 m.qualifier,
                 kind,
                 label,
-                excerpt(sentence, m),
+                evidence,
                 line,
                 bool(reasons),
                 reason,
