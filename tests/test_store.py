@@ -31,6 +31,13 @@ def test_round_trip(store: Store, example_text: str) -> None:
     assert store.documents(slug)[0].text == example_text
 
 
+def test_has_polls_answers_without_reading_them(store: Store, example_text: str) -> None:
+    doc = read_text(example_text, "example.txt")
+    assert not store.has_polls(doc.process.slug)
+    store.import_documents([doc])
+    assert store.has_polls(doc.process.slug) and not store.has_polls("no-such-process")
+
+
 def test_reimport_changes_nothing_and_says_so(store: Store, example_text: str) -> None:
     first = store.import_documents([read_text(example_text, "a.txt")])[0]
     before = store.table_counts()

@@ -367,12 +367,11 @@ def polls(
     """
     from treatywatch import serialize
     from treatywatch.cli.text import cells
-    from treatywatch.queries.status import polls_by
+    from treatywatch.queries.status import no_polls, polls_by
 
     day = parse_day(as_of) or date.today()
     with open_store(ctx) as store:
-        slug = store.find_process(process).slug
-        none = None if store.polls(slug) else f"no opinion polls in the sources of {slug}"
+        none = no_polls(store, process)
         averages = _averages(store, process, day) if average else []
         rows = [] if average else polls_by(store, process, day)
         names = {} if average else store.document_paths()

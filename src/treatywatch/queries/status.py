@@ -32,6 +32,12 @@ def polls_by(store: Store, query: str, as_of: date | None = None) -> list[Poll]:
     return [p for p in store.polls(process.slug) if happened_by(p.fieldwork.end, day)]
 
 
+def no_polls(store: Store, query: str) -> str | None:
+    """Why ``polls`` has nothing to show, when the process's sources have no poll at all."""
+    slug = store.find_process(query).slug
+    return None if store.has_polls(slug) else f"no opinion polls in the sources of {slug}"
+
+
 def first_recorded(store: Store, slug: str) -> date | None:
     """The day the store first recorded anything about a process (its oldest change)."""
     changes = store.changes(slug)  # newest first

@@ -489,9 +489,8 @@ def ratification_curve_chart(
         first, latest = done[0], done[-1]
         counted = (f"{len(done)} of {required_count} required ratifications"
                    if required_count is not None else
-                   f"{len(done)} ratification{'' if len(done) == 1 else 's'} named in the "
-                   "sources (the number required is "
-                   "not known)")  # fmt: skip
+                   f"{count(len(done), 'ratification')} named in the sources (the number "
+                   "required is not known)")  # fmt: skip
         caption = (f"{counted}{by}; first "
                    f"{first[1]} ({first[2]}), latest {latest[1]} ({latest[2]})")  # fmt: skip
         if complete and required_count is not None:

@@ -26,6 +26,7 @@ from treatywatch.domain.model import RATIFYING_ACTS, ActKind, Provenance
 from treatywatch.domain.status import MemberState, bound_reason
 from treatywatch.queries.exports import ProcessExport
 from treatywatch.reference import country_name
+from treatywatch.reference.rounds import split_event
 from treatywatch.render.tables import csv_cell
 from treatywatch.sources.datapackage import COLUMNS, DESCRIPTOR, FORMAT, SCHEMAS, canonical_event
 
@@ -422,13 +423,13 @@ def calendar(x: ProcessExport) -> str:
 
 
 def _summary(row: dict[str, str], x: ProcessExport) -> str:
-    event, *details = (part.strip() for part in row["event"].split(";"))
+    event = row["event"].split(";")[0].strip()
     who = x.process.candidate_name if row["member"] == "ALL" else row["member"]
     kind = event.removeprefix("milestone: ")
-    own = [d.removeprefix("label=") for d in details if d.startswith("label=")]
+    own = dict(split_event(row["event"])[1]).get("label")
     label = x.organization.kind(kind)
     if own:  # the milestone's own words (an untyped event's, or a step named otherwise)
-        what = own[0]
+        what = own
     elif label is not None:
         what = label.label
     else:

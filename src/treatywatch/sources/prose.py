@@ -22,6 +22,7 @@ from treatywatch.domain.facts import (  # re-exported for readers of prose
     ProseReading,
 )
 from treatywatch.domain.model import (  # ProseEvent: re-exported for readers of prose
+    UNTYPED,
     ActKind,
     Organization,
     Process,
@@ -396,7 +397,7 @@ class _Reader:
             if (whole or not m.leading) and _is_target(sentence[seg[0] : m.start]):
                 prev = text
                 continue  # when something was meant to happen: not an event
-            steps = _classify(sentence, seg, m, prev, self.vocab) or [_Step("event")]
+            steps = _classify(sentence, seg, m, prev, self.vocab) or [_Step(UNTYPED)]
             for step in steps:
                 self.emit(step, dated, m, text, prev, excerpt(sentence, m, limit), line)
             prev = text
@@ -430,7 +431,7 @@ class _Reader:
         elif (known := self.org.kind(kind)) is not None:
             label = known.label
         else:
-            kind, label = "event", _label(text, prev)
+            kind, label = UNTYPED, _label(text, prev)
         reason = "; ".join(reasons) or None
         self.events.append(
             ProseEvent(

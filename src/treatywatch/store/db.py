@@ -253,6 +253,11 @@ class Store(Session):
     def polls(self, slug: str, known_on: date | None = None) -> list[Poll]:
         return self._records(POLLS, slug, known_on=known_on)
 
+    def has_polls(self, slug: str) -> bool:
+        """Whether the process has a poll, without reading its polls (there may be 10**6)."""
+        sql = f"SELECT 1 FROM {POLLS.name} WHERE process_slug = ? LIMIT 1"  # noqa: S608
+        return bool(self.rows(sql, (slug,)))
+
     def events(self, slug: str, known_on: date | None = None) -> list[ProseEvent]:
         """Dated events read from the prose of the process's current documents."""
         return self._records(PROSE_EVENTS, slug, known_on=known_on)
